@@ -1,0 +1,79 @@
+import type { CollectionConfig } from 'payload'
+
+import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
+
+export const CONVERSATION_STATUSES = ['active', 'paused', 'soft_end', 'hard_end', 'approved', 'declined'] as const
+
+export const Conversations: CollectionConfig = {
+  slug: 'conversations',
+  admin: {
+    useAsTitle: 'conversationId',
+    defaultColumns: ['customerName', 'applicationNumber', 'status', 'messageCount', 'lastUtteranceAt'],
+    listSearchableFields: ['customerName', 'applicationNumber', 'conversationId'],
+    group: SUPERVISOR_GROUP,
+  },
+  access: projectedAccess,
+  defaultSort: '-lastUtteranceAt',
+  fields: [
+    { name: 'conversationId', type: 'text', required: true, unique: true },
+    { name: 'applicationNumber', type: 'text', index: true },
+    {
+      type: 'row',
+      fields: [
+        { name: 'customer', type: 'relationship', relationTo: 'customers', index: true },
+        { name: 'application', type: 'relationship', relationTo: 'applications', index: true },
+      ],
+    },
+    {
+      name: 'customerName',
+      type: 'text',
+      index: true,
+      admin: { description: "Copied from the customer for search and cards." },
+    },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'active',
+      index: true,
+      options: [
+        { label: 'Active', value: 'active' },
+        { label: 'Paused', value: 'paused' },
+        { label: 'Soft end', value: 'soft_end' },
+        { label: 'Hard end', value: 'hard_end' },
+        { label: 'Approved', value: 'approved' },
+        { label: 'Declined', value: 'declined' },
+      ],
+      admin: { position: 'sidebar' },
+    },
+    { name: 'startedAt', type: 'date', index: true, admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },
+    {
+      name: 'lastUtteranceAt',
+      type: 'date',
+      index: true,
+      admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
+    { name: 'messageCount', type: 'number', required: true, defaultValue: 0, admin: { position: 'sidebar' } },
+    {
+      name: 'finalDecision',
+      type: 'select',
+      options: [
+        { label: 'Approved', value: 'approved' },
+        { label: 'Declined', value: 'declined' },
+      ],
+      admin: { position: 'sidebar' },
+    },
+    { name: 'purpose', type: 'text', admin: { description: 'From the conversation summary.' } },
+    { name: 'facts', type: 'array', fields: [{ name: 'fact', type: 'text' }] },
+    {
+      name: 'utterances',
+      type: 'join',
+      collection: 'utterances',
+      on: 'conversation',
+      defaultSort: 'timestamp',
+      defaultLimit: 50,
+      admin: { defaultColumns: ['timestamp', 'username', 'utterance'] },
+    },
+    ...projectionFields,
+  ],
+}

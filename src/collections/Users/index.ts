@@ -1,0 +1,51 @@
+import type { CollectionConfig } from 'payload'
+
+import { adminOrSelf } from '@/access/adminOrSelf'
+import { isAdmin } from '@/access/isAdmin'
+import { isAdminField } from '@/access/isAdminField'
+import { hasRole, ROLES } from '@/access/roles'
+
+import { keepOneAdminOnDelete, keepOneAdminOnDemote } from './hooks/keepOneAdmin'
+import { makeFirstUserAdmin } from './hooks/makeFirstUserAdmin'
+
+export const Users: CollectionConfig = {
+  slug: 'users',
+  auth: true,
+  admin: {
+    useAsTitle: 'email',
+    defaultColumns: ['email', 'firstName', 'lastName', 'role'],
+    group: 'Administration',
+  },
+  access: {
+    admin: ({ req: { user } }) => hasRole(user, ...ROLES),
+    create: isAdmin,
+    read: adminOrSelf,
+    update: adminOrSelf,
+    delete: isAdmin,
+    unlock: isAdmin,
+  },
+  hooks: {
+    beforeChange: [makeFirstUserAdmin, keepOneAdminOnDemote],
+    beforeDelete: [keepOneAdminOnDelete],
+  },
+  fields: [
+    {
+      name: 'role',
+      type: 'select',
+      required: true,
+      defaultValue: 'supervisor',
+      index: true,
+      saveToJWT: true,
+      options: [
+        { label: 'Admin', value: 'admin' },
+        { label: 'Supervisor', value: 'supervisor' },
+      ],
+      // Only admins set roles; a supervisor's attempt to change their own is ignored.
+      access: { create: isAdminField, update: isAdminField },
+      admin: { position: 'sidebar' },
+    },
+    { name: 'firstName', type: 'text', required: true },
+    { name: 'lastName', type: 'text', required: true },
+    { name: 'avatar', type: 'upload', relationTo: 'media' },
+  ],
+}

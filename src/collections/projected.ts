@@ -1,0 +1,30 @@
+import type { CollectionConfig, Field } from 'payload'
+
+import { isStaff } from '@/access/isStaff'
+import { projectedOnly } from '@/access/projectedOnly'
+
+/** Read by staff; written only by the worker through the Local API. The admin UI shows them read-only. */
+export const projectedAccess: CollectionConfig['access'] = {
+  read: isStaff,
+  create: projectedOnly,
+  update: projectedOnly,
+  delete: projectedOnly,
+}
+
+/**
+ * Every projected record carries the worker's bookkeeping: `version` for conditional
+ * (optimistic) writes, and `projection`, the small state that makes re-applying or
+ * reordering events harmless (see src/projections).
+ */
+export const projectionFields: Field[] = [
+  {
+    name: 'version',
+    type: 'number',
+    required: true,
+    defaultValue: 0,
+    admin: { readOnly: true, position: 'sidebar', description: 'Incremented on every projected write.' },
+  },
+  { name: 'projection', type: 'json', admin: { hidden: true } },
+]
+
+export const SUPERVISOR_GROUP = 'Supervisor Dashboard'

@@ -1,0 +1,36 @@
+import { lexicalEditor } from '@payloadcms/richtext-lexical'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildConfig } from 'payload'
+import sharp from 'sharp'
+
+import { Applications } from './collections/Applications'
+import { Conversations } from './collections/Conversations'
+import { Customers } from './collections/Customers'
+import { Media } from './collections/Media'
+import { Users } from './collections/Users'
+import { Utterances } from './collections/Utterances'
+import { databaseAdapter } from './database'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+if (!process.env.PAYLOAD_SECRET) {
+  throw new Error('PAYLOAD_SECRET is not set: copy .env.example to .env and set it (bin/start does this for you).')
+}
+
+export default buildConfig({
+  admin: {
+    user: Users.slug,
+    // No gravatar: the admin makes no outbound calls.
+    avatar: 'default',
+    meta: { titleSuffix: ' · Billie supervisor' },
+    importMap: { baseDir: path.resolve(dirname) },
+  },
+  collections: [Conversations, Customers, Applications, Utterances, Users, Media],
+  db: databaseAdapter(),
+  editor: lexicalEditor(),
+  secret: process.env.PAYLOAD_SECRET,
+  sharp,
+  telemetry: false,
+  typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
+})

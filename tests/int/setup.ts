@@ -1,0 +1,13 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { inject } from 'vitest'
+
+// Each test file runs in its own worker with a throwaway SQLite file, so files never share state.
+const dir = path.resolve('.tmp/int')
+fs.mkdirSync(dir, { recursive: true })
+const file = path.join(dir, `${crypto.randomUUID()}.db`)
+process.env.DATABASE_URI ||= `file:${file}`
+process.env.PAYLOAD_SECRET ||= crypto.randomBytes(24).toString('hex')
+process.env.REDIS_URL = inject('redisUrl')
+process.env.MEDIA_DIR = path.join(dir, 'media')
