@@ -153,7 +153,7 @@ export interface Conversation {
   status: 'active' | 'paused' | 'soft_end' | 'hard_end' | 'approved' | 'declined';
   startedAt?: string | null;
   lastUtteranceAt?: string | null;
-  messageCount: number;
+  messageCount?: number | null;
   finalDecision?: ('approved' | 'declined') | null;
   /**
    * From the conversation summary.
@@ -173,7 +173,7 @@ export interface Conversation {
   /**
    * Incremented on every projected write.
    */
-  version: number;
+  version?: number | null;
   projection?:
     | {
         [k: string]: unknown;
@@ -267,7 +267,7 @@ export interface Customer {
   /**
    * Incremented on every projected write.
    */
-  version: number;
+  version?: number | null;
   projection?:
     | {
         [k: string]: unknown;
@@ -432,7 +432,7 @@ export interface Application {
   /**
    * Incremented on every projected write.
    */
-  version: number;
+  version?: number | null;
   projection?:
     | {
         [k: string]: unknown;

@@ -53,7 +53,7 @@ export const Conversations: CollectionConfig = {
       index: true,
       admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
     },
-    { name: 'messageCount', type: 'number', required: true, defaultValue: 0, admin: { position: 'sidebar' } },
+    { name: 'messageCount', type: 'number', defaultValue: 0, admin: { position: 'sidebar' } },
     {
       name: 'finalDecision',
       type: 'select',

@@ -20,7 +20,6 @@ export const projectionFields: Field[] = [
   {
     name: 'version',
     type: 'number',
-    required: true,
     defaultValue: 0,
     admin: { readOnly: true, position: 'sidebar', description: 'Incremented on every projected write.' },
   },

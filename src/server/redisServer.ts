@@ -38,6 +38,7 @@ const waitForPing = async (child: ChildProcess, port: number, timeoutMs = 10_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} on port ${port}`)
     const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    client.on('error', () => undefined)
     try {
       await client.connect()
       if ((await client.ping()) === 'PONG') return

@@ -1,4 +1,4 @@
-import { getPayload, type Payload } from 'payload'
+import { getPayload, type Payload, type RequiredDataFromCollectionSlug } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import config from '@/payload.config'
@@ -193,9 +193,10 @@ describe('users', () => {
       collection: 'users',
       data: { email: 'first@example.com', password: 'pw-first-123', firstName: 'First', lastName: 'User', role: 'supervisor' },
     })
+    // No role given: the default applies
     const second = await payload.create({
       collection: 'users',
-      data: { email: 'second@example.com', password: 'pw-second-123', firstName: 'Second', lastName: 'User' },
+      data: { email: 'second@example.com', password: 'pw-second-123', firstName: 'Second', lastName: 'User' } as RequiredDataFromCollectionSlug<'users'>,
     })
     expect(first.role).toBe('admin')
     expect(second.role).toBe('supervisor')

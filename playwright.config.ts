@@ -1,0 +1,67 @@
+import { defineConfig } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+
+/**
+ * End to end against the production build (`pnpm build` first, as `pnpm test:e2e` does):
+ * src/scripts/serve.ts --prod starts the app on a free port with a private redis-server and a
+ * fresh SQLite file. Ports are chosen once and handed to the test workers through the environment.
+ */
+const pickPort = () =>
+  execFileSync(process.execPath, [
+    '-e',
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+  ])
+    .toString()
+    .trim()
+
+process.env.E2E_APP_PORT ||= pickPort()
+process.env.E2E_REDIS_PORT ||= pickPort()
+process.env.E2E_RUN ||= String(Date.now())
+const appUrl = `http://127.0.0.1:${process.env.E2E_APP_PORT}`
+
+export default defineConfig({
+  testDir: './tests/e2e',
+  testMatch: '**/*.e2e.spec.ts',
+  forbidOnly: Boolean(process.env.CI),
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: appUrl,
+    viewport: { width: 1366, height: 900 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    command: `pnpm exec tsx src/scripts/serve.ts --prod --port ${process.env.E2E_APP_PORT} --redis-port ${process.env.E2E_REDIS_PORT}`,
+    url: `${appUrl}/admin/login`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URI: `file:${path.resolve('.tmp/e2e', `${process.env.E2E_RUN}.db`)}`,
+      MEDIA_DIR: path.resolve('.tmp/e2e/media'),
+      REDIS_URL: '',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+})

@@ -1,0 +1,27 @@
+import { expect, type Page } from '@playwright/test'
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const ADMIN = { email: 'ada@example.com', password: 'admin-pass-123', firstName: 'Ada', lastName: 'Admin' }
+export const SUPERVISOR = { email: 'sam@example.com', password: 'super-pass-123', firstName: 'Sam', lastName: 'Supervisor' }
+
+const SHOTS = path.resolve('tests/e2e/screenshots')
+
+/** Key pages are kept as artifacts (git-ignored) for a person to look at. */
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
+}
+
+export async function login(page: Page, user: { email: string; password: string }) {
+  await page.goto('/admin/login')
+  await page.locator('#field-email').fill(user.email)
+  await page.locator('#field-password').fill(user.password)
+  await page.locator('button[type="submit"]').click()
+  await expect(page).not.toHaveURL(/\/admin\/login/)
+}
+
+export async function logout(page: Page) {
+  await page.goto('/admin/logout')
+  await expect(page).toHaveURL(/\/admin\/login/)
+}
