@@ -1,0 +1,42 @@
+import os from 'node:os'
+
+/** Everything the worker can be told through the environment, with the defaults an operator expects. */
+export type WorkerSettings = {
+  stream: string
+  group: string
+  consumer: string
+  deadLetterStream: string
+  /** XREADGROUP COUNT: entries per batch. */
+  batchSize: number
+  /** XREADGROUP BLOCK in ms: how long an idle worker waits for new entries. */
+  blockMs: number
+  /** Entries idle this long in another consumer's pending list are taken over (XAUTOCLAIM). */
+  claimIdleMs: number
+  /** A write that fails this many times with a non-transient error is dead-lettered. */
+  maxAttempts: number
+}
+
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}=${raw} is not a non-negative integer`)
+  return value
+}
+
+export function workerSettings(overrides: Partial<WorkerSettings> = {}): WorkerSettings {
+  const stream = overrides.stream ?? process.env.CHAT_LEDGER_STREAM ?? 'chatLedger'
+  const workerId = process.env.WORKER_ID || 'worker'
+  return {
+    stream,
+    group: process.env.CONSUMER_GROUP || 'payload-dashboard',
+    // Unique per process, so a restarted worker never inherits a live one's pending list by accident.
+    consumer: `${workerId}@${os.hostname()}:${process.pid}`,
+    deadLetterStream: `${stream}:dlq`,
+    batchSize: int('WORKER_BATCH_SIZE', 500),
+    blockMs: int('WORKER_BLOCK_MS', 2_000),
+    claimIdleMs: int('WORKER_CLAIM_IDLE_MS', 30_000),
+    maxAttempts: int('WORKER_MAX_ATTEMPTS', 3),
+    ...overrides,
+  }
+}

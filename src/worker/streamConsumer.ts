@@ -1,0 +1,113 @@
+import type { Redis } from 'ioredis'
+
+import type { WorkerSettings } from './settings'
+
+export type StreamEntry = { id: string; fields: string[] }
+
+type RawEntries = Array<[id: string, fields: string[] | null]>
+
+const toEntries = (raw: RawEntries | null | undefined): StreamEntry[] =>
+  // A null field list is an entry deleted from the stream while pending: nothing to project.
+  (raw ?? []).map(([id, fields]) => ({ id, fields: fields ?? [] }))
+
+/**
+ * One consumer in the group: reads its own pending entries first (what it held when it last
+ * stopped), then new ones; takes over entries a dead consumer left pending; acknowledges and
+ * dead-letters. It knows nothing of projections.
+ */
+export class StreamConsumer {
+  private pendingDrained = false
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly settings: WorkerSettings,
+  ) {}
+
+  /** Creates the consumer group (and the stream) when missing; a group that exists is kept as it is. */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.settings.stream, this.settings.group, '0', 'MKSTREAM')
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error
+    }
+  }
+
+  /** The next batch: own pending entries until there are none, then new entries (blocking). */
+  async read(blockMs = this.settings.blockMs): Promise<StreamEntry[]> {
+    const { stream, group, consumer, batchSize } = this.settings
+    if (!this.pendingDrained) {
+      const pending = await this.xreadgroup(['COUNT', batchSize, 'STREAMS', stream, '0'])
+      if (pending.length > 0) return pending
+      this.pendingDrained = true
+    }
+    return this.xreadgroup(['COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', stream, '>'])
+  }
+
+  /** Takes over entries idle longer than the threshold in any consumer's pending list. */
+  async claimAbandoned(): Promise<StreamEntry[]> {
+    const { stream, group, consumer, claimIdleMs, batchSize } = this.settings
+    const [, entries] = (await this.redis.xautoclaim(stream, group, consumer, claimIdleMs, '0-0', 'COUNT', batchSize)) as [
+      string,
+      RawEntries,
+    ]
+    return toEntries(entries).filter((entry) => entry.fields.length > 0)
+  }
+
+  async ack(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xack(this.settings.stream, this.settings.group, ...ids)
+  }
+
+  /** How often the group has delivered these entries (1 on first delivery). */
+  async deliveries(ids: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>()
+    const { stream, group } = this.settings
+    await Promise.all(
+      ids.map(async (id) => {
+        const rows = (await this.redis.xpending(stream, group, id, id, 1)) as Array<[string, string, number, number]>
+        counts.set(id, rows[0]?.[3] ?? 1)
+      }),
+    )
+    return counts
+  }
+
+  /**
+   * Moves entries to the dead-letter stream with the original id and fields, the reason, the
+   * attempt count and this consumer, then acknowledges them: one MULTI, so an entry is never
+   * acknowledged without its dead letter.
+   */
+  async deadLetter(letters: Array<{ entry: StreamEntry; reason: string; attempts: number }>): Promise<void> {
+    if (letters.length === 0) return
+    const { stream, group, consumer, deadLetterStream } = this.settings
+    const multi = this.redis.multi()
+    for (const { entry, reason, attempts } of letters) {
+      multi.xadd(
+        deadLetterStream,
+        '*',
+        'entryId',
+        entry.id,
+        'fields',
+        JSON.stringify(entry.fields),
+        'reason',
+        reason,
+        'attempts',
+        String(attempts),
+        'consumer',
+        consumer,
+        'failedAt',
+        new Date().toISOString(),
+      )
+    }
+    multi.xack(stream, group, ...letters.map(({ entry }) => entry.id))
+    const results = await multi.exec()
+    const failed = results?.find(([error]) => error)
+    if (failed) throw failed[0]
+  }
+
+  private async xreadgroup(tail: Array<string | number>): Promise<StreamEntry[]> {
+    const { group, consumer } = this.settings
+    const reply = (await this.redis.xreadgroup('GROUP', group, consumer, ...(tail as [string])) as Array<
+      [string, RawEntries]
+    > | null)
+    return toEntries(reply?.[0]?.[1])
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The same projection path on MongoDB, the production database. Runs only where a MongoDB is
+ * reachable: set MONGODB_URI (e.g. mongodb://127.0.0.1:27017/billie-test?replicaSet=rs0).
+ * Without it the suite is skipped, and says so.
+ */
+import { describe, expect, it } from 'vitest'
+
+const uri = process.env.MONGODB_URI?.trim()
+if (!uri) {
+  console.warn('[mongodb.int] SKIPPED: MONGODB_URI is not set, so the MongoDB suite did not run (no MongoDB server can be installed here).')
+}
+
+describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
+  it('saves and reads every collection, with join fields, through the same config', async () => {
+    process.env.DATABASE_URI = `${uri}`
+    const { getPayload } = await import('payload')
+    const { default: config } = await import('@/payload.config')
+    const payload = await getPayload({ config })
+    try {
+      expect(payload.db.name).toBe('mongoose')
+      const suffix = Date.now().toString(36)
+      const customer = await payload.create({ collection: 'customers', data: { customerId: `CUS-${suffix}`, firstName: 'Mo', lastName: 'Ngo' } })
+      expect(customer.fullName).toBe('Mo Ngo')
+      const application = await payload.create({
+        collection: 'applications',
+        data: { applicationNumber: `APP-${suffix}`, customer: customer.id, loanAmount: 1000 },
+      })
+      const conversation = await payload.create({
+        collection: 'conversations',
+        data: { conversationId: `C-${suffix}`, customer: customer.id, application: application.id, status: 'active' },
+      })
+      await payload.create({
+        collection: 'utterances',
+        data: {
+          conversation: conversation.id,
+          key: `C-${suffix}:user_input:1`,
+          eventId: `${Date.now()}-0`,
+          username: 'customer',
+          utterance: 'hi',
+          timestamp: new Date().toISOString(),
+        },
+      })
+      const read = await payload.findByID({ collection: 'conversations', id: conversation.id, depth: 1 })
+      expect(read.utterances?.docs?.length).toBe(1)
+      const readCustomer = await payload.findByID({ collection: 'customers', id: customer.id, depth: 0 })
+      expect(readCustomer.applications?.docs).toEqual([application.id])
+    } finally {
+      await payload.destroy()
+    }
+  })
+})
