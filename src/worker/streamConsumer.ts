@@ -105,9 +105,7 @@ export class StreamConsumer {
 
   private async xreadgroup(tail: Array<string | number>): Promise<StreamEntry[]> {
     const { group, consumer } = this.settings
-    const reply = (await this.redis.xreadgroup('GROUP', group, consumer, ...(tail as [string])) as Array<
-      [string, RawEntries]
-    > | null)
+    const reply = (await this.redis.call('XREADGROUP', 'GROUP', group, consumer, ...tail)) as Array<[string, RawEntries]> | null
     return toEntries(reply?.[0]?.[1])
   }
 }

@@ -1,0 +1,203 @@
+/**
+ * `pnpm bench`: throughput, latency and memory figures for the worker, measured on this machine
+ * with the embedded default (SQLite) and a private redis-server. Prints figures; asserts nothing.
+ *
+ *   pnpm bench [--events 50000] [--steady-seconds 60] [--only drain,append,steady]
+ */
+import 'dotenv/config'
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+
+import { Redis } from 'ioredis'
+
+import { generateCorpus, generateLongConversation } from '@/events/generate'
+import { startRedisServer } from '@/server/redisServer'
+import { histogramPercentile, metricsKeys } from '@/worker/metrics'
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '50000' },
+    'steady-seconds': { type: 'string', default: '60' },
+    only: { type: 'string', default: 'drain,append,steady' },
+  },
+})
+const sections = new Set(args.only.split(','))
+const GROUP = 'payload-dashboard'
+const dir = path.resolve('.tmp/bench')
+fs.mkdirSync(dir, { recursive: true })
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(52)} ${value}`)
+
+async function append(redis: Redis, stream: string, corpus: Array<Record<string, string>>) {
+  for (let i = 0; i < corpus.length; i += 1_000) {
+    const pipeline = redis.pipeline()
+    for (const fields of corpus.slice(i, i + 1_000)) pipeline.xadd(stream, '*', ...Object.entries(fields).flat())
+    await pipeline.exec()
+  }
+}
+
+async function groupInfo(redis: Redis, stream: string) {
+  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
+  for (const row of groups) {
+    const info: Record<string, string | number> = {}
+    for (let i = 0; i < row.length; i += 2) info[String(row[i])] = row[i + 1]!
+    if (info.name === GROUP) return info
+  }
+  return undefined
+}
+
+async function untilDrained(redis: Redis, stream: string) {
+  for (;;) {
+    const info = await groupInfo(redis, stream)
+    if (info && Number(info.lag) === 0 && Number(info.pending) === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** Raw Redis: XREADGROUP COUNT 500 + XACK with no projection, the ceiling for any worker. */
+async function rawDrain(redis: Redis, stream: string): Promise<number> {
+  await redis.xgroup('CREATE', stream, 'raw', '0', 'MKSTREAM')
+  const started = performance.now()
+  let total = 0
+  for (;;) {
+    const reply = (await redis.xreadgroup('GROUP', 'raw', 'raw-1', 'COUNT', 500, 'STREAMS', stream, '>')) as
+      | Array<[string, Array<[string, string[]]>]>
+      | null
+    const entries = reply?.[0]?.[1] ?? []
+    if (entries.length === 0) break
+    await redis.xack(stream, 'raw', ...entries.map(([id]) => id))
+    total += entries.length
+  }
+  return total / ((performance.now() - started) / 1000)
+}
+
+const peakRssMb = (pid: number): number => {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+  } catch {
+    return 0
+  }
+}
+
+type Spawned = { child: ChildProcess; peakMb: () => number }
+
+function spawnWorker(env: Record<string, string>): Spawned {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/scripts/worker.ts'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  let peak = 0
+  const timer = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!))), 200)
+  child.once('exit', () => clearInterval(timer))
+  return { child, peakMb: () => Math.max(peak, peakRssMb(child.pid!)) }
+}
+
+const stopAll = (workers: Spawned[]) =>
+  Promise.all(
+    workers.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve()
+          child.once('exit', () => resolve())
+          child.kill('SIGTERM')
+        }),
+    ),
+  )
+
+async function freshDatabase(name: string): Promise<string> {
+  const file = path.join(dir, `${name}-${crypto.randomUUID()}.db`)
+  // Create the schema once, before any worker starts, so workers never race to create it.
+  const env = { ...process.env, DATABASE_URI: `file:${file}` }
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/initDatabase.ts'], { env, stdio: 'inherit' })
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initDatabase exited ${code}`))))
+  })
+  return `file:${file}`
+}
+
+async function drain(redisUrl: string, redis: Redis, workers: number, corpus: Array<Record<string, string>>) {
+  const stream = `bench:drain:${workers}:${crypto.randomUUID()}`
+  await append(redis, stream, corpus)
+  const raw = await rawDrain(redis, stream)
+  const databaseUri = await freshDatabase(`drain${workers}`)
+  const started = performance.now()
+  const spawned = Array.from({ length: workers }, (_, i) =>
+    spawnWorker({ DATABASE_URI: databaseUri, REDIS_URL: redisUrl, CHAT_LEDGER_STREAM: stream, WORKER_ID: `bench${i}` }),
+  )
+  await untilDrained(redis, stream)
+  const seconds = (performance.now() - started) / 1000
+  const peaks = spawned.map((worker) => worker.peakMb())
+  await stopAll(spawned)
+  return { rate: corpus.length / seconds, raw, seconds, peakMb: Math.max(...peaks) }
+}
+
+async function main() {
+  const redisServer = await startRedisServer()
+  const redis = new Redis(redisServer.url)
+  const count = Number(args.events)
+  console.log(`Billie worker benchmark · ${new Date().toISOString()} · node ${process.version} · ${fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'} cores`)
+  console.log('Embedded default (SQLite, WAL) and a private redis-server; worker processes started with `pnpm worker`.\n')
+  try {
+    if (sections.has('drain')) {
+      const corpus = generateCorpus({ events: count, seed: 7 })
+      console.log(`Drain ${fmt(corpus.length)} events (startup included: process boot, Payload init)`)
+      for (const workers of [1, 2]) {
+        const result = await drain(redisServer.url, redis, workers, corpus)
+        line(`${workers} worker${workers > 1 ? 's' : ''}: events/s`, `${fmt(result.rate)}  (${fmt(result.seconds, 1)} s)`)
+        line(`   raw Redis XREADGROUP+XACK drain, same run: events/s`, fmt(result.raw))
+        line(`   ratio to raw`, `${fmt((result.rate / result.raw) * 100, 1)} %`)
+        line(`   peak RSS of a worker`, `${fmt(result.peakMb, 0)} MB`)
+      }
+      console.log()
+    }
+    if (sections.has('append')) {
+      const { default: runAppend } = await import('./appendCost')
+      await runAppend(line, fmt)
+      console.log()
+    }
+    if (sections.has('steady')) {
+      const seconds = Number(args['steady-seconds'])
+      const stream = `bench:steady:${crypto.randomUUID()}`
+      const databaseUri = await freshDatabase('steady')
+      const worker = spawnWorker({ DATABASE_URI: databaseUri, REDIS_URL: redisServer.url, CHAT_LEDGER_STREAM: stream, WORKER_ID: 'steady' })
+      await new Promise((resolve) => setTimeout(resolve, 5_000)) // let it boot and create the group
+      const corpus = generateCorpus({ events: 200 * seconds, seed: 11 })
+      const started = performance.now()
+      for (let i = 0; i < corpus.length; i++) {
+        const due = started + (i * 1000) / 200
+        const wait = due - performance.now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        await redis.xadd(stream, '*', ...Object.entries(corpus[i]!).flat())
+      }
+      await untilDrained(redis, stream)
+      const keys = metricsKeys({ stream, group: GROUP })
+      const consumers = await redis.zrange(keys.workers, 0, -1)
+      const histogram: Record<string, number> = {}
+      for (const consumer of consumers) {
+        for (const [bucket, n] of Object.entries(await redis.hgetall(keys.lag(consumer)))) histogram[bucket] = (histogram[bucket] ?? 0) + Number(n)
+      }
+      await stopAll([worker])
+      console.log(`Steady load: 200 events/s for ${seconds} s, 1 worker; lag from XADD to committed write`)
+      line('p50', `${histogramPercentile(histogram, 50)} ms`)
+      line('p99', `${histogramPercentile(histogram, 99)} ms`)
+      line('max', `${histogramPercentile(histogram, 100)} ms`)
+    }
+  } finally {
+    redis.disconnect()
+    await redisServer.stop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

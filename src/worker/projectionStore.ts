@@ -1,0 +1,232 @@
+import crypto from 'node:crypto'
+
+import type { FlattenedField, Payload, PayloadRequest, Where } from 'payload'
+import { createLocalReq } from 'payload'
+
+import { WriteConflict } from './failures'
+
+/**
+ * The one place that writes projections.
+ *
+ * It goes through Payload's database adapter API (`payload.db`), which both adapters implement,
+ * rather than the Local API's create/update: the worker has validated and folded every event
+ * already, and the Local API's per-document hooks cost 2–4 ms a write, which caps a worker far
+ * below peak traffic. Transcript lines are inserted in bulk, the one place where the adapters'
+ * native bulk insert is used (see insertUtterances).
+ *
+ * Concurrency (several workers, one group): a batch runs in one database transaction — load the
+ * records it touches, fold, write, commit — and every update is conditional on the `version` it
+ * loaded (`where id = … and version = v`, set version v+1). If another worker got there first
+ * the update matches nothing, the transaction is rolled back and the batch is folded again from
+ * fresh state. Folding is idempotent and order-independent (src/projections), so a retry, a
+ * redelivery or a reclaimed older entry can never duplicate or lose an effect. On SQLite the
+ * transaction is also serialisable (a concurrent commit makes ours fail with SQLITE_BUSY, which
+ * is retried the same way); on MongoDB the conditional update is a single atomic findOneAndUpdate.
+ */
+
+export type ProjectedSlug = 'customers' | 'applications' | 'conversations'
+
+export type StoredRecord<State> = { id: number | string; version: number; state: State }
+
+type Session = { payload: Payload; req: PayloadRequest }
+
+const KEY_FIELD: Record<ProjectedSlug, string> = {
+  customers: 'customerId',
+  applications: 'applicationNumber',
+  conversations: 'conversationId',
+}
+
+export async function openSession(payload: Payload): Promise<Session> {
+  const req = await createLocalReq({ context: { source: 'worker' } }, payload)
+  const transactionID = await payload.db.beginTransaction()
+  if (transactionID) req.transactionID = transactionID
+  return { payload, req }
+}
+
+export async function commit({ payload, req }: Session): Promise<void> {
+  if (req.transactionID) await payload.db.commitTransaction(await req.transactionID)
+}
+
+export async function rollback({ payload, req }: Session): Promise<void> {
+  if (req.transactionID) await payload.db.rollbackTransaction(await req.transactionID).catch(() => undefined)
+}
+
+/** The stored states of the records with these business keys, by key. */
+export async function loadRecords<State>(
+  { payload, req }: Session,
+  collection: ProjectedSlug,
+  keys: string[],
+): Promise<Map<string, StoredRecord<State>>> {
+  const found = new Map<string, StoredRecord<State>>()
+  if (keys.length === 0) return found
+  const keyField = KEY_FIELD[collection]
+  const { docs } = await payload.db.find({
+    collection,
+    where: { [keyField]: { in: keys } },
+    select: { [keyField]: true, version: true, projection: true },
+    pagination: false,
+    limit: 0,
+    req,
+  })
+  for (const doc of docs as Array<Record<string, unknown>>) {
+    found.set(String(doc[keyField]), {
+      id: doc.id as number | string,
+      version: Number(doc.version ?? 0),
+      state: doc.projection as State,
+    })
+  }
+  return found
+}
+
+/**
+ * Array rows need ids, which the Local API would assign. Arrays are rewritten whole on every
+ * write, as a full update through Payload does. Walks the collection's field schema, so JSON
+ * fields (assessments, additional data) stay exactly as the agent sent them.
+ */
+function withRowIds(data: Record<string, unknown>, fields: FlattenedField[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...data }
+  for (const field of fields) {
+    const value = data[field.name]
+    if (field.type === 'array' && Array.isArray(value)) {
+      out[field.name] = value.map((row: Record<string, unknown>) => ({
+        id: crypto.randomUUID(),
+        ...withRowIds(row, field.flattenedFields),
+      }))
+    } else if (field.type === 'group' && value && typeof value === 'object') {
+      out[field.name] = withRowIds(value as Record<string, unknown>, field.flattenedFields)
+    }
+  }
+  return out
+}
+
+/** Creates a record, or updates it if nobody changed it since it was loaded. Returns its id. */
+export async function saveRecord<State>(
+  { payload, req }: Session,
+  collection: ProjectedSlug,
+  key: string,
+  stored: StoredRecord<State> | undefined,
+  state: State,
+  fields: Record<string, unknown>,
+): Promise<number | string> {
+  const now = new Date().toISOString()
+  const data = withRowIds(fields, payload.collections[collection].config.flattenedFields)
+  if (!stored) {
+    const created = await payload.db.create({
+      collection,
+      data: { ...data, version: 1, projection: state, createdAt: now, updatedAt: now },
+      req,
+    })
+    return created.id as number | string
+  }
+  const where: Where = { and: [{ id: { equals: stored.id } }, { version: { equals: stored.version } }] }
+  const updated = await payload.db.updateOne({
+    collection,
+    where,
+    data: { ...data, version: stored.version + 1, projection: state, updatedAt: now },
+    select: { id: true },
+    req,
+  })
+  if (!updated) throw new WriteConflict(collection, key)
+  return stored.id
+}
+
+/** Copies a customer's (new) full name onto their conversations, for search and cards. */
+export async function renameCustomerOnConversations(
+  { payload, req }: Session,
+  customer: number | string,
+  customerName: string,
+): Promise<void> {
+  await payload.db.updateMany({
+    collection: 'conversations',
+    where: { customer: { equals: customer } },
+    data: { customerName },
+    req,
+  })
+}
+
+export type UtteranceRow = {
+  conversation: number | string
+  key: string
+  eventId: string
+  seq: number | null
+  username: 'customer' | 'assistant'
+  utterance: string
+  rationale: string | null
+  timestamp: string
+  answerInputType: string | null
+  prevSeq: number | null
+  endConversation: boolean
+  additionalData: unknown
+}
+
+const CHUNK = 200
+
+type DrizzleLike = {
+  insert: (table: unknown) => { values: (rows: unknown[]) => { onConflictDoNothing: () => Promise<unknown> } }
+}
+type MongooseModelLike = { insertMany: (docs: unknown[], options: Record<string, unknown>) => Promise<unknown> }
+
+
+/**
+ * Inserts transcript lines, skipping any already stored (same entry id, or the same
+ * conversation/type/seq retried by the producer). A line is one row, so appending costs the same
+ * on line 2,000 as on line 1. Bulk insert is the adapter's own (one INSERT per chunk on SQLite,
+ * insertMany on MongoDB); any other adapter gets Payload's per-row create.
+ */
+export async function insertUtterances({ payload, req }: Session, rows: UtteranceRow[]): Promise<void> {
+  if (rows.length === 0) return
+  const now = new Date().toISOString()
+  // A producer's retried line can sit twice in one batch: keep the first (the lower entry id).
+  const byKey = new Map<string, UtteranceRow & { createdAt: string; updatedAt: string }>()
+  for (const row of rows) if (!byKey.has(row.key)) byKey.set(row.key, { ...row, createdAt: now, updatedAt: now })
+  const stamped = [...byKey.values()]
+  const db = payload.db as unknown as {
+    name: string
+    drizzle?: DrizzleLike
+    tables?: Record<string, unknown>
+    sessions?: Record<string, { db?: DrizzleLike } | unknown>
+    collections?: Record<string, MongooseModelLike>
+  }
+  const transactionID = req.transactionID ? await req.transactionID : undefined
+
+  if (db.name === 'sqlite' && db.drizzle && db.tables?.utterances) {
+    const tx = (transactionID && (db.sessions?.[transactionID] as { db?: DrizzleLike } | undefined)?.db) || db.drizzle
+    for (let i = 0; i < stamped.length; i += CHUNK) {
+      await tx.insert(db.tables.utterances).values(stamped.slice(i, i + CHUNK)).onConflictDoNothing()
+    }
+    return
+  }
+
+  if (db.name === 'mongoose' && db.collections?.utterances) {
+    // In a MongoDB transaction any write error aborts it, so known lines are filtered out first;
+    // a duplicate that still slips in was written by a concurrent worker: a conflict, retried.
+    const known = await payload.db.find({
+      collection: 'utterances',
+      where: { key: { in: stamped.map((row) => row.key) } },
+      select: { key: true },
+      pagination: false,
+      limit: 0,
+      req,
+    })
+    const knownKeys = new Set(known.docs.map((doc) => (doc as { key?: string }).key))
+    const fresh = stamped.filter((row) => !knownKeys.has(row.key))
+    if (fresh.length === 0) return
+    const session = transactionID ? db.sessions?.[transactionID] : undefined
+    try {
+      await db.collections.utterances.insertMany(fresh, { ordered: true, session })
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) throw new WriteConflict('utterances', 'bulk insert')
+      throw error
+    }
+    return
+  }
+
+  for (const row of stamped) {
+    const exists = await payload.db.count({
+      collection: 'utterances',
+      where: { or: [{ key: { equals: row.key } }, { eventId: { equals: row.eventId } }] },
+      req,
+    })
+    if (exists.totalDocs === 0) await payload.db.create({ collection: 'utterances', data: row, req })
+  }
+}

@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis'
+
+import { parse } from '@/events/parse'
+import type { ChatEvent } from '@/events/types'
+import { foldAll } from '@/projections'
+
+export type Appended = { id: string; fields: Record<string, string> }
+
+/** Appends field maps to a stream in order (pipelined), returning each entry's id. */
+export async function appendAll(redis: Redis, stream: string, corpus: Array<Record<string, string>>): Promise<Appended[]> {
+  const appended: Appended[] = []
+  for (let i = 0; i < corpus.length; i += 1_000) {
+    const chunk = corpus.slice(i, i + 1_000)
+    const pipeline = redis.pipeline()
+    for (const fields of chunk) pipeline.xadd(stream, '*', ...Object.entries(fields).flat())
+    const results = (await pipeline.exec()) ?? []
+    results.forEach(([error, id], index) => {
+      if (error) throw error
+      appended.push({ id: id as string, fields: chunk[index]! })
+    })
+  }
+  return appended
+}
+
+/** The oracle: the valid events of what was appended, folded in memory by the pure projections. */
+export function oracleOf(appended: Appended[]) {
+  const events: ChatEvent[] = []
+  for (const { id, fields } of appended) {
+    const result = parse(id, fields)
+    if (result.ok) events.push(result.event)
+  }
+  return foldAll(events)
+}
+
+/** Resolves once the group has delivered and acknowledged everything in the stream. */
+export async function waitUntilDrained(redis: Redis, stream: string, group: string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
+    const info = groups.map((row) => Object.fromEntries(chunkPairs(row))).find((row) => row.name === group)
+    if (info && Number(info.pending) === 0 && Number(info.lag) === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`${stream}/${group} not drained within ${timeoutMs} ms`)
+}
+
+const chunkPairs = (row: Array<string | number>): Array<[string, string | number]> => {
+  const pairs: Array<[string, string | number]> = []
+  for (let i = 0; i < row.length; i += 2) pairs.push([String(row[i]), row[i + 1]!])
+  return pairs
+}
