@@ -309,62 +309,19 @@ export interface Application {
     currentProcessStep?: string | null;
     startedAt?: string | null;
     updatedAt?: string | null;
-    applicationProcessState?:
-      | {
-          stageName: string;
-          complete?: boolean | null;
-          prompt?: string | null;
-          steps?:
-            | {
-                stepName: string;
-                description?: string | null;
-                complete?: boolean | null;
-                type?: ('llm' | 'business_logic' | 'user_input') | null;
-                completionEventName?: string | null;
-                answerInputType?: string | null;
-                prompts?: {
-                  main?: string | null;
-                  completenessCheck?: string | null;
-                  confirmation?: string | null;
-                  outputJson?: string | null;
-                  mappingOut?:
-                    | {
-                        [k: string]: unknown;
-                      }
-                    | unknown[]
-                    | string
-                    | number
-                    | boolean
-                    | null;
-                };
-                businessLogic?: {
-                  moduleName?: string | null;
-                  methodName?: string | null;
-                  mappingIn?:
-                    | {
-                        [k: string]: unknown;
-                      }
-                    | unknown[]
-                    | string
-                    | number
-                    | boolean
-                    | null;
-                  mappingOut?:
-                    | {
-                        [k: string]: unknown;
-                      }
-                    | unknown[]
-                    | string
-                    | number
-                    | boolean
-                    | null;
-                };
-                id?: string | null;
-              }[]
-            | null;
-          id?: string | null;
-        }[]
-      | null;
+    applicationProcessState?: {
+      stageName: string;
+      complete: boolean;
+      prompt?: string | null;
+      steps: {
+        stepName: string;
+        description?: string | null;
+        complete: boolean;
+        type?: 'llm' | 'business_logic' | 'user_input' | null;
+        completionEventName?: string | null;
+        answerInputType?: string | null;
+      }[];
+    }[];
     conversation?:
       | {
           role?: ('user' | 'assistant' | 'system') | null;
@@ -742,42 +699,7 @@ export interface ApplicationsSelect<T extends boolean = true> {
         currentProcessStep?: T;
         startedAt?: T;
         updatedAt?: T;
-        applicationProcessState?:
-          | T
-          | {
-              stageName?: T;
-              complete?: T;
-              prompt?: T;
-              steps?:
-                | T
-                | {
-                    stepName?: T;
-                    description?: T;
-                    complete?: T;
-                    type?: T;
-                    completionEventName?: T;
-                    answerInputType?: T;
-                    prompts?:
-                      | T
-                      | {
-                          main?: T;
-                          completenessCheck?: T;
-                          confirmation?: T;
-                          outputJson?: T;
-                          mappingOut?: T;
-                        };
-                    businessLogic?:
-                      | T
-                      | {
-                          moduleName?: T;
-                          methodName?: T;
-                          mappingIn?: T;
-                          mappingOut?: T;
-                        };
-                    id?: T;
-                  };
-              id?: T;
-            };
+        applicationProcessState?: T;
         conversation?:
           | T
           | {

@@ -1,4 +1,3 @@
-import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildConfig } from 'payload'
@@ -28,7 +27,6 @@ export default buildConfig({
   },
   collections: [Conversations, Customers, Applications, Utterances, Users, Media],
   db: databaseAdapter(),
-  editor: lexicalEditor(),
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

@@ -3,6 +3,8 @@ import type { Payload } from 'payload'
 import type { ChatEvent } from '@/events/types'
 import {
   type ApplicationState,
+  changed,
+  changedFields,
   type ConversationState,
   type CustomerState,
   evolveApplication,
@@ -18,9 +20,12 @@ import {
   insertUtterances,
   loadRecords,
   openSession,
+  type ProjectedSlug,
+  type RecordWrite,
   renameCustomerOnConversations,
   rollback,
-  saveRecord,
+  saveRecords,
+  type Session,
   type StoredRecord,
   type UtteranceRow,
 } from './projectionStore'
@@ -45,7 +50,6 @@ export type ProjectedChanges = {
 
 type Folded<State> = { stored?: StoredRecord<State>; before?: State; state?: State; entryIds: string[] }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /** Folds the events of one batch per record, in stream order. Pure. */
 function fold<State>(
@@ -73,10 +77,44 @@ function fold<State>(
   return folded
 }
 
-/** Business fields of a state: its bookkeeping stays in the hidden `projection` field. */
-const withoutBookkeeping = <State extends object>(state: State): Record<string, unknown> => {
-  const { projection: _bookkeeping, ...fields } = state as State & { projection?: unknown }
-  return fields
+/*
+ * A write sets only the business fields that changed, so an assessment does not rewrite the
+ * application's noticeboard, nor a new line the conversation's facts. The bookkeeping travels
+ * in the hidden `projection` field; `customerId` is a link, not a column.
+ */
+type WritePlan = { required: Record<string, unknown>; omit?: string[]; links?: Record<string, unknown> }
+
+/**
+ * Writes the records of one collection that the batch changed, records them in `changes`, and
+ * returns the ids of every record the batch touched (stored or new) by key.
+ */
+async function save<State extends object>(
+  session: Session,
+  collection: ProjectedSlug,
+  folded: Map<string, Folded<State>>,
+  changes: RecordChange<State>[],
+  plan: (state: State) => WritePlan,
+): Promise<Map<string, number | string>> {
+  const writes: RecordWrite<State>[] = []
+  for (const [key, { stored, before, state }] of folded) {
+    if (!state || !changed(before, state)) continue
+    const { required, omit = [], links = {} } = plan(state)
+    const fields: Record<string, unknown> = { ...links }
+    for (const field of changedFields(before, state)) {
+      if (field !== 'projection' && !omit.includes(field)) fields[field] = state[field]
+    }
+    writes.push({ key, stored, state, fields, required })
+  }
+  const written = await saveRecords(session, collection, writes)
+  const ids = new Map<string, number | string>()
+  for (const [key, { stored }] of folded) {
+    const id = written.get(key) ?? stored?.id
+    if (id !== undefined) ids.set(key, id)
+  }
+  for (const { key, stored, state } of writes) {
+    changes.push({ id: ids.get(key)!, key, operation: stored ? 'update' : 'create', state, entryIds: folded.get(key)!.entryIds })
+  }
+  return ids
 }
 
 /**
@@ -110,50 +148,34 @@ export async function projectBatch(payload: Payload, events: ChatEvent[]): Promi
     const conversations = fold(conversationKeys, storedConversations, events, (e) => touches(e).conversation, evolveConversation)
 
     // Customers first, then applications, then conversations: each links to the ids before it.
-    const customerIds = new Map<string, number | string>()
-    for (const [key, record] of customers) {
-      if (record.stored) customerIds.set(key, record.stored.id)
-      if (!record.state || same(record.before, record.state)) continue
-      const id = await saveRecord(session, 'customers', key, record.stored, record.state, withoutBookkeeping(record.state))
-      customerIds.set(key, id)
-      changes.customers.push({ id, key, operation: record.stored ? 'update' : 'create', state: record.state, entryIds: record.entryIds })
-      if (record.stored && record.before?.fullName !== record.state.fullName) {
-        await renameCustomerOnConversations(session, id, record.state.fullName)
+    const customerIds = await save(session, 'customers', customers, changes.customers, (state) => ({
+      required: { customerId: state.customerId },
+    }))
+    for (const { id, key } of changes.customers) {
+      const { before, state } = customers.get(key)!
+      if (before && state && before.fullName !== state.fullName) await renameCustomerOnConversations(session, id, state.fullName)
+    }
+
+    // Links are written when this batch knows the record linked to; otherwise the stored link stays.
+    const applicationIds = await save(session, 'applications', applications, changes.applications, (state) => {
+      const customer = state.customerId ? customerIds.get(state.customerId) : undefined
+      return { required: { applicationNumber: state.applicationNumber }, omit: ['customerId'], links: customer !== undefined ? { customer } : {} }
+    })
+
+    const conversationIds = await save(session, 'conversations', conversations, changes.conversations, (state) => {
+      const customer = state.customerId ? customerIds.get(state.customerId) : undefined
+      const customerState = state.customerId ? customers.get(state.customerId)?.state : undefined
+      const application = state.applicationNumber ? applicationIds.get(state.applicationNumber) : undefined
+      return {
+        required: { conversationId: state.conversationId, status: state.status },
+        omit: ['customerId'],
+        links: {
+          ...(customer !== undefined ? { customer } : {}),
+          ...(customerState ? { customerName: customerState.fullName || null } : {}),
+          ...(application !== undefined ? { application } : {}),
+        },
       }
-    }
-
-    const applicationIds = new Map<string, number | string>()
-    for (const [key, record] of applications) {
-      if (record.stored) applicationIds.set(key, record.stored.id)
-      if (!record.state || same(record.before, record.state)) continue
-      const { customerId, ...fields } = withoutBookkeeping(record.state)
-      const customer = customerId ? customerIds.get(String(customerId)) : undefined
-      const id = await saveRecord(session, 'applications', key, record.stored, record.state, {
-        ...fields,
-        ...(customer !== undefined ? { customer } : {}),
-      })
-      applicationIds.set(key, id)
-      changes.applications.push({ id, key, operation: record.stored ? 'update' : 'create', state: record.state, entryIds: record.entryIds })
-    }
-
-    const conversationIds = new Map<string, number | string>()
-    for (const [key, record] of conversations) {
-      if (record.stored) conversationIds.set(key, record.stored.id)
-      if (!record.state || same(record.before, record.state)) continue
-      const { customerId, ...fields } = withoutBookkeeping(record.state)
-      // Links are written when this batch knows the record linked to; otherwise the stored link stays.
-      const customer = customerId ? customerIds.get(String(customerId)) : undefined
-      const customerState = customerId ? customers.get(String(customerId))?.state : undefined
-      const application = record.state.applicationNumber ? applicationIds.get(record.state.applicationNumber) : undefined
-      const id = await saveRecord(session, 'conversations', key, record.stored, record.state, {
-        ...fields,
-        ...(customer !== undefined ? { customer } : {}),
-        ...(customerState ? { customerName: customerState.fullName || null } : {}),
-        ...(application !== undefined ? { application } : {}),
-      })
-      conversationIds.set(key, id)
-      changes.conversations.push({ id, key, operation: record.stored ? 'update' : 'create', state: record.state, entryIds: record.entryIds })
-    }
+    })
 
     const rows: UtteranceChange[] = []
     for (const event of events) {

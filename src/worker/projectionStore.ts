@@ -28,7 +28,7 @@ export type ProjectedSlug = 'customers' | 'applications' | 'conversations'
 
 export type StoredRecord<State> = { id: number | string; version: number; state: State }
 
-type Session = { payload: Payload; req: PayloadRequest }
+export type Session = { payload: Payload; req: PayloadRequest }
 
 const KEY_FIELD: Record<ProjectedSlug, string> = {
   customers: 'customerId',
@@ -99,35 +99,84 @@ function withRowIds(data: Record<string, unknown>, fields: FlattenedField[]): Re
   return out
 }
 
-/** Creates a record, or updates it if nobody changed it since it was loaded. Returns its id. */
-export async function saveRecord<State>(
-  { payload, req }: Session,
+/** Whether a field keeps rows in tables of its own (arrays, or groups holding arrays). */
+const hasRowTables = (field: FlattenedField): boolean =>
+  field.type === 'array' || (field.type === 'group' && field.flattenedFields.some(hasRowTables))
+
+export type RecordWrite<State> = {
+  key: string
+  stored: StoredRecord<State> | undefined
+  state: State
+  /** The business fields to set (on update, only those that changed). */
+  fields: Record<string, unknown>
+  /** Fields sent with every write of the row (required columns). */
+  required: Record<string, unknown>
+}
+
+/**
+ * Writes a batch's records of one collection and returns their ids by key.
+ *
+ * Updates are conditional on the loaded version, in two steps inside the transaction: the row
+ * itself (scalar fields, `projection`, version v+1) as `update … where id and version = v`, which
+ * matches nothing if another worker wrote first (→ WriteConflict); then, if any changed, the
+ * fields kept in row tables (arrays), by id. Creates skip the read-back and the ids of the new
+ * rows are fetched in one query: re-reading a document with its row tables after each write
+ * costs more than the write.
+ */
+export async function saveRecords<State>(
+  session: Session,
   collection: ProjectedSlug,
-  key: string,
-  stored: StoredRecord<State> | undefined,
-  state: State,
-  fields: Record<string, unknown>,
-): Promise<number | string> {
+  writes: Array<RecordWrite<State>>,
+): Promise<Map<string, number | string>> {
+  const { payload, req } = session
+  const ids = new Map<string, number | string>()
+  if (writes.length === 0) return ids
+  const schema = payload.collections[collection].config.flattenedFields
+  const inRowTables = new Set(schema.filter(hasRowTables).map((field) => field.name))
   const now = new Date().toISOString()
-  const data = withRowIds(fields, payload.collections[collection].config.flattenedFields)
-  if (!stored) {
-    const created = await payload.db.create({
+
+  for (const { key, stored, state, fields, required } of writes) {
+    if (!stored) {
+      await payload.db.create({
+        collection,
+        data: { ...withRowIds({ ...fields, ...required }, schema), version: 1, projection: state, createdAt: now, updatedAt: now },
+        returning: false,
+        req,
+      })
+      continue
+    }
+    const row: Record<string, unknown> = {}
+    const tables: Record<string, unknown> = {}
+    for (const [name, value] of Object.entries(fields)) (inRowTables.has(name) ? tables : row)[name] = value
+    const where: Where = { and: [{ id: { equals: stored.id } }, { version: { equals: stored.version } }] }
+    const updated = await payload.db.updateOne({
       collection,
-      data: { ...data, version: 1, projection: state, createdAt: now, updatedAt: now },
+      where,
+      data: { ...row, ...required, version: stored.version + 1, projection: state, updatedAt: now },
+      select: { id: true },
       req,
     })
-    return created.id as number | string
+    if (!updated) throw new WriteConflict(collection, key)
+    if (Object.keys(tables).length > 0) {
+      await payload.db.updateOne({ collection, id: stored.id, data: { ...withRowIds(tables, schema), ...required }, returning: false, req })
+    }
+    ids.set(key, stored.id)
   }
-  const where: Where = { and: [{ id: { equals: stored.id } }, { version: { equals: stored.version } }] }
-  const updated = await payload.db.updateOne({
-    collection,
-    where,
-    data: { ...data, version: stored.version + 1, projection: state, updatedAt: now },
-    select: { id: true },
-    req,
-  })
-  if (!updated) throw new WriteConflict(collection, key)
-  return stored.id
+
+  const created = writes.filter((write) => !write.stored).map((write) => write.key)
+  if (created.length > 0) {
+    const keyField = KEY_FIELD[collection]
+    const { docs } = await payload.db.find({
+      collection,
+      where: { [keyField]: { in: created } },
+      select: { [keyField]: true },
+      pagination: false,
+      limit: 0,
+      req,
+    })
+    for (const doc of docs as Array<Record<string, unknown>>) ids.set(String(doc[keyField]), doc.id as number | string)
+  }
+  return ids
 }
 
 /** Copies a customer's (new) full name onto their conversations, for search and cards. */

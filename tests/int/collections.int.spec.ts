@@ -92,7 +92,7 @@ describe('applications, conversations and their transcript', () => {
           currentProcessStep: 'licence',
           applicationProcessState: [
             { stageName: 'intro', complete: true, steps: [{ stepName: 'greet', complete: true, type: 'llm' }] },
-            { stageName: 'identity', steps: [{ stepName: 'licence', type: 'user_input', prompts: { main: 'Licence?' } }] },
+            { stageName: 'identity', complete: false, steps: [{ stepName: 'licence', complete: false, type: 'user_input', description: 'Licence?' }] },
           ],
         },
         assessments: { identityRisk: { score: 12, flags: ['new_email'] }, serviceability: { surplus: 800 }, fraudCheck: { result: 'clear' } },
@@ -150,7 +150,7 @@ describe('applications, conversations and their transcript', () => {
     // Then the records read back whole, and join fields list what belongs to them
     const readApp = await payload.findByID({ collection: 'applications', id: application.id, depth: 0 })
     expect(readApp).toMatchObject({ loanAmount: 5000, loanFee: 250, loanTotalPayable: 5250, loanTerm: 12, loanPurpose: 'Car repairs' })
-    expect(readApp.applicationProcess?.applicationProcessState?.[1]?.steps?.[0]?.prompts?.main).toBe('Licence?')
+    expect(readApp.applicationProcess?.applicationProcessState?.[1]?.steps?.[0]?.description).toBe('Licence?')
     expect(readApp.assessments?.identityRisk).toEqual({ score: 12, flags: ['new_email'] })
     expect(readApp.noticeboard?.[0]?.versions?.[0]?.content).toBe('Checking')
     expect(readApp.conversations?.docs?.map((doc) => (typeof doc === 'object' ? doc.id : doc)).sort()).toEqual(

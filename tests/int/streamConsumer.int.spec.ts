@@ -37,7 +37,7 @@ describe('StreamConsumer', () => {
     const stream = freshStream()
     const first = new StreamConsumer(redis, settingsFor(stream, 'same'))
     await first.ensureGroup()
-    const ids = [await redis.xadd(stream, '*', 'n', '1'), await redis.xadd(stream, '*', 'n', '2')]
+    const ids = [(await redis.xadd(stream, '*', 'n', '1'))!, (await redis.xadd(stream, '*', 'n', '2'))!]
     expect((await first.read()).map((entry) => entry.id)).toEqual(ids)
     const later = await redis.xadd(stream, '*', 'n', '3')
 

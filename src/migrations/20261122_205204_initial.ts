@@ -97,42 +97,6 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   await db.run(sql`CREATE INDEX \`customers_email_address_idx\` ON \`customers\` (\`email_address\`);`)
   await db.run(sql`CREATE INDEX \`customers_updated_at_idx\` ON \`customers\` (\`updated_at\`);`)
   await db.run(sql`CREATE INDEX \`customers_created_at_idx\` ON \`customers\` (\`created_at\`);`)
-  await db.run(sql`CREATE TABLE \`app_process_steps\` (
-  	\`_order\` integer NOT NULL,
-  	\`_parent_id\` text NOT NULL,
-  	\`id\` text PRIMARY KEY NOT NULL,
-  	\`step_name\` text NOT NULL,
-  	\`description\` text,
-  	\`complete\` integer DEFAULT false,
-  	\`type\` text DEFAULT 'llm',
-  	\`completion_event_name\` text,
-  	\`answer_input_type\` text,
-  	\`prompts_main\` text,
-  	\`prompts_completeness_check\` text,
-  	\`prompts_confirmation\` text,
-  	\`prompts_output_json\` text,
-  	\`prompts_mapping_out\` text,
-  	\`business_logic_module_name\` text,
-  	\`business_logic_method_name\` text,
-  	\`business_logic_mapping_in\` text,
-  	\`business_logic_mapping_out\` text,
-  	FOREIGN KEY (\`_parent_id\`) REFERENCES \`app_process_stages\`(\`id\`) ON UPDATE no action ON DELETE cascade
-  );
-  `)
-  await db.run(sql`CREATE INDEX \`app_process_steps_order_idx\` ON \`app_process_steps\` (\`_order\`);`)
-  await db.run(sql`CREATE INDEX \`app_process_steps_parent_id_idx\` ON \`app_process_steps\` (\`_parent_id\`);`)
-  await db.run(sql`CREATE TABLE \`app_process_stages\` (
-  	\`_order\` integer NOT NULL,
-  	\`_parent_id\` integer NOT NULL,
-  	\`id\` text PRIMARY KEY NOT NULL,
-  	\`stage_name\` text NOT NULL,
-  	\`complete\` integer DEFAULT false,
-  	\`prompt\` text,
-  	FOREIGN KEY (\`_parent_id\`) REFERENCES \`applications\`(\`id\`) ON UPDATE no action ON DELETE cascade
-  );
-  `)
-  await db.run(sql`CREATE INDEX \`app_process_stages_order_idx\` ON \`app_process_stages\` (\`_order\`);`)
-  await db.run(sql`CREATE INDEX \`app_process_stages_parent_id_idx\` ON \`app_process_stages\` (\`_parent_id\`);`)
   await db.run(sql`CREATE TABLE \`applications_application_process_conversation\` (
   	\`_order\` integer NOT NULL,
   	\`_parent_id\` integer NOT NULL,
@@ -186,6 +150,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	\`application_process_current_process_step\` text,
   	\`application_process_started_at\` text,
   	\`application_process_updated_at\` text,
+  	\`application_process_application_process_state\` text,
   	\`assessments_identity_risk\` text,
   	\`assessments_serviceability\` text,
   	\`assessments_fraud_check\` text,
@@ -375,8 +340,6 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   await db.run(sql`DROP TABLE \`conversations\`;`)
   await db.run(sql`DROP TABLE \`customers_identity_documents\`;`)
   await db.run(sql`DROP TABLE \`customers\`;`)
-  await db.run(sql`DROP TABLE \`app_process_steps\`;`)
-  await db.run(sql`DROP TABLE \`app_process_stages\`;`)
   await db.run(sql`DROP TABLE \`applications_application_process_conversation\`;`)
   await db.run(sql`DROP TABLE \`applications_noticeboard_versions\`;`)
   await db.run(sql`DROP TABLE \`applications_noticeboard\`;`)

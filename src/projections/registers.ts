@@ -1,0 +1,65 @@
+/**
+ * Why stamps: the worker may apply an event twice (redelivery) or late (a dead worker's
+ * pending entries are reclaimed after newer ones were applied). Each field, or group of fields
+ * written together, is a register that remembers the entry id of the write it holds. A write
+ * takes the register only if its entry id beats the stamp, so the result depends on which
+ * events were applied, never on their order or on repeats: the same as one pass in stream order.
+ */
+import { compareEntryIds, type EntryId } from '@/events/entryId'
+
+/**
+ * `last`: the highest entry id holds (a later event overrides an earlier one).
+ * `first`: the lowest holds. Used for links (a conversation's application, an application's
+ * customer), which do not move once set: later events naming the same link then change
+ * nothing, so they cost no write.
+ */
+export type Policy = 'last' | 'first'
+
+export type Stamps<Register extends string> = Partial<Record<Register, EntryId>>
+
+type Stamped = { projection: { stamps: Partial<Record<string, EntryId>> } }
+type RegisterOf<State extends Stamped> = keyof State['projection']['stamps'] & string
+export type Fields<State extends Stamped> = Omit<State, 'projection'>
+
+/** The object with its keys sorted, so equal bookkeeping serialises to equal JSON. */
+export const sortedKeys = <T extends object>(record: T): T =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
+
+const takes = (current: EntryId | undefined, at: EntryId, policy: Policy): boolean =>
+  current === undefined || (policy === 'last' ? compareEntryIds(at, current) > 0 : compareEntryIds(at, current) < 0)
+
+/**
+ * Writes `values` under `register` if the event `at` takes it; otherwise (an older write, or
+ * the same one again) returns `state` itself, unchanged.
+ */
+export function write<State extends Stamped>(
+  state: State,
+  register: RegisterOf<State>,
+  at: EntryId,
+  values: Partial<Fields<State>>,
+  policy: Policy = 'last',
+): State {
+  const { stamps } = state.projection
+  if (!takes(stamps[register], at, policy)) return state
+  return { ...state, ...values, projection: { ...state.projection, stamps: sortedKeys({ ...stamps, [register]: at }) } }
+}
+
+/** Writes one field under its own name as the register. */
+export function writeField<State extends Stamped, Field extends keyof Fields<State> & RegisterOf<State>>(
+  state: State,
+  field: Field,
+  at: EntryId,
+  value: Fields<State>[Field],
+): State {
+  const values: Partial<Fields<State>> = {}
+  values[field] = value
+  return write(state, field, at, values)
+}
+
+/** The earlier of two ISO timestamps (canonical UTC strings compare as text). */
+export const earliest = (current: string | null, candidate: string): string =>
+  current !== null && current <= candidate ? current : candidate
+
+/** The later of two ISO timestamps. */
+export const latest = (current: string | null, candidate: string): string =>
+  current !== null && current >= candidate ? current : candidate

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+
+import { evolveConversation } from '@/projections'
+import { MARKED_SEQS } from '@/projections/seenLines'
+
+import { AID, at, CID, event, fold, UID } from './given'
+
+const started = (id: string, minutes = 0) => event(id, 'conversation_started', undefined, { seq: '1', tsp: at(minutes) })
+const customerSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
+  event(id, 'user_input', { u: text, ...extra }, { seq: String(seq), tsp: at(minutes) })
+const assistantSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
+  event(id, 'assistant_response', { utterance: text, ...extra }, { seq: String(seq), tsp: at(minutes) })
+const decided = (id: string, decision: string) => event(id, 'final_decision', { decision })
+
+const conversationOf = (...events: Parameters<typeof fold>[1]) => fold(evolveConversation, events)
+
+describe('conversations', () => {
+  it('conversation_started creates an active conversation', () => {
+    expect(conversationOf(started('1-0'))).toMatchObject({
+      conversationId: CID,
+      applicationNumber: AID,
+      customerId: UID,
+      status: 'active',
+      startedAt: at(0),
+      lastUtteranceAt: null,
+      messageCount: 0,
+      purpose: null,
+      facts: [],
+      finalDecision: null,
+    })
+  })
+
+  it('counts utterances and keeps the latest utterance time', () => {
+    const conversation = conversationOf(
+      started('1-0'),
+      assistantSays('1-1', 2, "G'day, what's your name?"),
+      customerSays('1-2', 3, 'Jess'),
+      assistantSays('1-3', 4, 'Thanks Jess'),
+    )
+    expect(conversation).toMatchObject({ messageCount: 3, lastUtteranceAt: at(4) })
+  })
+
+  it('an utterance that ends the conversation makes it soft_end; a later decision then decides it', () => {
+    const ended = conversationOf(started('1-0'), customerSays('1-1', 2, 'Bye', 2, { e: true }))
+    expect(ended?.status).toBe('soft_end')
+    expect(fold(evolveConversation, [decided('1-2', 'APPROVED')], ended)).toMatchObject({ status: 'approved', finalDecision: 'approved' })
+  })
+
+  it('status is last-writer-wins by entry id, whatever order the events arrive in', () => {
+    const events = [started('1-0'), decided('1-5', 'declined'), assistantSays('1-9', 3, 'Bye', 3, { end_conversation: 'true' })]
+    expect(conversationOf(...events)?.status).toBe('soft_end')
+    expect(conversationOf(...[...events].reverse())?.status).toBe('soft_end')
+    expect(conversationOf(started('2-0'), decided('2-1', 'Declined'), started('1-0'))).toMatchObject({ status: 'declined', finalDecision: 'declined' })
+  })
+
+  it('an utterance before conversation_started creates the conversation; started later sets startedAt', () => {
+    const early = conversationOf(customerSays('1-5', 3, 'Hello?', 7), assistantSays('1-6', 4, 'Hi!', 8))
+    expect(early).toMatchObject({ status: 'active', startedAt: at(7), messageCount: 2, lastUtteranceAt: at(8) })
+    expect(fold(evolveConversation, [started('1-0', 5)], early)).toMatchObject({ status: 'active', startedAt: at(5), messageCount: 2 })
+  })
+
+  it('an event applied twice changes nothing the second time', () => {
+    const line = customerSays('1-1', 2, 'Jess')
+    const once = conversationOf(started('1-0'), line)
+    expect(evolveConversation(once, line)).toBe(once)
+    expect(evolveConversation(once, started('1-0'))).toBe(once)
+  })
+
+  it('a producer’s retried utterance (same cid, typ and seq; another entry id) counts once', () => {
+    const conversation = conversationOf(started('1-0'), customerSays('1-1', 2, 'Jess'), customerSays('1-2', 2, 'Jess'))
+    expect(conversation?.messageCount).toBe(1)
+  })
+
+  it('the same seq from each speaker is two lines', () => {
+    expect(conversationOf(customerSays('1-1', 2, 'Hi'), assistantSays('1-2', 2, 'Hello'))?.messageCount).toBe(2)
+  })
+
+  it('lines without a seq are told apart by entry id', () => {
+    const unnumbered = (id: string) => event(id, 'user_input', { u: 'Hi' })
+    const conversation = conversationOf(unnumbered('1-1'), unnumbered('1-2'), unnumbered('1-1'))
+    expect(conversation?.messageCount).toBe(2)
+    expect(conversation?.projection.lines.others).toEqual(['customer@1-1', 'customer@1-2'])
+  })
+
+  it('a seq beyond the marked window is still counted once', () => {
+    const far = customerSays('1-1', MARKED_SEQS + 5, 'Hi')
+    const conversation = conversationOf(far, far, customerSays('1-2', 3, 'Hi again'))
+    expect(conversation?.messageCount).toBe(2)
+    expect(conversation?.projection.lines.others).toEqual([`customer:${MARKED_SEQS + 5}`])
+  })
+
+  it('a summary sets purpose and facts; an older summary arriving later does not overwrite it', () => {
+    const summary = (id: string, purpose: string) => event(id, 'conversation_summary', { conversation_purpose: purpose, conversation_facts: [`${purpose} fact`] })
+    const conversation = conversationOf(started('1-0'), summary('1-9', 'Loan for a car'), summary('1-4', 'Draft purpose'))
+    expect(conversation).toMatchObject({ purpose: 'Loan for a car', facts: [{ fact: 'Loan for a car fact' }] })
+  })
+
+  it('links the first application and customer named', () => {
+    const conversation = conversationOf(
+      customerSays('1-3', 3, 'Hi', 3),
+      event('1-1', 'user_input', { u: 'Earlier' }, { seq: '2', aid: 'APP-000001', uid: 'CUS-1' }),
+    )
+    expect(conversation).toMatchObject({ applicationNumber: 'APP-000001', customerId: 'CUS-1' })
+  })
+
+  it('is not changed by application events or another conversation’s events', () => {
+    const conversation = conversationOf(started('1-0'))
+    expect(evolveConversation(conversation, event('1-1', 'fraudCheck_results', { fraudScore: 4 }))).toBe(conversation)
+    expect(evolveConversation(conversation, event('1-2', 'user_input', { u: 'Hi' }, { cid: 'conv-other' }))).toBe(conversation)
+    expect(evolveConversation(undefined, event('1-3', 'noticeboard_updated', { agentName: 'A', content: 'x' }))).toBeUndefined()
+  })
+})
