@@ -156,7 +156,7 @@ export const Applications: CollectionConfig = {
         },
       ],
     },
-    { name: 'conversations', type: 'join', collection: 'conversations', on: 'application', defaultSort: '-startedAt' },
+    { name: 'conversations', type: 'join', collection: 'conversations', on: 'application', defaultSort: '-startedAt', admin: { allowCreate: false } },
     ...projectionFields,
   ],
 }

@@ -72,7 +72,7 @@ export const Conversations: CollectionConfig = {
       on: 'conversation',
       defaultSort: 'timestamp',
       defaultLimit: 50,
-      admin: { defaultColumns: ['timestamp', 'username', 'utterance'] },
+      admin: { allowCreate: false, defaultColumns: ['timestamp', 'username', 'utterance'] },
     },
     ...projectionFields,
   ],

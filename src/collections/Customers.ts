@@ -116,8 +116,8 @@ export const Customers: CollectionConfig = {
         { name: 'additionalInfo', type: 'json' },
       ],
     },
-    { name: 'applications', type: 'join', collection: 'applications', on: 'customer', defaultSort: '-updatedAt' },
-    { name: 'conversations', type: 'join', collection: 'conversations', on: 'customer', defaultSort: '-startedAt' },
+    { name: 'applications', type: 'join', collection: 'applications', on: 'customer', defaultSort: '-updatedAt', admin: { allowCreate: false } },
+    { name: 'conversations', type: 'join', collection: 'conversations', on: 'customer', defaultSort: '-startedAt', admin: { allowCreate: false } },
     ...projectionFields,
   ],
 }

@@ -5,7 +5,9 @@
  *
  * REDIS_URL unset → starts a private redis-server on a free port (installing it with apt
  * when root). --prod serves the production build (`next start`, migrations applied on boot);
- * otherwise `next dev`. Prints the URL once the admin answers; Ctrl-C stops everything.
+ * otherwise `next dev`. The worker runs inside the app (ENABLE_EVENT_PROCESSING, default true).
+ * --demo feeds the private Redis a few live generated conversations (never a Redis you named in
+ * REDIS_URL). Prints the URL once the admin answers; Ctrl-C stops everything.
  */
 import 'dotenv/config'
 
@@ -20,6 +22,7 @@ const { values: args } = parseArgs({
     prod: { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.PORT || '3000' },
     'redis-port': { type: 'string' },
+    demo: { type: 'boolean', default: false },
   },
 })
 
@@ -67,6 +70,15 @@ async function main() {
   const url = `http://localhost:${args.port}/admin`
   await waitForHttp(url, app)
   console.log(`\n  Billie supervisor dashboard: ${url}\n  (the first account you create there is the admin)\n`)
+  if (args.demo && redis) {
+    const producer = spawn('pnpm', ['exec', 'tsx', 'src/scripts/test-events.ts', '--follow', '--conversations', '6', '--rate', '4'], {
+      stdio: 'inherit',
+      env,
+    })
+    children.push(producer)
+  } else if (args.demo) {
+    console.log('No demo traffic: REDIS_URL names your own Redis, and demo conversations only go to a private one.')
+  }
 }
 
 process.on('SIGINT', () => void shutdown(0))

@@ -25,3 +25,16 @@ export async function logout(page: Page) {
   await page.goto('/admin/logout')
   await expect(page).toHaveURL(/\/admin\/login/)
 }
+
+/** Appends generated conversations to the e2e server's private Redis, as the chat app would. */
+export async function appendConversations(conversations: number, seed: number): Promise<Array<Record<string, string>>> {
+  const [{ Redis }, { generateCorpus }] = await Promise.all([import('ioredis'), import('../../src/events/generate')])
+  const redis = new Redis(Number(process.env.E2E_REDIS_PORT), '127.0.0.1')
+  try {
+    const corpus = generateCorpus({ conversations, seed, startAt: new Date().toISOString() })
+    for (const fields of corpus) await redis.xadd('chatLedger', '*', ...Object.entries(fields).flat())
+    return corpus
+  } finally {
+    redis.disconnect()
+  }
+}
