@@ -30,6 +30,9 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
     // WAL lets the app read while a worker commits; busyTimeout lets several processes share the file.
     wal: true,
     busyTimeout: 10_000,
+    // Write transactions take the write lock when they begin, so concurrent workers queue for it
+    // (busyTimeout) instead of failing late with SQLITE_BUSY after reading a stale snapshot.
+    transactionOptions: { behavior: 'immediate' },
     migrationDir: path.resolve(process.cwd(), 'src/migrations'),
     prodMigrations: migrations,
   })
