@@ -20,7 +20,9 @@ async function main(): Promise<number> {
   const url = redisUrl()
   const where = describeRedisUrl(url)
   const redis = createRedis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 5_000, maxRetriesPerRequest: 0 })
-  redis.on('error', () => undefined)
+  // The socket's own error (ECONNREFUSED, ENOTFOUND…) says more than the rejected connect().
+  let socketError: Error | undefined
+  redis.on('error', (error) => (socketError ??= error))
   try {
     await redis.connect()
     const pong = await redis.ping()
@@ -30,7 +32,7 @@ async function main(): Promise<number> {
     console.log(`OK: ${where} answered ${pong} (Redis ${version}); stream ${STREAM} holds ${length} entries, ${groups} consumer group(s).`)
     return 0
   } catch (error) {
-    const err = error as NodeJS.ErrnoException
+    const err = (socketError ?? error) as NodeJS.ErrnoException
     const code = err.code ?? /^(\w+)/.exec(err.message)?.[1] ?? 'ERROR'
     const parsed = URL.canParse(url) ? new URL(url) : undefined
     console.error(`FAILED: cannot reach Redis at ${where}`)
