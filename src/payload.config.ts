@@ -10,6 +10,7 @@ import { Media } from './collections/Media'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { realtime } from './endpoints/realtime'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
@@ -27,6 +28,8 @@ export default buildConfig({
   },
   collections: [Conversations, Customers, Applications, Utterances, Users, Media],
   db: databaseAdapter(),
+  // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
+  endpoints: [realtime],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

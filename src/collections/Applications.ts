@@ -1,5 +1,8 @@
 import type { CollectionConfig, JSONField } from 'payload'
 
+import { publishChange } from '@/realtime/hooks/publishChange'
+import { publishDeletion } from '@/realtime/hooks/publishDeletion'
+
 type JSONSchema4 = NonNullable<JSONField['jsonSchema']>['schema']
 
 import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
@@ -43,6 +46,10 @@ export const Applications: CollectionConfig = {
     group: SUPERVISOR_GROUP,
   },
   access: projectedAccess,
+  hooks: {
+    afterChange: [publishChange],
+    afterDelete: [publishDeletion],
+  },
   fields: [
     { name: 'applicationNumber', type: 'text', required: true, unique: true },
     { name: 'customer', type: 'relationship', relationTo: 'customers', index: true },

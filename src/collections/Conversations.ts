@@ -1,5 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
+import { publishChange } from '@/realtime/hooks/publishChange'
+import { publishDeletion } from '@/realtime/hooks/publishDeletion'
+
 import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
 
 export const CONVERSATION_STATUSES = ['active', 'paused', 'soft_end', 'hard_end', 'approved', 'declined'] as const
@@ -13,6 +16,10 @@ export const Conversations: CollectionConfig = {
     group: SUPERVISOR_GROUP,
   },
   access: projectedAccess,
+  hooks: {
+    afterChange: [publishChange],
+    afterDelete: [publishDeletion],
+  },
   defaultSort: '-lastUtteranceAt',
   fields: [
     { name: 'conversationId', type: 'text', required: true, unique: true },

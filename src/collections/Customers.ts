@@ -1,6 +1,8 @@
 import type { CollectionConfig, Field } from 'payload'
 
 import { composeFullName } from '@/projections/fullName'
+import { publishChange } from '@/realtime/hooks/publishChange'
+import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
 import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
 
@@ -32,6 +34,8 @@ export const Customers: CollectionConfig = {
   access: projectedAccess,
   hooks: {
     beforeChange: [({ data, originalDoc }) => ({ ...data, fullName: composeFullName({ ...originalDoc, ...data }) })],
+    afterChange: [publishChange],
+    afterDelete: [publishDeletion],
   },
   fields: [
     { name: 'customerId', type: 'text', required: true, unique: true },

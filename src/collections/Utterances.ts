@@ -1,5 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
+import { publishChange } from '@/realtime/hooks/publishChange'
+import { publishDeletion } from '@/realtime/hooks/publishDeletion'
+
 import { projectedAccess, SUPERVISOR_GROUP } from './projected'
 
 /**
@@ -17,6 +20,10 @@ export const Utterances: CollectionConfig = {
     group: SUPERVISOR_GROUP,
   },
   access: projectedAccess,
+  hooks: {
+    afterChange: [publishChange],
+    afterDelete: [publishDeletion],
+  },
   defaultSort: 'timestamp',
   indexes: [{ fields: ['conversation', 'timestamp'] }],
   fields: [

@@ -1,0 +1,62 @@
+/**
+ * The change feed: a capped Redis stream that every Next instance and worker shares. One entry
+ * per committed change, fields `collection` and `message` (the compact JSON of messages.ts);
+ * the entry id orders the feed and is the SSE event id a client resumes from.
+ */
+import type { Redis } from 'ioredis'
+
+import type { ChangeMessage, FeedCollection } from './messages'
+import { realtimeSettings } from './settings'
+
+export type FeedEntry = {
+  id: string
+  collection: FeedCollection
+  /** The message exactly as published: the SSE `data:` line, never re-serialised per client. */
+  json: string
+  /** For `?conversation=` filters: the record id and conversationId of the conversation it belongs to. */
+  conversation: string[]
+}
+
+/**
+ * Appends messages in one round trip (a pipeline), trimming approximately to `maxLen` entries:
+ * `MAXLEN ~` lets Redis drop whole macro nodes, which costs next to nothing. Returns the ids.
+ */
+export async function publishMessages(redis: Redis, messages: ChangeMessage[], settings = realtimeSettings()): Promise<string[]> {
+  if (messages.length === 0) return []
+  const pipeline = redis.pipeline()
+  for (const message of messages) {
+    pipeline.xadd(settings.stream, 'MAXLEN', '~', settings.maxLen, '*', 'collection', message.collection, 'message', JSON.stringify(message))
+  }
+  const results = (await pipeline.exec()) ?? []
+  return results.map(([error, id]) => {
+    if (error) throw error
+    return id as string
+  })
+}
+
+type RawEntry = [id: string, fields: string[]]
+
+/** A stream entry as read back (XRANGE / XREAD); undefined for an entry this code did not write. */
+export function toFeedEntry([id, fields]: RawEntry): FeedEntry | undefined {
+  let collection: string | undefined
+  let json: string | undefined
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'collection') collection = fields[i + 1]
+    else if (fields[i] === 'message') json = fields[i + 1]
+  }
+  if (!collection || json === undefined) return undefined
+  return { id, collection: collection as FeedCollection, json, conversation: conversationOf(collection, json) }
+}
+
+function conversationOf(collection: string, json: string): string[] {
+  try {
+    const { id, doc } = JSON.parse(json) as { id?: unknown; doc?: { conversation?: unknown; conversationId?: unknown } }
+    const keys = collection === 'conversations' ? [id, doc?.conversationId] : collection === 'utterances' ? [doc?.conversation, doc?.conversationId] : []
+    return keys.filter((key) => key !== undefined && key !== null).map(String)
+  } catch {
+    return []
+  }
+}
+
+export const toFeedEntries = (raw: RawEntry[] | null | undefined): FeedEntry[] =>
+  (raw ?? []).map(toFeedEntry).filter((entry): entry is FeedEntry => entry !== undefined)

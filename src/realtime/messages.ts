@@ -1,0 +1,222 @@
+/**
+ * Change-feed messages: what a card or a transcript needs to update itself, never the whole
+ * document (whole documents averaged 29 KB, up to 100 KB). Pure: builders take the worker's
+ * projected states or the documents a Local API write returns, both of which use the
+ * collections' field names.
+ *
+ * A message is a patch of the record's card: `doc` holds the card fields the writer knows and
+ * carries `id`; a field that is absent is unknown to that writer (merge, don't replace).
+ */
+import type { EntryId } from '@/events/entryId'
+import type { ConversationStatus } from '@/projections'
+
+export const FEED_COLLECTIONS = ['conversations', 'utterances', 'applications', 'customers'] as const
+export type FeedCollection = (typeof FEED_COLLECTIONS)[number]
+export const isFeedCollection = (value: string): value is FeedCollection => (FEED_COLLECTIONS as readonly string[]).includes(value)
+
+export type Operation = 'create' | 'update' | 'delete'
+export type RecordId = number | string
+
+export type ConversationCard = {
+  id: RecordId
+  conversationId: string
+  applicationNumber?: string | null
+  /** The customer's business key (worker), and/or the linked record's id. */
+  customerId?: string | null
+  customer?: RecordId | null
+  application?: RecordId | null
+  customerName?: string | null
+  status?: ConversationStatus
+  startedAt?: string | null
+  lastUtteranceAt?: string | null
+  messageCount?: number | null
+  finalDecision?: 'approved' | 'declined' | null
+  purpose?: string | null
+}
+
+export type UtteranceLine = {
+  id: RecordId
+  /** The conversation record's id, and its business key when known. */
+  conversation: RecordId
+  conversationId?: string
+  key: string
+  eventId: string
+  seq: number | null
+  username: 'customer' | 'assistant'
+  utterance: string | null
+  rationale: string | null
+  timestamp: string
+  answerInputType: string | null
+  endConversation: boolean
+}
+
+export type ApplicationCard = {
+  id: RecordId
+  applicationNumber: string
+  customerId?: string | null
+  customer?: RecordId | null
+  applicationOutcome?: 'pending' | 'approved' | 'declined' | 'withdrawn' | null
+  loanAmount?: number | null
+  loanFee?: number | null
+  loanTotalPayable?: number | null
+  loanTerm?: number | null
+  loanPurpose?: string | null
+  currentProcessStage?: string | null
+  currentProcessStep?: string | null
+  /** Which assessments have arrived (their bodies stay on the record). */
+  assessed?: { identityRisk: boolean; serviceability: boolean; fraudCheck: boolean }
+  /** One note per agent; `updatedAt` is the latest note's timestamp. */
+  noticeboard?: { notes: number; updatedAt: string | null }
+}
+
+export type CustomerCard = { id: RecordId; customerId: string; fullName?: string | null }
+
+type Envelope<C extends FeedCollection, Doc> = {
+  collection: C
+  id: RecordId
+  operation: Operation
+  /** chatLedger entry ids folded into this change (the last few; empty for non-worker writes). */
+  entryIds: EntryId[]
+  /** How many events were folded, when more than `entryIds` lists. */
+  entryCount?: number
+  doc: Doc
+}
+
+export type ChangeMessage =
+  | Envelope<'conversations', ConversationCard>
+  | Envelope<'utterances', UtteranceLine>
+  | Envelope<'applications', ApplicationCard>
+  | Envelope<'customers', CustomerCard>
+
+/** A large batch can fold hundreds of events into one record: list the last few only. */
+export const MAX_ENTRY_IDS = 10
+
+export function envelope<C extends FeedCollection, Doc extends { id: RecordId }>(
+  collection: C,
+  operation: Operation,
+  doc: Doc,
+  entryIds: EntryId[] = [],
+): Envelope<C, Doc> {
+  const message: Envelope<C, Doc> = { collection, id: doc.id, operation, entryIds: entryIds.slice(-MAX_ENTRY_IDS), doc }
+  if (entryIds.length > MAX_ENTRY_IDS) message.entryCount = entryIds.length
+  return message
+}
+
+/** A relationship value at any depth: the id, or the populated document's id. */
+export const idOf = (value: unknown): RecordId | null | undefined => {
+  if (value === null || value === undefined) return value
+  if (typeof value === 'object') return (value as { id?: RecordId }).id
+  return value as RecordId
+}
+
+/** Keeps only the keys whose value is known (not undefined), so JSON stays small and patches stay patches. */
+const known = <T extends object>(record: T): T =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T
+
+type ConversationSource = {
+  conversationId: string
+  applicationNumber?: string | null
+  customerId?: string | null
+  customer?: unknown
+  application?: unknown
+  customerName?: string | null
+  status?: ConversationStatus
+  startedAt?: string | null
+  lastUtteranceAt?: string | null
+  messageCount?: number | null
+  finalDecision?: 'approved' | 'declined' | null
+  purpose?: string | null
+}
+
+export const conversationCard = (id: RecordId, source: ConversationSource): ConversationCard =>
+  known({
+    id,
+    conversationId: source.conversationId,
+    applicationNumber: source.applicationNumber,
+    customerId: source.customerId,
+    customer: idOf(source.customer),
+    application: idOf(source.application),
+    customerName: source.customerName,
+    status: source.status,
+    startedAt: source.startedAt,
+    lastUtteranceAt: source.lastUtteranceAt,
+    messageCount: source.messageCount,
+    finalDecision: source.finalDecision,
+    purpose: source.purpose,
+  })
+
+type UtteranceSource = {
+  conversation: unknown
+  conversationId?: string
+  key: string
+  eventId: string
+  seq?: number | null
+  username: 'customer' | 'assistant'
+  utterance?: string | null
+  rationale?: string | null
+  timestamp: string
+  answerInputType?: string | null
+  endConversation?: boolean | null
+}
+
+export const utteranceLine = (id: RecordId, source: UtteranceSource): UtteranceLine =>
+  known({
+    id,
+    conversation: idOf(source.conversation)!,
+    conversationId: source.conversationId,
+    key: source.key,
+    eventId: source.eventId,
+    seq: source.seq ?? null,
+    username: source.username,
+    utterance: source.utterance ?? null,
+    rationale: source.rationale ?? null,
+    timestamp: source.timestamp,
+    answerInputType: source.answerInputType ?? null,
+    endConversation: Boolean(source.endConversation),
+  })
+
+type ApplicationSource = {
+  applicationNumber: string
+  customerId?: string | null
+  customer?: unknown
+  applicationOutcome?: ApplicationCard['applicationOutcome']
+  loanAmount?: number | null
+  loanFee?: number | null
+  loanTotalPayable?: number | null
+  loanTerm?: number | null
+  loanPurpose?: string | null
+  applicationProcess?: { currentProcessStage?: string | null; currentProcessStep?: string | null } | null
+  assessments?: { identityRisk?: unknown; serviceability?: unknown; fraudCheck?: unknown } | null
+  noticeboard?: Array<{ timestamp?: string | null }> | null
+}
+
+const isPresent = (value: unknown) => value !== null && value !== undefined
+
+export function applicationCard(id: RecordId, source: ApplicationSource): ApplicationCard {
+  const notes = source.noticeboard ?? []
+  const stamps = notes.map((note) => note.timestamp).filter((at): at is string => Boolean(at))
+  return known({
+    id,
+    applicationNumber: source.applicationNumber,
+    customerId: source.customerId,
+    customer: idOf(source.customer),
+    applicationOutcome: source.applicationOutcome,
+    loanAmount: source.loanAmount,
+    loanFee: source.loanFee,
+    loanTotalPayable: source.loanTotalPayable,
+    loanTerm: source.loanTerm,
+    loanPurpose: source.loanPurpose,
+    currentProcessStage: source.applicationProcess?.currentProcessStage ?? null,
+    currentProcessStep: source.applicationProcess?.currentProcessStep ?? null,
+    assessed: {
+      identityRisk: isPresent(source.assessments?.identityRisk),
+      serviceability: isPresent(source.assessments?.serviceability),
+      fraudCheck: isPresent(source.assessments?.fraudCheck),
+    },
+    // ISO timestamps in one zone compare as text.
+    noticeboard: { notes: notes.length, updatedAt: stamps.length ? stamps.reduce((a, b) => (a >= b ? a : b)) : null },
+  })
+}
+
+export const customerCard = (id: RecordId, source: { customerId: string; fullName?: string | null }): CustomerCard =>
+  known({ id, customerId: source.customerId, fullName: source.fullName })
