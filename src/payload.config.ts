@@ -24,6 +24,20 @@ export default buildConfig({
     // No gravatar: the admin makes no outbound calls.
     avatar: 'default',
     meta: { titleSuffix: ' · Billie supervisor' },
+    components: {
+      // First in the nav: the live board, which is also the admin's home page.
+      beforeNavLinks: ['/components/admin/nav/LiveNavLink.client#LiveNavLink'],
+      views: {
+        // The dashboard is where everyone lands after login: for supervisors, the live board.
+        dashboard: { Component: '/components/admin/live/LiveConversationsView#LiveConversationsView' },
+        liveConversation: {
+          Component: '/components/admin/conversation/ConversationView#ConversationView',
+          path: '/live/:conversationId',
+          exact: true,
+          meta: { title: 'Conversation' },
+        },
+      },
+    },
     importMap: { baseDir: path.resolve(dirname) },
   },
   collections: [Conversations, Customers, Applications, Utterances, Users, Media],

@@ -38,3 +38,51 @@ export async function appendConversations(conversations: number, seed: number): 
     redis.disconnect()
   }
 }
+
+type StreamFields = Record<string, string>
+
+/** Appends entries to the e2e server's private Redis as given: hand-made events, or a generated corpus. */
+export async function appendEntries(entries: StreamFields[]): Promise<void> {
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(Number(process.env.E2E_REDIS_PORT), '127.0.0.1')
+  try {
+    const pipeline = redis.pipeline()
+    for (const fields of entries) pipeline.xadd('chatLedger', '*', ...Object.entries(fields).flat())
+    await pipeline.exec()
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/** Generated conversations whose clocks ran `minutesAgo` (they sort below anything happening now). */
+export async function appendPastConversations(conversations: number, seed: number, minutesAgo: number): Promise<StreamFields[]> {
+  const { generateCorpus } = await import('../../src/events/generate')
+  const corpus = generateCorpus({ conversations, seed, startAt: new Date(Date.now() - minutesAgo * 60_000).toISOString() })
+  await appendEntries(corpus)
+  return corpus
+}
+
+/** One conversation of `utterances` lines (and everything else a conversation writes). */
+export async function appendLongConversation(utterances: number, seed: number): Promise<StreamFields[]> {
+  const { generateLongConversation } = await import('../../src/events/generate')
+  const entries = generateLongConversation({ utterances, seed })
+  await appendEntries(entries)
+  return entries
+}
+
+/** The conversation ids a corpus starts. */
+export const startedConversations = (corpus: StreamFields[]): StreamFields[] => corpus.filter((fields) => fields.typ === 'conversation_started')
+
+/** Waits until the worker inside the app has projected every one of these conversations. */
+export async function waitForProjection(page: Page, conversationIds: string[], timeout = 60_000) {
+  await expect
+    .poll(
+      async () => {
+        const where = encodeURIComponent(JSON.stringify({ conversationId: { in: conversationIds } }))
+        const response = await page.request.get(`/api/conversations?limit=1&depth=0&where=${where}`)
+        return response.ok() ? ((await response.json()) as { totalDocs: number }).totalDocs : -1
+      },
+      { timeout },
+    )
+    .toBe(conversationIds.length)
+}

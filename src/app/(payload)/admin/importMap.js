@@ -1,6 +1,12 @@
+import { LiveNavLink as LiveNavLink_2e8962c0db14c9ad72a0c311cd317701 } from '../../../components/admin/nav/LiveNavLink.client'
+import { LiveConversationsView as LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8 } from '../../../components/admin/live/LiveConversationsView'
+import { ConversationView as ConversationView_aa609e271a7610205f42e832c6e082a5 } from '../../../components/admin/conversation/ConversationView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
 export const importMap = {
+  "/components/admin/nav/LiveNavLink.client#LiveNavLink": LiveNavLink_2e8962c0db14c9ad72a0c311cd317701,
+  "/components/admin/live/LiveConversationsView#LiveConversationsView": LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8,
+  "/components/admin/conversation/ConversationView#ConversationView": ConversationView_aa609e271a7610205f42e832c6e082a5,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

@@ -1,0 +1,263 @@
+'use client'
+import { Banner, Link, useConfig } from '@payloadcms/ui'
+import { formatAdminURL } from 'payload/shared'
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+
+import { DecisionBadge, StatusBadge } from '../shared/Badges.client'
+import { idOf, sameId } from '../shared/cards'
+import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
+import { restFinder } from '../shared/finder'
+import { formatNumber, timeAgo } from '../shared/format'
+import { LocalTime } from '../shared/LocalTime.client'
+import { type ConversationLink, type ConversationRecord, isStatus, type Line, type RecordId } from '../shared/types'
+import { useNow } from '../shared/useNow'
+import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
+import { ApplicationPanel } from './ApplicationPanel.client'
+import { AssessmentsPanel } from './AssessmentsPanel.client'
+import { CustomerPanel } from './CustomerPanel.client'
+import { type ConversationDetail, customerConversations, earliestOf, findApplication, findConversation, findCustomer, linesBefore, linesSince } from './loadConversation'
+import { NoticeboardPanel } from './NoticeboardPanel.client'
+import { SummaryPanel } from './SummaryPanel.client'
+import { Transcript } from './Transcript.client'
+
+const byTime = (a: Line, b: Line) => a.timestamp.localeCompare(b.timestamp) || (a.seq ?? 0) - (b.seq ?? 0) || String(a.id).localeCompare(String(b.id))
+
+/** Adds lines, once each, in time order (a late delivery goes where it belongs). */
+export function mergeLines(current: Line[], incoming: Line[]): Line[] {
+  const known = new Set(current.map((line) => String(line.id)))
+  const fresh = incoming.filter((line) => !known.has(String(line.id)) && known.add(String(line.id)))
+  if (fresh.length === 0) return current
+  const last = current[current.length - 1]
+  fresh.sort(byTime)
+  if (!last || byTime(last, fresh[0]!) <= 0) return [...current, ...fresh]
+  return [...current, ...fresh].sort(byTime)
+}
+
+const lineOf = (id: RecordId, doc: Record<string, unknown>): Line | undefined => {
+  if ((doc.username !== 'customer' && doc.username !== 'assistant') || typeof doc.timestamp !== 'string') return undefined
+  return {
+    id,
+    seq: typeof doc.seq === 'number' ? doc.seq : null,
+    username: doc.username,
+    utterance: typeof doc.utterance === 'string' ? doc.utterance : null,
+    rationale: typeof doc.rationale === 'string' ? doc.rationale : null,
+    timestamp: doc.timestamp,
+    answerInputType: typeof doc.answerInputType === 'string' ? doc.answerInputType : null,
+    endConversation: doc.endConversation === true,
+  }
+}
+
+/** A change message is a patch: the fields it carries replace those shown, absent ones stay. */
+export function patchConversation(existing: ConversationRecord, doc: Record<string, unknown>): ConversationRecord {
+  const next = { ...existing }
+  if (isStatus(doc.status)) next.status = doc.status
+  if (typeof doc.customerName === 'string' && doc.customerName) next.customerName = doc.customerName
+  if (typeof doc.applicationNumber === 'string' && doc.applicationNumber) next.applicationNumber = doc.applicationNumber
+  if (typeof doc.startedAt === 'string') next.startedAt = doc.startedAt
+  if (typeof doc.lastUtteranceAt === 'string') next.lastUtteranceAt = doc.lastUtteranceAt
+  if (typeof doc.messageCount === 'number') next.messageCount = doc.messageCount
+  if ('finalDecision' in doc) next.finalDecision = doc.finalDecision === 'approved' || doc.finalDecision === 'declined' ? doc.finalDecision : null
+  if (typeof doc.purpose === 'string') next.purpose = doc.purpose
+  if (doc.customer !== undefined && doc.customer !== null) next.customer = idOf(doc.customer) ?? next.customer
+  if (doc.application !== undefined && doc.application !== null) next.application = idOf(doc.application) ?? next.application
+  return next
+}
+
+/** Runs `run` once per burst of calls (a worker batch publishes several changes at once). */
+function useCoalesced(run: () => void, ms = 250) {
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  const latest = useRef(run)
+  latest.current = run
+  useEffect(() => () => clearTimeout(timer.current), [])
+  return useCallback(() => {
+    timer.current ??= setTimeout(() => {
+      timer.current = undefined
+      latest.current()
+    }, ms)
+  }, [ms])
+}
+
+function Neighbour({ link, direction, adminRoute }: { link: ConversationLink | null; direction: 'previous' | 'next'; adminRoute: string }) {
+  const text = direction === 'previous' ? '← Previous' : 'Next →'
+  if (!link) return <span className="billie-pager__none">{text}</span>
+  return (
+    <Link className="billie-pager__link" href={formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(link.conversationId)}` })} prefetch={false} rel={direction === 'previous' ? 'prev' : 'next'} title={`Started just ${direction === 'previous' ? 'before' : 'after'} this one`}>
+      <span>{text}</span>
+      <span className="billie-pager__name">{link.customerName || link.applicationNumber || link.conversationId}</span>
+    </Link>
+  )
+}
+
+export function ConversationLive({ initial, renderedAt }: { initial: ConversationDetail; renderedAt: number }) {
+  const {
+    config: {
+      routes: { admin: adminRoute, api },
+    },
+  } = useConfig()
+  const finder = useMemo(() => restFinder(api), [api])
+  const [conversation, setConversation] = useState<ConversationRecord>(initial.conversation)
+  const [lines, setLines] = useState(initial.transcript.lines)
+  const [earlier, setEarlier] = useState({ hasEarlier: initial.transcript.hasEarlier, count: initial.transcript.earlier, loading: false })
+  const [application, setApplication] = useState(initial.application)
+  const [customer, setCustomer] = useState(initial.customer)
+  const [others, setOthers] = useState(initial.customerConversations)
+  const [error, setError] = useState<string | null>(null)
+  const now = useNow(renderedAt)
+
+  const latest = useRef({ conversation, lines, application })
+  latest.current = { conversation, lines, application }
+  const fail = (what: string) => (cause: unknown) => setError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`)
+
+  const rereadConversation = useCoalesced(() => {
+    findConversation(finder, latest.current.conversation.conversationId)
+      .then((doc) => doc && setConversation(doc))
+      .catch(fail('Refreshing the conversation failed'))
+  })
+  const rereadApplication = useCoalesced(() => {
+    findApplication(finder, latest.current.conversation)
+      .then((doc) => doc && setApplication(doc))
+      .catch(fail('Refreshing the application failed'))
+  })
+  const rereadCustomer = useCoalesced(() => {
+    const id = latest.current.conversation.customer
+    Promise.all([findCustomer(finder, id), customerConversations(finder, id)])
+      .then(([doc, list]) => {
+        if (doc) setCustomer(doc)
+        setOthers(list)
+      })
+      .catch(fail('Refreshing the customer failed'))
+  })
+
+  const onChange = useCallback(
+    (change: RealtimeChange) => {
+      const { conversation: current, application: app } = latest.current
+      switch (change.collection) {
+        case 'utterances': {
+          const belongs = sameId(change.doc.conversation as RecordId | undefined, current.id) || change.doc.conversationId === current.conversationId
+          const line = belongs && change.operation !== 'delete' ? lineOf(change.id, change.doc) : undefined
+          if (line) setLines((existing) => mergeLines(existing, [line]))
+          return
+        }
+        case 'conversations': {
+          if (!sameId(change.id, current.id)) return
+          const next = patchConversation(current, change.doc)
+          setConversation((existing) => patchConversation(existing, change.doc))
+          if (!sameId(next.application, current.application)) rereadApplication()
+          if (!sameId(next.customer, current.customer)) rereadCustomer()
+          // The message is a patch of the card; the summary's facts come with a re-read.
+          rereadConversation()
+          return
+        }
+        case 'applications':
+          if (sameId(change.id, app?.id ?? current.application) || (current.applicationNumber && change.doc.applicationNumber === current.applicationNumber)) rereadApplication()
+          return
+        case 'customers':
+          if (sameId(change.id, current.customer)) rereadCustomer()
+          return
+      }
+    },
+    [rereadApplication, rereadConversation, rereadCustomer],
+  )
+
+  const onResync = useCallback(() => {
+    const { conversation: current, lines: shown } = latest.current
+    const catchUp = async () => {
+      const since = await linesSince(finder, current.id, shown[shown.length - 1]?.timestamp ?? null)
+      if (since.complete) return setLines((existing) => mergeLines(existing, since.lines))
+      // Missed more than one read brings (a long outage): start again from the latest page.
+      const page = await linesBefore(finder, current.id)
+      setLines(page.lines)
+      setEarlier({ hasEarlier: page.hasEarlier, count: page.earlier, loading: false })
+    }
+    catchUp().catch(fail('Catching up on the transcript failed'))
+    rereadConversation()
+    rereadApplication()
+    rereadCustomer()
+  }, [finder, rereadApplication, rereadConversation, rereadCustomer])
+
+  const status = useRealtime({ onChange, onResync })
+
+  const loadEarlier = () => {
+    const first = earliestOf(lines)
+    setEarlier((state) => ({ ...state, loading: true }))
+    linesBefore(finder, conversation.id, first)
+      .then((page) => {
+        setLines((existing) => mergeLines(existing, page.lines))
+        setEarlier({ hasEarlier: page.hasEarlier, count: page.earlier, loading: false })
+      })
+      .catch((cause) => {
+        setEarlier((state) => ({ ...state, loading: false }))
+        fail('Loading earlier messages failed')(cause)
+      })
+  }
+
+  const customerName = conversation.customerName || customer?.fullName || null
+
+  return (
+    <div className="billie-conversation" data-conversation-id={conversation.conversationId}>
+      <header className="billie-conversation__header">
+        <div className="billie-conversation__heading">
+          <h1>{customerName || 'Customer not known yet'}</h1>
+          <StatusBadge status={conversation.status} />
+          <DecisionBadge decision={conversation.finalDecision} status={conversation.status} />
+          <ConnectionIndicator status={status} />
+        </div>
+        <dl className="billie-conversation__meta">
+          <div>
+            <dt>Application</dt>
+            <dd>{conversation.applicationNumber ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>Conversation</dt>
+            <dd className="billie-mono">{conversation.conversationId}</dd>
+          </div>
+          <div>
+            <dt>Started</dt>
+            <dd>
+              <LocalTime iso={conversation.startedAt} />
+            </dd>
+          </div>
+          <div>
+            <dt>Last message</dt>
+            <dd>{timeAgo(conversation.lastUtteranceAt, now)}</dd>
+          </div>
+          <div>
+            <dt>Messages</dt>
+            <dd data-testid="message-count">{formatNumber(conversation.messageCount ?? 0)}</dd>
+          </div>
+        </dl>
+        <nav aria-label="Other conversations" className="billie-pager">
+          <Neighbour adminRoute={adminRoute} direction="previous" link={initial.previous} />
+          <Neighbour adminRoute={adminRoute} direction="next" link={initial.next} />
+        </nav>
+      </header>
+      {error && (
+        <Banner type="error">
+          {error}{' '}
+          <button className="billie-link-button" onClick={() => (setError(null), onResync())} type="button">
+            Try again
+          </button>
+        </Banner>
+      )}
+      <div className="billie-conversation__body">
+        <section aria-label="Transcript" className="billie-conversation__transcript">
+          <Transcript
+            customerName={customerName}
+            earlier={earlier.count}
+            hasEarlier={earlier.hasEarlier}
+            lines={lines}
+            loadingEarlier={earlier.loading}
+            onLoadEarlier={loadEarlier}
+          />
+        </section>
+        <aside className="billie-conversation__aside">
+          <ApplicationPanel adminRoute={adminRoute} application={application} />
+          <AssessmentsPanel assessments={application?.assessments} />
+          <NoticeboardPanel notes={application?.noticeboard} />
+          <SummaryPanel facts={conversation.facts} purpose={conversation.purpose} />
+          <CustomerPanel adminRoute={adminRoute} conversations={others} current={conversation.id} customer={customer} />
+        </aside>
+      </div>
+    </div>
+  )
+}

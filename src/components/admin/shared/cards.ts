@@ -1,0 +1,168 @@
+/**
+ * Conversation cards: the query behind the Live Conversations list and the reads that complete
+ * a page of cards (the last line of each, the application's risk markers). Shared by the server
+ * view (Local API) and the browser (REST) through a Finder.
+ */
+import type { Where } from 'payload'
+
+import { type Assessments, riskMarkers } from './assessments'
+import type { Finder } from './finder'
+import { type Card, type CardPage, type ConversationStatus, isStatus, type Line, type ListFilters, type Marker, type RecordId } from './types'
+
+export const PAGE_SIZE = 24
+
+/** Most recent talk first; the id breaks ties so pages never overlap or skip. */
+export const CARD_SORT = ['-lastUtteranceAt', '-id']
+
+export const CARD_SELECT = {
+  conversationId: true,
+  applicationNumber: true,
+  customerName: true,
+  customer: true,
+  application: true,
+  status: true,
+  startedAt: true,
+  lastUtteranceAt: true,
+  messageCount: true,
+  finalDecision: true,
+} as const
+
+const LINE_SELECT = { conversation: true, username: true, utterance: true, timestamp: true } as const
+
+export const sameId = (a: RecordId | null | undefined, b: RecordId | null | undefined): boolean =>
+  a !== null && a !== undefined && b !== null && b !== undefined && String(a) === String(b)
+
+/** A relationship value at depth 0 or populated. */
+export const idOf = (value: unknown): RecordId | null => {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'object') return ((value as { id?: RecordId }).id ?? null) as RecordId | null
+  return value as RecordId
+}
+
+export function filtersFromParams(params: Record<string, string | string[] | undefined> | undefined): ListFilters {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
+  const status = first(params?.status)
+  return { search: (first(params?.q) ?? '').slice(0, 100), status: isStatus(status) ? status : null }
+}
+
+/**
+ * Search is server-side, on the indexed card fields: `like` matches every word, in any order,
+ * case-insensitively ("smith jo" finds "Jo Smith"); application numbers and conversation ids too.
+ */
+export function conversationsWhere({ search, status }: ListFilters): Where | undefined {
+  const clauses: Where[] = []
+  const words = search.trim()
+  if (words) {
+    clauses.push({
+      or: [{ customerName: { like: words } }, { applicationNumber: { like: words } }, { conversationId: { like: words } }],
+    })
+  }
+  if (status) clauses.push({ status: { equals: status } })
+  if (clauses.length === 0) return undefined
+  return clauses.length === 1 ? clauses[0] : { and: clauses }
+}
+
+type CardDoc = {
+  id: RecordId
+  conversationId: string
+  applicationNumber?: string | null
+  customerName?: string | null
+  customer?: unknown
+  application?: unknown
+  status?: ConversationStatus
+  startedAt?: string | null
+  lastUtteranceAt?: string | null
+  messageCount?: number | null
+  finalDecision?: 'approved' | 'declined' | null
+}
+
+export const toCard = (doc: CardDoc, previous?: Card): Card => ({
+  id: doc.id,
+  conversationId: doc.conversationId,
+  applicationNumber: doc.applicationNumber ?? null,
+  customerName: doc.customerName ?? null,
+  customer: idOf(doc.customer),
+  application: idOf(doc.application),
+  status: doc.status ?? 'active',
+  startedAt: doc.startedAt ?? null,
+  lastUtteranceAt: doc.lastUtteranceAt ?? null,
+  messageCount: doc.messageCount ?? 0,
+  finalDecision: doc.finalDecision ?? null,
+  lastLine: previous?.lastLine ?? null,
+  markers: previous?.markers ?? [],
+})
+
+/** The fields of a change message that a card shows: a patch (absent fields stay as they were). */
+export function patchCard(card: Card, doc: Record<string, unknown>): Card {
+  const next: Card = { ...card }
+  if (typeof doc.conversationId === 'string') next.conversationId = doc.conversationId
+  if ('applicationNumber' in doc) next.applicationNumber = (doc.applicationNumber as string | null) ?? null
+  if ('customerName' in doc && doc.customerName) next.customerName = doc.customerName as string
+  if ('customer' in doc && doc.customer !== undefined) next.customer = idOf(doc.customer) ?? next.customer
+  if ('application' in doc && doc.application !== undefined) next.application = idOf(doc.application) ?? next.application
+  if (isStatus(doc.status)) next.status = doc.status
+  if ('startedAt' in doc) next.startedAt = (doc.startedAt as string | null) ?? next.startedAt
+  if (typeof doc.lastUtteranceAt === 'string') next.lastUtteranceAt = doc.lastUtteranceAt
+  if (typeof doc.messageCount === 'number') next.messageCount = doc.messageCount
+  if ('finalDecision' in doc) next.finalDecision = (doc.finalDecision as Card['finalDecision']) ?? null
+  return next
+}
+
+/** A newer line replaces the card's snippet; an older one (a late delivery) does not. */
+export function withLine(card: Card, line: Pick<Line, 'username' | 'utterance' | 'timestamp'>): Card {
+  if (card.lastLine && Date.parse(card.lastLine.timestamp) > Date.parse(line.timestamp)) return card
+  return { ...card, lastLine: { username: line.username, utterance: line.utterance ?? null, timestamp: line.timestamp } }
+}
+
+/** The last line of each card: the utterance stamped with the conversation's lastUtteranceAt. */
+async function lastLines(finder: Finder, cards: Card[]): Promise<Map<string, Card['lastLine']>> {
+  const wanted = cards.filter((card) => card.lastUtteranceAt)
+  if (wanted.length === 0) return new Map()
+  const result = await finder<{ conversation: unknown; username: Line['username']; utterance?: string | null; timestamp: string }>('utterances', {
+    where: { or: wanted.map((card): Where => ({ and: [{ conversation: { equals: card.id } }, { timestamp: { equals: card.lastUtteranceAt } }] })) },
+    limit: wanted.length * 2,
+    select: LINE_SELECT,
+  })
+  const lines = new Map<string, Card['lastLine']>()
+  for (const doc of result.docs) lines.set(String(idOf(doc.conversation)), { username: doc.username, utterance: doc.utterance ?? null, timestamp: doc.timestamp })
+  return lines
+}
+
+/** Risk markers per application id. */
+export async function applicationMarkers(finder: Finder, ids: RecordId[]): Promise<Map<string, Marker[]>> {
+  const unique = [...new Set(ids.map(String))]
+  if (unique.length === 0) return new Map()
+  const result = await finder<{ id: RecordId; assessments?: Assessments }>('applications', {
+    where: { id: { in: unique } },
+    limit: unique.length,
+    select: { assessments: true },
+  })
+  return new Map(result.docs.map((doc) => [String(doc.id), riskMarkers(doc.assessments)]))
+}
+
+/** Adds each card's last line and risk markers (two reads for the whole page). */
+export async function completeCards(finder: Finder, cards: Card[]): Promise<Card[]> {
+  const [lines, markers] = await Promise.all([
+    lastLines(finder, cards),
+    applicationMarkers(
+      finder,
+      cards.flatMap((card) => (card.application === null ? [] : [card.application])),
+    ),
+  ])
+  return cards.map((card) => ({
+    ...card,
+    lastLine: lines.get(String(card.id)) ?? card.lastLine,
+    markers: (card.application !== null && markers.get(String(card.application))) || card.markers,
+  }))
+}
+
+export async function loadCards(finder: Finder, filters: ListFilters, page: number, extraWhere?: Where): Promise<CardPage> {
+  const base = conversationsWhere(filters)
+  const where = base && extraWhere ? { and: [base, extraWhere] } : (extraWhere ?? base)
+  const result = await finder<CardDoc>('conversations', { where, sort: CARD_SORT, limit: PAGE_SIZE, page, select: CARD_SELECT })
+  const cards = await completeCards(
+    finder,
+    result.docs.map((doc) => toCard(doc)),
+  )
+  return { cards, page, hasNextPage: result.hasNextPage, totalDocs: result.totalDocs }
+}

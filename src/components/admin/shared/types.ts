@@ -1,0 +1,105 @@
+import type { Application, Conversation, Customer, Utterance } from '@/payload-types'
+
+export type RecordId = number | string
+export type ConversationStatus = Conversation['status']
+export type Speaker = Utterance['username']
+
+export const STATUSES: ReadonlyArray<{ value: ConversationStatus; label: string }> = [
+  { value: 'active', label: 'Active' },
+  { value: 'paused', label: 'Paused' },
+  { value: 'soft_end', label: 'Soft end' },
+  { value: 'hard_end', label: 'Hard end' },
+  { value: 'approved', label: 'Approved' },
+  { value: 'declined', label: 'Declined' },
+]
+
+export const isStatus = (value: unknown): value is ConversationStatus => STATUSES.some((status) => status.value === value)
+
+/** How worrying a figure is: drives the colour of pills and markers. */
+export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
+
+/** A small coloured label on a card (risk, decision). */
+export type Marker = { key: string; label: string; tone: Tone; title?: string }
+
+/** A transcript line, as the detail view and the card snippet need it. */
+export type Line = Pick<Utterance, 'seq' | 'username' | 'utterance' | 'rationale' | 'timestamp' | 'answerInputType' | 'endConversation'> & { id: RecordId }
+
+/** What a conversation card shows; kept flat so change messages patch it field by field. */
+export type Card = {
+  id: RecordId
+  conversationId: string
+  applicationNumber: string | null
+  customerName: string | null
+  customer: RecordId | null
+  application: RecordId | null
+  status: ConversationStatus
+  startedAt: string | null
+  lastUtteranceAt: string | null
+  messageCount: number
+  finalDecision: 'approved' | 'declined' | null
+  lastLine: Pick<Line, 'username' | 'utterance' | 'timestamp'> | null
+  markers: Marker[]
+}
+
+export type CardPage = { cards: Card[]; page: number; hasNextPage: boolean; totalDocs: number }
+
+export type ListFilters = { search: string; status: ConversationStatus | null }
+
+/** The conversation record as the detail view reads it. */
+export type ConversationRecord = Pick<
+  Conversation,
+  | 'id'
+  | 'conversationId'
+  | 'applicationNumber'
+  | 'customerName'
+  | 'status'
+  | 'startedAt'
+  | 'lastUtteranceAt'
+  | 'messageCount'
+  | 'finalDecision'
+  | 'purpose'
+  | 'facts'
+> & { customer: RecordId | null; application: RecordId | null }
+
+export type ApplicationRecord = Pick<
+  Application,
+  | 'id'
+  | 'applicationNumber'
+  | 'loanAmount'
+  | 'loanFee'
+  | 'loanTotalPayable'
+  | 'loanTerm'
+  | 'loanPurpose'
+  | 'customerAttestationAcceptance'
+  | 'statementCaptureConsentProvided'
+  | 'statementCaptureCompleted'
+  | 'productOfferAcceptance'
+  | 'applicationOutcome'
+  | 'applicationProcess'
+  | 'assessments'
+  | 'noticeboard'
+  | 'updatedAt'
+>
+
+export type CustomerRecord = Pick<
+  Customer,
+  | 'id'
+  | 'customerId'
+  | 'title'
+  | 'preferredName'
+  | 'fullName'
+  | 'emailAddress'
+  | 'mobilePhoneNumber'
+  | 'dateOfBirth'
+  | 'residentialAddress'
+  | 'mailingAddress'
+  | 'staffFlag'
+  | 'investorFlag'
+  | 'founderFlag'
+  | 'ekycStatus'
+  | 'individualStatus'
+  | 'identityDocuments'
+>
+
+/** A neighbouring or related conversation, for links. */
+export type ConversationLink = Pick<Conversation, 'id' | 'conversationId' | 'customerName' | 'applicationNumber' | 'status' | 'startedAt'>

@@ -1,0 +1,154 @@
+'use client'
+import { useConfig } from '@payloadcms/ui'
+import { useEffect, useRef, useState } from 'react'
+
+import type { ReadSlug } from './finder'
+import type { RecordId } from './types'
+
+/** What the connection indicator shows. */
+export type RealtimeStatus = 'connecting' | 'live' | 'reconnecting' | 'offline'
+
+/** One change from the feed: the record and the card/transcript fields the writer knew (a patch). */
+export type RealtimeChange = {
+  collection: ReadSlug
+  id: RecordId
+  operation: 'create' | 'update' | 'delete'
+  doc: Record<string, unknown>
+}
+
+const COLLECTIONS: ReadonlySet<string> = new Set<ReadSlug>(['conversations', 'utterances', 'applications', 'customers'])
+
+/** While the feed is unreachable the view re-reads this often (polling fallback). */
+export const POLL_MS = 10_000
+const MAX_RETRY_MS = 30_000
+
+/** Reads a frame defensively: `{collection, id, operation, doc}` or the card fields at the top level. */
+export function parseChange(eventName: string, data: string): RealtimeChange | undefined {
+  let raw: unknown
+  try {
+    raw = JSON.parse(data)
+  } catch {
+    return undefined
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined
+  const message = raw as Record<string, unknown>
+  const doc = (typeof message.doc === 'object' && message.doc !== null ? message.doc : message) as Record<string, unknown>
+  const collection = typeof message.collection === 'string' ? message.collection : eventName
+  const id = (message.id ?? doc.id) as RecordId | undefined
+  if (!COLLECTIONS.has(collection) || id === undefined || id === null) return undefined
+  const operation = message.operation === 'create' || message.operation === 'delete' ? message.operation : 'update'
+  return { collection: collection as ReadSlug, id, operation, doc }
+}
+
+type Handlers = {
+  onChange: (change: RealtimeChange) => void
+  /**
+   * Re-read what the view shows: on the first connection (changes made between the server
+   * render and the subscription), when the feed says `reset` (too far behind to resume), and
+   * every POLL_MS while the feed is unreachable.
+   */
+  onResync: () => void
+}
+
+/**
+ * Follows `GET /api/realtime` (Server-Sent Events). The browser's EventSource reconnects by
+ * itself and resumes with Last-Event-ID; when it gives up (the endpoint refused, or is
+ * missing) this hook opens a new one with backoff and polls meanwhile, so the view stays current.
+ */
+export function useRealtime({ onChange, onResync }: Handlers, query = ''): RealtimeStatus {
+  const {
+    config: {
+      routes: { api },
+    },
+  } = useConfig()
+  const [status, setStatus] = useState<RealtimeStatus>('connecting')
+  const handlers = useRef<Handlers>({ onChange, onResync })
+  handlers.current = { onChange, onResync }
+
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') {
+      setStatus('offline')
+      const poll = setInterval(() => handlers.current.onResync(), POLL_MS)
+      return () => clearInterval(poll)
+    }
+    let source: EventSource | undefined
+    let retry: ReturnType<typeof setTimeout> | undefined
+    let poll: ReturnType<typeof setInterval> | undefined
+    /** Set while the browser retries on its own: if that takes long, the view polls meanwhile. */
+    let slow: ReturnType<typeof setTimeout> | undefined
+    let retryMs = 2_000
+    let stopped = false
+    let synced = false
+
+    const stopPolling = () => {
+      if (poll) clearInterval(poll)
+      poll = undefined
+    }
+    const startPolling = () => {
+      poll ??= setInterval(() => handlers.current.onResync(), POLL_MS)
+    }
+    /** The feed is flowing. `resync` when the feed says it cannot resume (`reset`). */
+    const live = (resync = false) => {
+      if (stopped) return
+      clearTimeout(slow)
+      slow = undefined
+      setStatus('live')
+      retryMs = 2_000
+      // The first time, after polling (whatever changed meanwhile) and after a reset: re-read once.
+      if (resync || poll || !synced) handlers.current.onResync()
+      stopPolling()
+      synced = true
+    }
+    const onFrame = (event: MessageEvent<string>) => {
+      const change = parseChange(event.type, event.data)
+      if (change) handlers.current.onChange(change)
+    }
+
+    const open = () => {
+      if (stopped) return
+      const es = new EventSource(`${api}/realtime${query}`)
+      source = es
+      // `ready` says the subscription is in place; an endpoint without it is live once open.
+      let ready = false
+      es.addEventListener('ready', () => {
+        ready = true
+        live()
+      })
+      es.addEventListener('reset', () => {
+        ready = true
+        live(true)
+      })
+      es.addEventListener('open', () => setTimeout(() => !ready && es.readyState === EventSource.OPEN && live(), 1_500))
+      for (const name of COLLECTIONS) es.addEventListener(name, onFrame as EventListener)
+      es.addEventListener('message', onFrame)
+      es.addEventListener('error', () => {
+        if (stopped) return
+        if (es.readyState === EventSource.CLOSED) {
+          // The browser gave up (an HTTP error such as 401/404): poll, and try again later.
+          setStatus('offline')
+          startPolling()
+          retry = setTimeout(open, retryMs)
+          retryMs = Math.min(retryMs * 2, MAX_RETRY_MS)
+        } else {
+          setStatus('reconnecting')
+          slow ??= setTimeout(() => {
+            slow = undefined
+            if (es.readyState === EventSource.OPEN) return
+            setStatus('offline')
+            startPolling()
+          }, POLL_MS)
+        }
+      })
+    }
+    open()
+    return () => {
+      stopped = true
+      source?.close()
+      clearTimeout(retry)
+      clearTimeout(slow)
+      stopPolling()
+    }
+  }, [api, query])
+
+  return status
+}
