@@ -8,6 +8,14 @@ import { migrations } from './migrations'
 
 export const DEFAULT_SQLITE_FILE = 'data/billie.db'
 
+/** SQLITE_BUSY_TIMEOUT_MS: how long a SQLite write waits for the write lock (default 10 s). */
+function sqliteBusyTimeoutMs(raw = process.env.SQLITE_BUSY_TIMEOUT_MS?.trim()): number {
+  if (!raw) return 10_000
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0) throw new Error(`SQLITE_BUSY_TIMEOUT_MS=${raw} is not a non-negative integer (milliseconds)`)
+  return value
+}
+
 /**
  * DATABASE_URI picks the adapter: mongodb:// or mongodb+srv:// → MongoDB (production);
  * unset or file: → embedded SQLite (created on first run, no server, no download).
@@ -27,12 +35,10 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
   fs.mkdirSync(path.dirname(path.resolve(url.slice('file:'.length))), { recursive: true })
   return sqliteAdapter({
     client: { url },
-    // WAL lets the app read while a worker commits; busyTimeout lets several processes share the file.
+    // WAL lets the app read while a worker commits; busyTimeout lets several processes share the file
+    // (how long a write waits for another's lock before failing with SQLITE_BUSY; tests lower it).
     wal: true,
-    busyTimeout: 10_000,
-    // Write transactions take the write lock when they begin, so concurrent workers queue for it
-    // (busyTimeout) instead of failing late with SQLITE_BUSY after reading a stale snapshot.
-    transactionOptions: { behavior: 'immediate' },
+    busyTimeout: sqliteBusyTimeoutMs(),
     migrationDir: path.resolve(process.cwd(), 'src/migrations'),
     prodMigrations: migrations,
   })

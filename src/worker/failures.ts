@@ -42,10 +42,10 @@ const codesOf = (error: unknown): string[] => {
   return codes
 }
 
-const messagesOf = (error: unknown): string => {
+const messagesOf = (error: unknown, maxChars = Infinity): string => {
   const parts: string[] = []
   for (let current = error as { message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 6; depth++) {
-    if (current.message) parts.push(current.message)
+    if (current.message) parts.push(current.message.length > maxChars ? `${current.message.slice(0, maxChars)}…` : current.message)
     current = current.cause as typeof current
   }
   return parts.join(' / ')
@@ -57,11 +57,27 @@ export function isTransient(error: unknown): boolean {
   if (labels?.includes('TransientTransactionError') || labels?.includes('RetryableWriteError')) return true
   const name = (error as Error | undefined)?.name ?? ''
   if (/MongoNetwork|MongoServerSelection|MongoNotConnected/.test(name)) return true
-  if (codesOf(error).some((code) => TRANSIENT_CODES.has(code) || code.startsWith('SQLITE_BUSY'))) return true
+  const codes = codesOf(error)
+  // Extended SQLite codes (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_SHORT_READ, …) count as their base code.
+  if (codes.some((code) => TRANSIENT_CODES.has(code) || TRANSIENT_CODES.has(code.replace(/^(SQLITE_[A-Z]+)_.*$/, '$1')))) return true
+  // A SQLite error that carries its code is judged by the code alone: a failed query's message
+  // quotes its parameters, the events' own text, and a fact reading "the connection closed" must
+  // not turn a poison event into an outage retried forever (tests/int/workerPoison).
+  if (codes.some((code) => code.startsWith('SQLITE_'))) return false
   return TRANSIENT_MESSAGES.test(messagesOf(error))
 }
 
-export const describeError = (error: unknown): string => messagesOf(error) || String(error)
+/** Longest stretch kept of each message in an error's cause chain, see describeError. */
+const MAX_MESSAGE_CHARS = 300
+
+/**
+ * An error and its causes, one message each, for logs and dead-letter reasons. Each message is
+ * cut at MAX_MESSAGE_CHARS: a failed drizzle query's message carries the whole SQL statement and
+ * its parameters (a 10,000-row insert makes it hundreds of kilobytes, all of it copied into the
+ * dead letter), while the cause that names the problem ("SQLITE_ERROR: too many SQL variables")
+ * comes after it. Classification (isTransient) still reads the full messages.
+ */
+export const describeError = (error: unknown): string => messagesOf(error, MAX_MESSAGE_CHARS) || String(error)
 
 /**
  * Backoff with a circuit breaker: after `threshold` consecutive transient failures the circuit

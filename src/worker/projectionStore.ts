@@ -28,7 +28,12 @@ export type ProjectedSlug = 'customers' | 'applications' | 'conversations'
 
 export type StoredRecord<State> = { id: number | string; version: number; state: State }
 
-export type Session = { payload: Payload; req: PayloadRequest }
+export type Session = {
+  payload: Payload
+  req: PayloadRequest
+  /** Ends a SQLite transaction this module began itself (see beginSqliteTransaction). */
+  end?: (commit: boolean) => Promise<void>
+}
 
 const KEY_FIELD: Record<ProjectedSlug, string> = {
   customers: 'customerId',
@@ -36,18 +41,92 @@ const KEY_FIELD: Record<ProjectedSlug, string> = {
   conversations: 'conversationId',
 }
 
+type SqliteAdapterLike = {
+  name: 'sqlite'
+  busyTimeout?: number
+  client: { execute: (sql: string) => Promise<unknown> }
+  drizzle: { transaction: (run: (tx: unknown) => Promise<void>) => Promise<void> }
+  sessions: Record<string, { db: unknown; resolve: () => Promise<void>; reject: () => Promise<void> }>
+}
+
+const sqliteAdapterOf = (payload: Payload): SqliteAdapterLike | undefined => {
+  const db = payload.db as unknown as Partial<SqliteAdapterLike> & { name: string }
+  return db.name === 'sqlite' && db.client && db.drizzle && db.sessions ? (db as SqliteAdapterLike) : undefined
+}
+
+const ROLLED_BACK = Symbol('rolled back')
+
+/**
+ * A SQLite transaction whose COMMIT reports its failure.
+ *
+ * Payload's own beginTransaction for the drizzle adapters swallows a failed COMMIT (drizzle rolls
+ * back, Payload's `.catch` discards the error, commitTransaction resolves): the worker would then
+ * acknowledge a batch that was never written. That happens for real with libsql: a BEGIN
+ * IMMEDIATE that fails with SQLITE_BUSY leaves its statement un-reset on the connection until
+ * garbage collection, and the next transaction's COMMIT on that connection fails with "SQLITE_BUSY:
+ * cannot commit transaction - SQL statements in progress". Found by tests/int/workerCrash (whole
+ * batches missing) and workerOutage. So the worker runs its SQLite transactions itself, through
+ * the same drizzle API and the same `sessions` registry (every payload.db call given `req` uses
+ * it), and awaits the outcome: a failed COMMIT throws (SQLITE_BUSY: transient, the batch is
+ * retried on a fresh connection) instead of being acknowledged.
+ *
+ * libsql hands each transaction the client's current connection and opens a new one, without
+ * the adapter's busy_timeout, for what follows; busy_timeout is per connection, so it is set on
+ * the connection the transaction is about to take. Its BEGIN IMMEDIATE then queues for the write
+ * lock (as the adapter's busyTimeout intends) instead of failing at once whenever a peer writes.
+ */
+async function beginSqliteTransaction(db: SqliteAdapterLike, req: PayloadRequest): Promise<(commit: boolean) => Promise<void>> {
+  if (db.busyTimeout && db.busyTimeout > 0) await db.client.execute(`PRAGMA busy_timeout = ${Math.floor(db.busyTimeout)}`)
+  let began!: (tx: unknown) => void
+  let failedToBegin!: (error: unknown) => void
+  let finish!: (commit: boolean) => void
+  const ready = new Promise<unknown>((resolve, reject) => {
+    began = resolve
+    failedToBegin = reject
+  })
+  const done = db.drizzle.transaction(async (tx) => {
+    began(tx)
+    const commit = await new Promise<boolean>((resolve) => (finish = resolve))
+    if (!commit) throw ROLLED_BACK
+  })
+  // A BEGIN that fails rejects `ready`; once begun, this is a no-op and `end` reports the outcome.
+  done.catch(failedToBegin)
+  const tx = await ready
+
+  const id = crypto.randomUUID()
+  let ended: Promise<void> | undefined
+  const end = (commit: boolean): Promise<void> =>
+    (ended ??= (async () => {
+      delete db.sessions[id]
+      finish(commit)
+      try {
+        await done
+      } catch (error) {
+        if (commit && error !== ROLLED_BACK) throw error
+      }
+    })())
+  db.sessions[id] = { db: tx, resolve: () => end(true), reject: () => end(false).catch(() => undefined) }
+  req.transactionID = id
+  return end
+}
+
 export async function openSession(payload: Payload): Promise<Session> {
   const req = await createLocalReq({ context: { source: 'worker' } }, payload)
+  const sqlite = sqliteAdapterOf(payload)
+  if (sqlite) return { payload, req, end: await beginSqliteTransaction(sqlite, req) }
   const transactionID = await payload.db.beginTransaction()
   if (transactionID) req.transactionID = transactionID
   return { payload, req }
 }
 
-export async function commit({ payload, req }: Session): Promise<void> {
+/** Commits, or throws: a batch is acknowledged only once this has resolved. */
+export async function commit({ payload, req, end }: Session): Promise<void> {
+  if (end) return end(true)
   if (req.transactionID) await payload.db.commitTransaction(await req.transactionID)
 }
 
-export async function rollback({ payload, req }: Session): Promise<void> {
+export async function rollback({ payload, req, end }: Session): Promise<void> {
+  if (end) return end(false).catch(() => undefined)
   if (req.transactionID) await payload.db.rollbackTransaction(await req.transactionID).catch(() => undefined)
 }
 

@@ -27,6 +27,13 @@ export type WorkerOptions = {
 type Letter = { entry: StreamEntry; reason: string; attempts: number }
 
 const CLAIM_EVERY_MS = 5_000
+/**
+ * How long stop() waits for the loop before it gives up on Redis. ioredis queues
+ * commands while Redis is unreachable and never fails them (maxRetriesPerRequest: null), so
+ * without this a worker told to stop during a Redis outage never exits (tests/int/workerShutdown).
+ * Under the 10 s an orchestrator usually grants between SIGTERM and SIGKILL.
+ */
+const STOP_GRACE_MS = 8_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -36,6 +43,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export class Worker {
   private stopping = false
+  /** Set when stop() ran out of patience: nothing more is sent to Redis, not even acks. */
+  private abandoned = false
+  private giveUp!: (reason: Error) => void
+  /** Rejects when stop() gives up on Redis: every Redis call the loop awaits is raced against it. */
+  private readonly gaveUp = new Promise<never>((_, reject) => (this.giveUp = reject))
   private readonly consumer: StreamConsumer
   private readonly metrics: WorkerMetrics
   private readonly breaker = new CircuitBreaker()
@@ -46,6 +58,7 @@ export class Worker {
     this.consumer = new StreamConsumer(options.reader, options.settings)
     this.metrics = new WorkerMetrics(options.redis, options.settings)
     this.log = options.payload.logger.child({ component: 'worker', consumer: options.settings.consumer })
+    this.gaveUp.catch(() => undefined)
   }
 
   start(): Promise<void> {
@@ -53,13 +66,49 @@ export class Worker {
     return this.loop
   }
 
-  /** Finishes the batch in hand (or leaves it pending for a peer), then resolves. */
+  /**
+   * Finishes the batch in hand (or leaves it pending for a peer), then resolves. If Redis does not
+   * answer within STOP_GRACE_MS, stops waiting for it, drops both connections, and leaves
+   * whatever is unacknowledged pending: a peer or the next start reclaims it (rule 4; the
+   * projection is idempotent, so a committed but unacknowledged batch costs a redelivery, no more).
+   */
   async stop(): Promise<void> {
     this.stopping = true
-    await this.loop
+    if (!this.loop) return
+    const grace = setTimeout(() => this.abandon(), STOP_GRACE_MS)
+    try {
+      await this.loop.catch(() => undefined)
+    } finally {
+      clearTimeout(grace)
+    }
+  }
+
+  private abandon(): void {
+    this.abandoned = true
+    this.log.warn({ graceMs: STOP_GRACE_MS }, 'Redis did not answer while stopping: giving up on it, unacknowledged entries stay pending')
+    // ioredis does not fail the commands it queued while reconnecting when it is disconnected,
+    // so the loop stops waiting for them itself (viaRedis); disconnecting ends the reconnecting.
+    this.giveUp(new Error('stopped while Redis was unreachable'))
+    this.options.reader.disconnect()
+    this.options.redis.disconnect()
+  }
+
+  /** A Redis call the loop waits for, unless stop() has given up on Redis. */
+  private viaRedis<T>(call: Promise<T>): Promise<T> {
+    return Promise.race([call, this.gaveUp])
   }
 
   private async run(): Promise<void> {
+    try {
+      await this.consume()
+    } catch (error) {
+      // Stopping: a step that gave up (Redis unreachable) ends the loop, not the process.
+      if (!this.stopping) throw error
+      this.log.warn({ err: describeError(error) }, 'worker stopped with Redis unreachable')
+    }
+  }
+
+  private async consume(): Promise<void> {
     const { settings } = this.options
     await this.untilReady(() => this.consumer.ensureGroup(), 'create consumer group')
     await this.untilReady(() => this.metrics.started(), 'register worker')
@@ -71,26 +120,26 @@ export class Worker {
       try {
         if (Date.now() - lastClaim >= CLAIM_EVERY_MS) {
           lastClaim = Date.now()
-          entries = await this.consumer.claimAbandoned()
+          entries = await this.viaRedis(this.consumer.claimAbandoned())
           if (entries.length) this.log.info({ count: entries.length, first: entries[0]!.id }, 'reclaimed abandoned entries')
         }
         if (entries.length === 0) {
           const blockMs = this.options.stopWhenIdleMs ? Math.min(settings.blockMs, 200) : settings.blockMs
-          entries = await this.consumer.read(blockMs)
+          entries = await this.viaRedis(this.consumer.read(blockMs))
         }
       } catch (error) {
         await this.backoff(error, 'read from Redis')
         continue
       }
       if (entries.length === 0) {
-        await this.metrics.heartbeat('idle').catch(() => undefined)
+        await this.viaRedis(this.metrics.heartbeat('idle')).catch(() => undefined)
         if (this.options.stopWhenIdleMs && Date.now() - idleSince >= this.options.stopWhenIdleMs) break
         continue
       }
       await this.handle(entries)
       idleSince = Date.now()
     }
-    await this.metrics.stopped().catch(() => undefined)
+    await this.viaRedis(this.metrics.stopped()).catch(() => undefined)
     this.log.info('worker stopped')
   }
 
@@ -144,8 +193,8 @@ export class Worker {
     const committedAt = Date.now()
     const batchMs = performance.now() - started
     const lagsMs = remaining.map((event) => committedAt - Number(event.entryId.split('-')[0]))
-    await this.metrics
-      .batch({
+    await this.viaRedis(
+      this.metrics.batch({
         processed: remaining.length,
         skipped: skipped.length,
         deadLettered: letters.length,
@@ -153,8 +202,8 @@ export class Worker {
         batchMs,
         lastEntryId: entries.at(-1)?.id,
         lagsMs,
-      })
-      .catch((error) => this.log.warn({ err: describeError(error) }, 'could not record metrics'))
+      }),
+    ).catch((error) => this.log.warn({ err: describeError(error) }, 'could not record metrics'))
     this.log.info(
       {
         first: entries[0]?.id,
@@ -169,7 +218,7 @@ export class Worker {
       'batch committed',
     )
     if (this.options.onCommitted) {
-      await Promise.resolve(this.options.onCommitted(committed)).catch((error) =>
+      await this.viaRedis(Promise.resolve(this.options.onCommitted(committed))).catch((error) =>
         this.log.warn({ err: describeError(error) }, 'change feed publish failed'),
       )
     }
@@ -226,7 +275,7 @@ export class Worker {
       { err: describeError(error), what, batch, retryInMs: delay, circuit: this.breaker.state, failures: this.breaker.consecutiveFailures },
       'transient failure: backing off',
     )
-    await this.metrics.heartbeat(this.breaker.state === 'open' ? 'circuit-open' : 'backoff').catch(() => undefined)
+    await this.viaRedis(this.metrics.heartbeat(this.breaker.state === 'open' ? 'circuit-open' : 'backoff')).catch(() => undefined)
     await sleep(delay)
   }
 
@@ -234,11 +283,12 @@ export class Worker {
   private async untilReady(step: () => Promise<unknown>, what: string): Promise<void> {
     for (;;) {
       try {
-        await step()
+        await this.viaRedis(step())
         this.breaker.succeeded()
         return
       } catch (error) {
-        if (this.stopping && what !== 'acknowledge batch') throw error
+        // An ack is retried while stopping (the batch is committed), until stop() gives up on Redis.
+        if (this.stopping && (what !== 'acknowledge batch' || this.abandoned)) throw error
         await this.backoff(error, what)
       }
     }

@@ -49,3 +49,32 @@ const chunkPairs = (row: Array<string | number>): Array<[string, string | number
   for (let i = 0; i < row.length; i += 2) pairs.push([String(row[i]), row[i + 1]!])
   return pairs
 }
+
+/** A stream entry's flat field list as a map. */
+export const fieldMap = (fields: string[]): Record<string, string> => Object.fromEntries(chunkPairs(fields)) as Record<string, string>
+
+/** The consumer group's `pending` and `lag` as XINFO GROUPS reports them (undefined: no such group). */
+export async function groupInfo(redis: Redis, stream: string, group: string): Promise<{ pending: number; lag: number } | undefined> {
+  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
+  const info = groups.map((row) => Object.fromEntries(chunkPairs(row))).find((row) => row.name === group)
+  return info ? { pending: Number(info.pending), lag: Number(info.lag) } : undefined
+}
+
+export type DeadLetter = { id: string; entryId: string; fields: string[]; reason: string; attempts: number; consumer: string; failedAt: string }
+
+/** Everything in `<stream>:dlq`, oldest first. */
+export async function deadLettersOf(redis: Redis, stream: string): Promise<DeadLetter[]> {
+  const entries = (await redis.xrange(`${stream}:dlq`, '-', '+')) as Array<[string, string[]]>
+  return entries.map(([id, flat]) => {
+    const letter = fieldMap(flat)
+    return {
+      id,
+      entryId: letter.entryId!,
+      fields: JSON.parse(letter.fields!) as string[],
+      reason: letter.reason!,
+      attempts: Number(letter.attempts),
+      consumer: letter.consumer!,
+      failedAt: letter.failedAt!,
+    }
+  })
+}

@@ -1,0 +1,54 @@
+import crypto from 'node:crypto'
+
+import type { Redis } from 'ioredis'
+import type { Payload } from 'payload'
+
+import { createRedis } from '@/lib/redis'
+import { metricsKeys } from '@/worker/metrics'
+import { workerSettings, type WorkerSettings } from '@/worker/settings'
+import { Worker } from '@/worker/worker'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A worker in this process on two Redis connections of its own (as runWorker makes them: they
+ * reconnect and retry forever), named `connectionName` so a test can find and kill them. It stops
+ * once the stream has been idle for `stopWhenIdleMs`; `done` resolves then.
+ */
+export function startWorker(
+  payload: Payload,
+  stream: string,
+  { connectionName, stopWhenIdleMs = 1_500, ...overrides }: { connectionName: string; stopWhenIdleMs?: number } & Partial<WorkerSettings>,
+) {
+  const settings: WorkerSettings = workerSettings({
+    stream,
+    deadLetterStream: `${stream}:dlq`,
+    consumer: `${connectionName}-${crypto.randomUUID()}`,
+    blockMs: 200,
+    ...overrides,
+  })
+  const reader = createRedis(process.env.REDIS_URL!, { connectionName })
+  const writer = createRedis(process.env.REDIS_URL!, { connectionName })
+  for (const client of [reader, writer]) client.on('error', () => undefined)
+  const worker = new Worker({ payload, reader, redis: writer, settings, stopWhenIdleMs })
+  const done = worker.start().finally(() => {
+    reader.disconnect()
+    writer.disconnect()
+  })
+  return { settings, worker, done }
+}
+
+/** The worker's counters hash (processed, skipped, deadLettered, retries, …) as numbers. */
+export async function countersOf(redis: Redis, settings: WorkerSettings): Promise<Record<string, number>> {
+  const raw = await redis.hgetall(metricsKeys(settings).counters(settings.consumer))
+  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Number(value)]))
+}
+
+/** Resolves once the worker has committed at least `count` entries. */
+export async function untilProcessed(redis: Redis, settings: WorkerSettings, count: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (((await countersOf(redis, settings)).processed ?? 0) < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} entries processed within ${timeoutMs} ms`)
+    await sleep(20)
+  }
+}
