@@ -179,6 +179,15 @@ export class Worker {
       }
     }
 
+    const committedAt = Date.now()
+    // Announce before acknowledging: a crash in between redelivers the batch, which changes
+    // nothing and is not announced twice; the other way round the announcement would be lost.
+    if (this.options.onCommitted) {
+      await this.viaRedis(Promise.resolve(this.options.onCommitted(committed))).catch((error) =>
+        this.log.warn({ err: describeError(error) }, 'change feed publish failed'),
+      )
+    }
+
     const poisoned = new Set(letters.map((letter) => letter.entry.id))
     const acked = entries.map((entry) => entry.id).filter((id) => !poisoned.has(id))
     await this.untilReady(async () => {
@@ -190,7 +199,6 @@ export class Worker {
       await this.consumer.ack(acked)
     }, 'acknowledge batch')
 
-    const committedAt = Date.now()
     const batchMs = performance.now() - started
     const lagsMs = remaining.map((event) => committedAt - Number(event.entryId.split('-')[0]))
     await this.viaRedis(
@@ -210,18 +218,14 @@ export class Worker {
         last: entries.at(-1)?.id,
         projected: remaining.length,
         skipped: skipped.length,
-        deadLettered: letters.map((letter) => ({ entryId: letter.entry.id, reason: letter.reason })),
+        deadLettered: letters.length,
+        ...(letters.length ? { deadLetters: letters.map((letter) => ({ entryId: letter.entry.id, reason: letter.reason })) } : {}),
         retries,
         conversations: committed.conversations.length,
         ms: Math.round(batchMs),
       },
       'batch committed',
     )
-    if (this.options.onCommitted) {
-      await this.viaRedis(Promise.resolve(this.options.onCommitted(committed))).catch((error) =>
-        this.log.warn({ err: describeError(error) }, 'change feed publish failed'),
-      )
-    }
   }
 
   /**
