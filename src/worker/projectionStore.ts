@@ -1,7 +1,9 @@
 import crypto from 'node:crypto'
 
 import type { FlattenedField, Payload, PayloadRequest, Where } from 'payload'
-import { createLocalReq } from 'payload'
+import { createLocalReq, ValidationError } from 'payload'
+
+import type { Utterance } from '@/projections'
 
 import { WriteConflict } from './failures'
 
@@ -272,34 +274,20 @@ export async function renameCustomerOnConversations(
   })
 }
 
-export type UtteranceRow = {
-  conversation: number | string
-  key: string
-  eventId: string
-  seq: number | null
-  username: 'customer' | 'assistant'
-  utterance: string
-  rationale: string | null
-  timestamp: string
-  answerInputType: string | null
-  prevSeq: number | null
-  endConversation: boolean
-  additionalData: unknown
-}
+/** A transcript line as stored: the pure Utterance, linked to its conversation record. */
+export type UtteranceRow = Omit<Utterance, 'conversationId'> & { conversation: number | string }
 
 const CHUNK = 200
 
 type DrizzleLike = {
   insert: (table: unknown) => { values: (rows: unknown[]) => { onConflictDoNothing: () => Promise<unknown> } }
 }
-type MongooseModelLike = { insertMany: (docs: unknown[], options: Record<string, unknown>) => Promise<unknown> }
-
 
 /**
  * Inserts transcript lines, skipping any already stored (same entry id, or the same
  * conversation/type/seq retried by the producer). A line is one row, so appending costs the same
- * on line 2,000 as on line 1. Bulk insert is the adapter's own (one INSERT per chunk on SQLite,
- * insertMany on MongoDB); any other adapter gets Payload's per-row create.
+ * on line 2,000 as on line 1. On SQLite one INSERT … ON CONFLICT DO NOTHING per chunk; other
+ * adapters get Payload's per-row create, which applies their own write transforms (ids, dates).
  */
 export async function insertUtterances({ payload, req }: Session, rows: UtteranceRow[]): Promise<void> {
   if (rows.length === 0) return
@@ -313,7 +301,6 @@ export async function insertUtterances({ payload, req }: Session, rows: Utteranc
     drizzle?: DrizzleLike
     tables?: Record<string, unknown>
     sessions?: Record<string, { db?: DrizzleLike } | unknown>
-    collections?: Record<string, MongooseModelLike>
   }
   const transactionID = req.transactionID ? await req.transactionID : undefined
 
@@ -325,36 +312,24 @@ export async function insertUtterances({ payload, req }: Session, rows: Utteranc
     return
   }
 
-  if (db.name === 'mongoose' && db.collections?.utterances) {
-    // In a MongoDB transaction any write error aborts it, so known lines are filtered out first;
-    // a duplicate that still slips in was written by a concurrent worker: a conflict, retried.
-    const known = await payload.db.find({
-      collection: 'utterances',
-      where: { key: { in: stamped.map((row) => row.key) } },
-      select: { key: true },
-      pagination: false,
-      limit: 0,
-      req,
-    })
-    const knownKeys = new Set(known.docs.map((doc) => (doc as { key?: string }).key))
-    const fresh = stamped.filter((row) => !knownKeys.has(row.key))
-    if (fresh.length === 0) return
-    const session = transactionID ? db.sessions?.[transactionID] : undefined
+  // Other adapters (MongoDB): Payload's own create, after filtering the lines already stored (in a
+  // MongoDB transaction any write error aborts it). A duplicate that still slips in was written
+  // by a concurrent worker in the meantime: a conflict, and the batch is retried.
+  const known = await payload.db.find({
+    collection: 'utterances',
+    where: { key: { in: stamped.map((row) => row.key) } },
+    select: { key: true },
+    pagination: false,
+    limit: 0,
+    req,
+  })
+  const knownKeys = new Set(known.docs.map((doc) => (doc as { key?: string }).key))
+  for (const row of stamped.filter((candidate) => !knownKeys.has(candidate.key))) {
     try {
-      await db.collections.utterances.insertMany(fresh, { ordered: true, session })
+      await payload.db.create({ collection: 'utterances', data: row, returning: false, req })
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new WriteConflict('utterances', 'bulk insert')
+      if (error instanceof ValidationError) throw new WriteConflict('utterances', row.key)
       throw error
     }
-    return
-  }
-
-  for (const row of stamped) {
-    const exists = await payload.db.count({
-      collection: 'utterances',
-      where: { or: [{ key: { equals: row.key } }, { eventId: { equals: row.eventId } }] },
-      req,
-    })
-    if (exists.totalDocs === 0) await payload.db.create({ collection: 'utterances', data: row, req })
   }
 }
