@@ -3,7 +3,17 @@
  * reachable: set MONGODB_URI (e.g. mongodb://127.0.0.1:27017/billie-test?replicaSet=rs0).
  * Without it the suite is skipped, and says so.
  */
-import { describe, expect, it } from 'vitest'
+import crypto from 'node:crypto'
+
+import { Redis } from 'ioredis'
+import type { Payload } from 'payload'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { generateCorpus } from '@/events/generate'
+
+import { expectDatabaseToEqual } from '../helpers/compare'
+import { startWorker } from '../helpers/inProcessWorker'
+import { appendAll, oracleOf } from '../helpers/stream'
 
 const uri = process.env.MONGODB_URI?.trim()
 if (!uri) {
@@ -11,12 +21,38 @@ if (!uri) {
 }
 
 describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
-  it('saves and reads every collection, with join fields, through the same config', async () => {
-    process.env.DATABASE_URI = `${uri}`
+  let payload: Payload
+
+  beforeAll(async () => {
+    // A database of its own per run, dropped at the end.
+    const url = new URL(uri!)
+    url.pathname = `/billie-test-${crypto.randomUUID().slice(0, 8)}`
+    process.env.DATABASE_URI = url.toString()
     const { getPayload } = await import('payload')
     const { default: config } = await import('@/payload.config')
-    const payload = await getPayload({ config })
+    payload = await getPayload({ config })
+  })
+
+  afterAll(async () => {
+    await (payload?.db as unknown as { connection?: { dropDatabase: () => Promise<unknown> } })?.connection?.dropDatabase()
+    await payload?.destroy()
+  })
+
+  it('drains a generated corpus into exactly the oracle state, as on SQLite', async () => {
+    const redis = new Redis(process.env.REDIS_URL!)
     try {
+      const stream = `test:${crypto.randomUUID()}`
+      const appended = await appendAll(redis, stream, generateCorpus({ events: 1_000, seed: 9, retries: 10 }))
+      await startWorker(payload, stream, { connectionName: 'mongo-worker' }).done
+      await expectDatabaseToEqual(payload, oracleOf(appended))
+      expect(await redis.xlen(`${stream}:dlq`)).toBe(0)
+    } finally {
+      redis.disconnect()
+    }
+  })
+
+  it('saves and reads every collection, with join fields, through the same config', async () => {
+    {
       expect(payload.db.name).toBe('mongoose')
       const suffix = Date.now().toString(36)
       const customer = await payload.create({ collection: 'customers', data: { customerId: `CUS-${suffix}`, firstName: 'Mo', lastName: 'Ngo' } })
@@ -44,8 +80,6 @@ describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
       expect(read.utterances?.docs?.length).toBe(1)
       const readCustomer = await payload.findByID({ collection: 'customers', id: customer.id, depth: 0 })
       expect(readCustomer.applications?.docs).toEqual([application.id])
-    } finally {
-      await payload.destroy()
     }
   })
 })
