@@ -461,7 +461,8 @@ function conversationCount(options: CorpusOptions): number {
   if (options.conversations !== undefined) return options.conversations
   if (options.events === undefined) throw new Error('generateCorpus: give conversations or events')
   const perConversation = (options.utterancesPerConversation ?? DEFAULT_UTTERANCES) + OTHER_EVENTS_PER_CONVERSATION
-  return Math.ceil(options.events / perConversation) + 1
+  // Some conversations end early: aim 20% over, the corpus is then cut to exactly `events`.
+  return Math.ceil((options.events / perConversation) * 1.2) + 1
 }
 
 /**
