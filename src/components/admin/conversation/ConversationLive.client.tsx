@@ -1,5 +1,5 @@
 'use client'
-import { Banner, Link, useConfig } from '@payloadcms/ui'
+import { Link, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 
@@ -12,6 +12,7 @@ import { LocalTime } from '../shared/LocalTime.client'
 import { type ConversationLink, type ConversationRecord, isStatus, type Line, type RecordId } from '../shared/types'
 import { useNow } from '../shared/useNow'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
+import { RetryBanner } from '../shared/RetryBanner.client'
 import { ApplicationPanel } from './ApplicationPanel.client'
 import { AssessmentsPanel } from './AssessmentsPanel.client'
 import { CustomerPanel } from './CustomerPanel.client'
@@ -231,14 +232,7 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
           <Neighbour adminRoute={adminRoute} direction="next" link={initial.next} />
         </nav>
       </header>
-      {error && (
-        <Banner type="error">
-          {error}{' '}
-          <button className="billie-link-button" onClick={() => (setError(null), onResync())} type="button">
-            Try again
-          </button>
-        </Banner>
-      )}
+      <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />
       <div className="billie-conversation__body">
         <section aria-label="Transcript" className="billie-conversation__transcript">
           <Transcript

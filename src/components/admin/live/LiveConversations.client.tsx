@@ -1,5 +1,5 @@
 'use client'
-import { Banner, Button, SearchIcon, useConfig } from '@payloadcms/ui'
+import { Button, SearchIcon, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
 import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
 
@@ -10,6 +10,7 @@ import { plural } from '../shared/format'
 import { type CardPage, type ListFilters, type RecordId, STATUSES } from '../shared/types'
 import { useNow } from '../shared/useNow'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
+import { RetryBanner } from '../shared/RetryBanner.client'
 import { ConversationCard } from './ConversationCard.client'
 import { initialListState, isKnown, listReducer } from './listState'
 
@@ -224,14 +225,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
         </div>
       </div>
 
-      {error && (
-        <Banner type="error">
-          {error}{' '}
-          <button className="billie-link-button" onClick={() => (setError(null), onResync())} type="button">
-            Try again
-          </button>
-        </Banner>
-      )}
+      <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />
 
       <div className="billie-live__top" ref={topRef} />
       {state.pending.length > 0 && (
