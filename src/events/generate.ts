@@ -493,8 +493,11 @@ export function generateCorpus(options: CorpusOptions): StreamEntryFields[] {
     for (const entry of scriptConversation(random, ids, person, utterances, startsAt)) scheduled.push({ ...entry, order: scheduled.length })
   }
   const stream = scheduled.sort((a, b) => a.at - b.at || a.order - b.order).map((entry) => entry.fields)
-  const corpus = addDisorder(random, stream, options)
-  return options.events === undefined ? corpus : corpus.slice(0, options.events)
+  // With `events`, the clean stream is cut first, so every requested retry, foreign entry and
+  // malformed entry is in the corpus and the total is exactly `events`.
+  const disorder = (options.retries ?? 0) + (options.foreignAgents ?? 0) + (options.malformed ?? 0)
+  const clean = options.events === undefined ? stream : stream.slice(0, Math.max(0, options.events - disorder))
+  return addDisorder(random, clean, options)
 }
 
 /** One conversation of `utterances` lines with everything else a conversation writes (for benchmarks). */
