@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '50000' },
     'steady-seconds': { type: 'string', default: '60' },
-    only: { type: 'string', default: 'drain,append,steady' },
+    only: { type: 'string', default: 'drain,append,steady,realtime' },
   },
 })
 const sections = new Set(args.only.split(','))
@@ -194,6 +194,11 @@ async function main() {
       line('p50', `${histogramPercentile(histogram, 50)} ms`)
       line('p99', `${histogramPercentile(histogram, 99)} ms`)
       line('max', `${histogramPercentile(histogram, 100)} ms`)
+    }
+    if (sections.has('realtime')) {
+      if (sections.has('steady')) console.log()
+      const { default: runRealtime } = await import('./realtime')
+      await runRealtime(line, fmt)
     }
   } finally {
     redis.disconnect()
