@@ -3,9 +3,8 @@ import type { CollectionConfig } from 'payload'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
+import { CONVERSATION_STATUSES } from './conversationStatuses'
 import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
-
-export const CONVERSATION_STATUSES = ['active', 'paused', 'soft_end', 'hard_end', 'approved', 'declined'] as const
 
 export const Conversations: CollectionConfig = {
   slug: 'conversations',
@@ -43,14 +42,7 @@ export const Conversations: CollectionConfig = {
       required: true,
       defaultValue: 'active',
       index: true,
-      options: [
-        { label: 'Active', value: 'active' },
-        { label: 'Paused', value: 'paused' },
-        { label: 'Soft end', value: 'soft_end' },
-        { label: 'Hard end', value: 'hard_end' },
-        { label: 'Approved', value: 'approved' },
-        { label: 'Declined', value: 'declined' },
-      ],
+      options: CONVERSATION_STATUSES,
       admin: { position: 'sidebar' },
     },
     { name: 'startedAt', type: 'date', index: true, admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },

@@ -1,17 +1,11 @@
+import { CONVERSATION_STATUSES } from '@/collections/conversationStatuses'
 import type { Application, Conversation, Customer, Utterance } from '@/payload-types'
 
 export type RecordId = number | string
 export type ConversationStatus = Conversation['status']
 export type Speaker = Utterance['username']
 
-export const STATUSES: ReadonlyArray<{ value: ConversationStatus; label: string }> = [
-  { value: 'active', label: 'Active' },
-  { value: 'paused', label: 'Paused' },
-  { value: 'soft_end', label: 'Soft end' },
-  { value: 'hard_end', label: 'Hard end' },
-  { value: 'approved', label: 'Approved' },
-  { value: 'declined', label: 'Declined' },
-]
+export const STATUSES = CONVERSATION_STATUSES
 
 export const isStatus = (value: unknown): value is ConversationStatus => STATUSES.some((status) => status.value === value)
 
