@@ -1,31 +1,29 @@
 import crypto from 'node:crypto'
 
 import type { Redis } from 'ioredis'
-import { getPayload, type Payload } from 'payload'
+import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus, type StreamEntryFields } from '@/events/generate'
 import { parse } from '@/events/parse'
 import { EMOJI, HOSTILE_TEXT } from '@/events/sampleData'
-import { createRedis } from '@/lib/redis'
-import config from '@/payload.config'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker } from '../helpers/inProcessWorker'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, deadLettersOf, groupInfo, oracleOf } from '../helpers/stream'
 
 let payload: Payload
 let redis: Redis
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  payload = await getPayload({ config })
-  payload.logger.level = 'error'
-  redis = createRedis(process.env.REDIS_URL!)
+  ;({ payload, redis, close } = await openPayloadAndRedis())
 })
 
 afterAll(async () => {
-  redis?.disconnect()
-  await payload?.destroy()
+  await close?.()
 })
 
 /** What each kind of broken entry the generator makes must be called in its dead letter. */

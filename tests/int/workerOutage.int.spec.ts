@@ -1,15 +1,15 @@
 import crypto from 'node:crypto'
 
 import type { Redis } from 'ioredis'
-import { getPayload, type Payload } from 'payload'
+import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
-import { createRedis } from '@/lib/redis'
 import config from '@/payload.config'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { openSqlite } from '../helpers/sqlite'
 import { appendAll, groupInfo, oracleOf } from '../helpers/stream'
 
@@ -27,16 +27,15 @@ const onSqlite = (process.env.DATABASE_URI ?? 'file:').startsWith('file:')
 let payload: Payload
 let redis: Redis
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  payload = await getPayload({ config })
-  payload.logger.level = 'error'
-  redis = createRedis(process.env.REDIS_URL!)
+  ;({ payload, redis, close } = await openPayloadAndRedis())
 })
 
 afterAll(async () => {
   delete process.env.SQLITE_BUSY_TIMEOUT_MS
-  redis?.disconnect()
-  await payload?.destroy()
+  await close?.()
 })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,29 +1,27 @@
 import crypto from 'node:crypto'
 
 import type { Redis } from 'ioredis'
-import { getPayload, type Payload } from 'payload'
+import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
-import { createRedis } from '@/lib/redis'
-import config from '@/payload.config'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
 
 let payload: Payload
 let redis: Redis
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  payload = await getPayload({ config })
-  payload.logger.level = 'error'
-  redis = createRedis(process.env.REDIS_URL!)
+  ;({ payload, redis, close } = await openPayloadAndRedis())
 })
 
 afterAll(async () => {
-  redis?.disconnect()
-  await payload?.destroy()
+  await close?.()
 })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

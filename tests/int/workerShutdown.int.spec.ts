@@ -1,15 +1,14 @@
 import crypto from 'node:crypto'
 
 import type { Redis } from 'ioredis'
-import { getPayload, type Payload } from 'payload'
+import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
-import { createRedis } from '@/lib/redis'
-import config from '@/payload.config'
 import { freePort } from '@/server/freePort'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
 import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } from '../helpers/workerProcess'
 
@@ -19,16 +18,15 @@ let payload: Payload
 let redis: Redis
 const spawned: WorkerProcess[] = []
 
+let close: () => Promise<void>
+
 beforeAll(async () => {
-  payload = await getPayload({ config })
-  payload.logger.level = 'error'
-  redis = createRedis(process.env.REDIS_URL!)
+  ;({ payload, redis, close } = await openPayloadAndRedis())
 })
 
 afterAll(async () => {
   await killAll(spawned)
-  redis?.disconnect()
-  await payload?.destroy()
+  await close?.()
 })
 
 const baseEnv = () => ({ DATABASE_URI: process.env.DATABASE_URI!, PAYLOAD_SECRET: process.env.PAYLOAD_SECRET! })
