@@ -90,7 +90,7 @@ const rssMb = (pid: number) => {
 type Sse = { close: () => void; ready: Promise<void> }
 
 /** A minimal SSE client on node:http: calls `onFrame(event, data, receivedAt)` per frame. */
-function openSse(port: number, token: string, query: string, onFrame?: (event: string, data: string, at: number) => void): Sse {
+function openSse(port: number, token: string, query: string, onFrame?: (event: string, data: string, at: number, id: string) => void): Sse {
   let request: http.ClientRequest
   const ready = new Promise<void>((resolve, reject) => {
     request = http.get(
@@ -109,12 +109,14 @@ function openSse(port: number, token: string, query: string, onFrame?: (event: s
             text = text.slice(end + 2)
             let event = 'message'
             let data = ''
+            let id = ''
             for (const line of frame.split('\n')) {
-              if (line.startsWith('event:')) event = line.slice(6).trim()
+              if (line.startsWith('id:')) id = line.slice(3).trim()
+              else if (line.startsWith('event:')) event = line.slice(6).trim()
               else if (line.startsWith('data:')) data += line.slice(5).trim()
             }
             if (!resolved && (event === 'ready' || event === 'reset')) (resolved = true), resolve()
-            if (data) onFrame?.(event, data, at)
+            if (data) onFrame?.(event, data, at, id)
           }
         })
         res.on('error', () => undefined)
@@ -259,12 +261,19 @@ export default async function runRealtime(line: Line, fmt: Fmt) {
     const corpus = generateCorpus({ events: RATES.reduce((sum, rate) => sum + rate * SECONDS_PER_RATE, 0) + 200, seed: 13, startAt: new Date().toISOString() })
     let phaseStart = Infinity
     let latencies: number[] = []
-    const onFrame = (event: string, data: string, at: number) => {
+    /** The two legs: XADD → change published (worker), published → frame at the client (SSE fan-out). */
+    let toPublish: number[] = []
+    let toClient: number[] = []
+    const onFrame = (event: string, data: string, at: number, id: string) => {
       if (event !== 'utterances') return
       const match = /"entryIds":\["(\d+)-/.exec(data)
       if (!match) return
       const ms = Number(match[1])
-      if (ms >= phaseStart) latencies.push(at - ms)
+      if (ms < phaseStart) return
+      const published = Number(id.split('-')[0])
+      latencies.push(at - ms)
+      toPublish.push(published - ms)
+      toClient.push(at - published)
     }
     for (let i = 0; i < CLIENTS; i++) clients.push(openSse(server.port, token, '?collection=utterances,conversations', onFrame))
     await Promise.all(clients.map((client) => client.ready))
@@ -288,6 +297,8 @@ export default async function runRealtime(line: Line, fmt: Fmt) {
     await sleep(2_000)
     for (const rate of RATES) {
       latencies = []
+      toPublish = []
+      toClient = []
       const loop = monitorEventLoopDelay({ resolution: 10 })
       loop.enable()
       const cpuBefore = nextPid ? cpuSeconds(nextPid) : NaN
@@ -301,6 +312,10 @@ export default async function runRealtime(line: Line, fmt: Fmt) {
       line(
         `XADD → SSE frame, ${rate} events/s, ${CLIENTS} clients: p50 / p95 / p99`,
         `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 95))} / ${fmt(percentile(latencies, 99))} ms  (${fmt(frames)} utterance frames; max ${fmt(percentile(latencies, 100))} ms)`,
+      )
+      line(
+        `   of which XADD → published; published → client: p99`,
+        `${fmt(percentile(toPublish, 99))} ms; ${fmt(percentile(toClient, 99))} ms`,
       )
       line(
         `   next-server CPU; bench client event-loop delay p99`,
