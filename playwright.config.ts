@@ -26,8 +26,7 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   fullyParallel: false,
   workers: 1,
-  // One retry in CI: the live-board 'N new' pill test flaked once in six clean runs (see closing note).
-  retries: process.env.CI ? 1 : 0,
+  retries: 0,
   timeout: 90_000,
   expect: { timeout: 20_000 },
   reporter: [['list']],

@@ -221,9 +221,20 @@ export default async function runRealtime(line: Line, fmt: Fmt) {
       if (!res.ok) throw new Error(`${url} answered ${res.status}`)
       return { ms: performance.now() - started, docs: body.docs?.length ?? 0 }
     }
-    const list = '/api/conversations?limit=24&sort=-lastUtteranceAt&depth=0'
+    // The Live view's queries (src/components/admin/shared/cards.ts): its order, and a keyset cursor.
+    const list = '/api/conversations?limit=24&sort=-lastActivityAt,-conversationId&depth=0'
+    const seededFrom = Date.parse('2025-03-03T09:00:00.000Z') // bench/seedConversations.ts
+    const afterCursor = (i: number) => {
+      const j = 1_000 + ((i * 7_919) % (CONVERSATIONS - 1_000))
+      const at = new Date(seededFrom + j * 7_000).toISOString()
+      const where = {
+        or: [{ lastActivityAt: { less_than: at } }, { and: [{ lastActivityAt: { equals: at } }, { conversationId: { less_than: `bench-conv-${String(j).padStart(6, '0')}` } }] }],
+      }
+      return `${list}&where=${encodeURIComponent(JSON.stringify(where))}`
+    }
     const queries: Array<[string, (i: number) => string]> = [
-      ['first page (sort -lastUtteranceAt)', () => list],
+      ['first page (sort -lastActivityAt)', () => list],
+      ['next page (keyset cursor)', afterCursor],
       ['search customerName like', (i) => `${list}&where[customerName][like]=${encodeURIComponent(['Amelia', 'Nguyen', 'Smith', 'Olivia', 'Lee'][i % 5]!)}`],
       ['search applicationNumber like', (i) => `${list}&where[applicationNumber][like]=${1_000_000 + ((i * 977) % CONVERSATIONS)}`],
     ]

@@ -33,6 +33,7 @@ for (let start = 0; start < count; start += 10_000) {
           status: pick(statuses, j),
           startedAt: at,
           lastUtteranceAt: at,
+          lastActivityAt: at,
           messageCount: (j % 40) + 1,
           version: 1,
           updatedAt: at,

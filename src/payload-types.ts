@@ -153,6 +153,10 @@ export interface Conversation {
   status: 'active' | 'paused' | 'soft_end' | 'hard_end' | 'approved' | 'declined';
   startedAt?: string | null;
   lastUtteranceAt?: string | null;
+  /**
+   * The last message, or the start while there is none: the order of the Live board.
+   */
+  lastActivityAt?: string | null;
   messageCount?: number | null;
   finalDecision?: ('approved' | 'declined') | null;
   /**
@@ -602,6 +606,7 @@ export interface ConversationsSelect<T extends boolean = true> {
   status?: T;
   startedAt?: T;
   lastUtteranceAt?: T;
+  lastActivityAt?: T;
   messageCount?: T;
   finalDecision?: T;
   purpose?: T;

@@ -1,4 +1,4 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionBeforeChangeHook, CollectionConfig } from 'payload'
 
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
@@ -6,20 +6,32 @@ import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 import { CONVERSATION_STATUSES } from './conversationStatuses'
 import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
 
+/**
+ * `lastActivityAt` is derived (the worker computes it in src/projections); this keeps it right
+ * for every other write (seeds, tests, scripts) so the board's order never meets a gap.
+ */
+const deriveLastActivityAt: CollectionBeforeChangeHook = ({ data, originalDoc }) => {
+  const merged = { ...originalDoc, ...data }
+  return { ...data, lastActivityAt: merged.lastUtteranceAt ?? merged.startedAt ?? null }
+}
+
 export const Conversations: CollectionConfig = {
   slug: 'conversations',
   admin: {
     useAsTitle: 'conversationId',
-    defaultColumns: ['customerName', 'applicationNumber', 'status', 'messageCount', 'lastUtteranceAt'],
+    defaultColumns: ['customerName', 'applicationNumber', 'status', 'messageCount', 'lastActivityAt'],
     listSearchableFields: ['customerName', 'applicationNumber', 'conversationId'],
     group: SUPERVISOR_GROUP,
   },
   access: projectedAccess,
   hooks: {
+    beforeChange: [deriveLastActivityAt],
     afterChange: [publishChange],
     afterDelete: [publishDeletion],
   },
-  defaultSort: '-lastUtteranceAt',
+  defaultSort: '-lastActivityAt',
+  // The Live board's keyset: newest activity first, the conversation id breaking ties.
+  indexes: [{ fields: ['lastActivityAt', 'conversationId'] }],
   fields: [
     { name: 'conversationId', type: 'text', required: true, unique: true },
     { name: 'applicationNumber', type: 'text', index: true },
@@ -51,6 +63,17 @@ export const Conversations: CollectionConfig = {
       type: 'date',
       index: true,
       admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
+    {
+      name: 'lastActivityAt',
+      label: 'Last activity',
+      type: 'date',
+      admin: {
+        position: 'sidebar',
+        readOnly: true,
+        description: 'The last message, or the start while there is none: the order of the Live board.',
+        date: { pickerAppearance: 'dayAndTime' },
+      },
     },
     { name: 'messageCount', type: 'number', defaultValue: 0, admin: { position: 'sidebar' } },
     {

@@ -1,9 +1,15 @@
 import * as migration_20261122_205204_initial from './20261122_205204_initial';
+import * as migration_20261122_224106_last_activity_at from './20261122_224106_last_activity_at';
 
 export const migrations = [
   {
     up: migration_20261122_205204_initial.up,
     down: migration_20261122_205204_initial.down,
-    name: '20261122_205204_initial'
+    name: '20261122_205204_initial',
+  },
+  {
+    up: migration_20261122_224106_last_activity_at.up,
+    down: migration_20261122_224106_last_activity_at.down,
+    name: '20261122_224106_last_activity_at'
   },
 ];

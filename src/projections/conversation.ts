@@ -23,6 +23,8 @@ export type ConversationState = {
   status: ConversationStatus
   startedAt: string | null
   lastUtteranceAt: string | null
+  /** The last message's time, or the start while there is none: the Live board's order. */
+  lastActivityAt: string | null
   messageCount: number
   purpose: string | null
   facts: { fact: string }[]
@@ -37,6 +39,7 @@ const newConversation = (conversationId: string): ConversationState => ({
   status: 'active',
   startedAt: null,
   lastUtteranceAt: null,
+  lastActivityAt: null,
   messageCount: 0,
   purpose: null,
   facts: [],
@@ -110,5 +113,8 @@ function apply(state: ConversationState, event: ChatEvent): ConversationState {
 export function evolveConversation(state: ConversationState | undefined, event: ChatEvent): ConversationState | undefined {
   const conversationId = conversationOf(event)
   if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
-  return apply(start(link(state ?? newConversation(conversationId), event), event), event)
+  const next = apply(start(link(state ?? newConversation(conversationId), event), event), event)
+  // Derived, so a conversation that has only just started (no message yet) sorts with the new ones.
+  const lastActivityAt = next.lastUtteranceAt ?? next.startedAt
+  return lastActivityAt === next.lastActivityAt ? next : { ...next, lastActivityAt }
 }

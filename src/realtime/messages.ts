@@ -29,6 +29,7 @@ export type ConversationCard = {
   status?: ConversationStatus
   startedAt?: string | null
   lastUtteranceAt?: string | null
+  lastActivityAt?: string | null
   messageCount?: number | null
   finalDecision?: 'approved' | 'declined' | null
   purpose?: string | null
@@ -123,6 +124,7 @@ type ConversationSource = {
   status?: ConversationStatus
   startedAt?: string | null
   lastUtteranceAt?: string | null
+  lastActivityAt?: string | null
   messageCount?: number | null
   finalDecision?: 'approved' | 'declined' | null
   purpose?: string | null
@@ -140,6 +142,7 @@ export const conversationCard = (id: RecordId, source: ConversationSource): Conv
     status: source.status,
     startedAt: source.startedAt,
     lastUtteranceAt: source.lastUtteranceAt,
+    lastActivityAt: source.lastActivityAt,
     messageCount: source.messageCount,
     finalDecision: source.finalDecision,
     purpose: source.purpose,

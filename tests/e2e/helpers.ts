@@ -41,6 +41,14 @@ export async function appendConversations(conversations: number, seed: number): 
 
 type StreamFields = Record<string, string>
 
+/** Appends only the conversation_started event of one generated conversation: a chat that has just begun. */
+export async function appendConversationStart(seed: number, startAt: Date): Promise<StreamFields> {
+  const { generateCorpus } = await import('../../src/events/generate')
+  const started = generateCorpus({ conversations: 1, seed, startAt: startAt.toISOString() }).find((fields) => fields.typ === 'conversation_started')!
+  await appendEntries([started])
+  return started
+}
+
 /** Appends entries to the e2e server's private Redis as given: hand-made events, or a generated corpus. */
 export async function appendEntries(entries: StreamFields[]): Promise<void> {
   const { Redis } = await import('ioredis')

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test'
 
 import {
+  appendConversationStart,
   appendConversations,
   appendEntries,
   appendLongConversation,
@@ -141,6 +142,21 @@ test('a conversation that starts appears at the top without a reload; behind a p
   await pill.click()
   await expect(cards(page).first()).toHaveAttribute('data-conversation-id', second!.cid!)
   expect(await page.evaluate(() => (window as unknown as { billieMarker?: string }).billieMarker)).toBe('no reload')
+})
+
+test('a chat that has begun but has no message yet is at the top, live and after a reload', async ({ page }) => {
+  await login(page, SUPERVISOR)
+  await expect(page.locator('.billie-connection')).toHaveAttribute('data-status', 'live')
+
+  // When a chat starts (later than any message so far) and nobody has written yet
+  const started = await appendConversationStart(4251, new Date(Date.now() + 3 * 3_600_000))
+  // Then its card is first, with no messages
+  await expect(cards(page).first()).toHaveAttribute('data-conversation-id', started.cid!, { timeout: 30_000 })
+  await expect(cardOf(page, started.cid!).locator('.billie-card__count')).toHaveText(/0 messages/)
+
+  // and it stays first after a reload: the board orders by last activity, a start counting until the first message
+  await page.reload()
+  await expect(cards(page).first()).toHaveAttribute('data-conversation-id', started.cid!)
 })
 
 test('the conversation view shows the transcript live, and customer text only as text', async ({ page }) => {

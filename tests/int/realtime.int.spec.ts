@@ -28,8 +28,14 @@ let supervisor: string
 let viewer: string
 let conversationRecord: number | string
 
-const sse = (auth: string | undefined, query = '', headers: Record<string, string> = {}) =>
-  openSse(`${server.url}/api/realtime${query}`, { ...(auth ? { authorization: auth } : {}), ...headers })
+/** Every client a test opens: closed after it, pass or fail, so one failure does not spill into the next test. */
+const opened = new Set<SseClient>()
+
+async function sse(auth: string | undefined, query = '', headers: Record<string, string> = {}) {
+  const client = await openSse(`${server.url}/api/realtime${query}`, { ...(auth ? { authorization: auth } : {}), ...headers })
+  opened.add(client)
+  return client
+}
 
 /** Connects and waits for the first frame (`ready` or `reset`): from then on the client is subscribed. */
 async function connect(auth: string, query = '', headers: Record<string, string> = {}): Promise<SseClient> {
@@ -91,7 +97,11 @@ afterAll(async () => {
 /** Connections are released asynchronously once the socket closes: every test must end with none. */
 const released = () => waitFor(() => feedSubscribers() === 0 && openSseStreams() === 0, 'every connection to be released')
 
-afterEach(released)
+afterEach(async () => {
+  for (const client of opened) client.close()
+  opened.clear()
+  await released()
+})
 
 describe('GET /api/realtime', () => {
   it('refuses anonymous requests (401) and non-staff users (403) with a JSON message and no stream', async () => {
@@ -140,6 +150,7 @@ describe('GET /api/realtime', () => {
         status: 'paused',
         startedAt: null,
         lastUtteranceAt: null,
+        lastActivityAt: null,
         messageCount: 0,
         finalDecision: null,
         purpose: 'Car loan',
@@ -349,6 +360,7 @@ describe('the worker publishing to the change feed', () => {
         status: doc.status,
         messageCount: doc.messageCount,
         lastUtteranceAt: doc.lastUtteranceAt,
+        lastActivityAt: doc.lastActivityAt,
       })
     }
 
@@ -369,7 +381,7 @@ describe('the worker publishing to the change feed', () => {
       ([, fields]) => JSON.parse(fields[fields.indexOf('message') + 1]!) as ChangeMessage,
     )
     expect(retried.map((message) => [message.collection, message.doc])).toEqual([
-      ['conversations', expect.objectContaining({ conversationId: line.fields.cid, lastUtteranceAt: '2030-01-01T00:00:00.000Z' })],
+      ['conversations', expect.objectContaining({ conversationId: line.fields.cid, lastUtteranceAt: '2030-01-01T00:00:00.000Z', lastActivityAt: '2030-01-01T00:00:00.000Z' })],
     ])
 
     // When the whole ledger is replayed by another consumer group: nothing changes, nothing is published

@@ -23,6 +23,7 @@ describe('conversations', () => {
       status: 'active',
       startedAt: at(0),
       lastUtteranceAt: null,
+      lastActivityAt: at(0),
       messageCount: 0,
       purpose: null,
       facts: [],
@@ -38,6 +39,14 @@ describe('conversations', () => {
       assistantSays('1-3', 4, 'Thanks Jess'),
     )
     expect(conversation).toMatchObject({ messageCount: 3, lastUtteranceAt: at(4) })
+  })
+
+  it('orders by the last message, or by the start while there is no message yet', () => {
+    const justStarted = conversationOf(started('1-0', 10))
+    expect(justStarted?.lastActivityAt).toBe(at(10))
+    expect(fold(evolveConversation, [customerSays('1-1', 2, 'Hi', 12)], justStarted)?.lastActivityAt).toBe(at(12))
+    // a line from before the start (clock skew) still counts as the latest message
+    expect(fold(evolveConversation, [customerSays('1-1', 2, 'Hi', 9)], justStarted)?.lastActivityAt).toBe(at(9))
   })
 
   it('an utterance that ends the conversation makes it soft_end; a later decision then decides it', () => {

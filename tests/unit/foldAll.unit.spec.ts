@@ -167,7 +167,7 @@ describe('changed', () => {
     expect(changedFields(undefined, conversation)).toEqual(Object.keys(conversation))
     const later = evolveConversation(conversation, event('1-1', 'user_input', { u: 'Hi' }, { seq: '2', tsp: at(3) }))!
     expect(changed(conversation, later)).toBe(true)
-    expect(changedFields(conversation, later)).toEqual(['lastUtteranceAt', 'messageCount', 'projection'])
+    expect(changedFields(conversation, later)).toEqual(['lastUtteranceAt', 'lastActivityAt', 'messageCount', 'projection'])
   })
 
   it('says an equal record needs none, whatever its key order', () => {

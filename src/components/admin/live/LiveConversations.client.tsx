@@ -99,7 +99,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
     const mine = ++generation.current
     setLoading('filter')
     setError(null)
-    loadCards(finder, filters, 1)
+    loadCards(finder, filters)
       .then((result) => mine === generation.current && dispatch({ type: 'replace', result }))
       .catch((cause) => mine === generation.current && fail('Searching failed')(cause))
       .finally(() => mine === generation.current && setLoading(null))
@@ -107,11 +107,11 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
 
   const loadMore = useCallback(() => {
     const current = stateRef.current
-    if (loadingMore.current || !current.hasNextPage) return
+    if (loadingMore.current || !current.next) return
     loadingMore.current = true
     const mine = generation.current
     setLoading('more')
-    loadCards(finder, filtersRef.current, current.page + 1)
+    loadCards(finder, filtersRef.current, current.next)
       .then((result) => mine === generation.current && dispatch({ type: 'append', result }))
       .catch(fail('Loading more conversations failed'))
       .finally(() => {
@@ -123,16 +123,16 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
   // Infinite scroll: a sentinel below the grid loads the next page before the reader gets there.
   useEffect(() => {
     const sentinel = sentinelRef.current
-    if (!sentinel || !state.hasNextPage || loading || error) return
+    if (!sentinel || !state.next || loading || error) return
     const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && loadMore(), { rootMargin: '600px 0px' })
     observer.observe(sentinel)
     return () => observer.disconnect()
-  }, [state.hasNextPage, state.cards.length, loading, error, loadMore])
+  }, [state.next, state.cards.length, loading, error, loadMore])
 
   // Live: conversations the list does not show yet are read (with the filters, server-side) and arrive at the top.
   const fetchArrivals = useGathered<string>((ids) => {
     const mine = generation.current
-    loadCards(finder, filtersRef.current, 1, { id: { in: ids } })
+    loadCards(finder, filtersRef.current, null, { id: { in: ids } })
       .then((result) => mine === generation.current && dispatch({ type: 'arrive', cards: result.cards, atTop: atTop() }))
       .catch(fail('Reading a new conversation failed'))
   })
@@ -171,7 +171,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
 
   const onResync = useCallback(() => {
     const mine = generation.current
-    loadCards(finder, filtersRef.current, 1)
+    loadCards(finder, filtersRef.current)
       .then((result) => mine === generation.current && dispatch({ type: 'resync', result, atTop: atTop() }))
       .catch(fail('Refreshing failed'))
   }, [finder])
@@ -251,7 +251,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
       )}
 
       <div className="billie-live__more" ref={sentinelRef}>
-        {state.hasNextPage ? (
+        {state.next ? (
           <Button buttonStyle="secondary" disabled={loading !== null} onClick={loadMore} size="small">
             {loading === 'more' ? 'Loading…' : 'Load more'}
           </Button>

@@ -16,7 +16,7 @@ import './live.scss'
 export async function LiveConversationsView({ initPageResult, searchParams }: AdminViewServerProps) {
   requireStaff(initPageResult, '/')
   const filters = filtersFromParams(searchParams)
-  const initial = await loadCards(localFinder(initPageResult.req), filters, 1)
+  const initial = await loadCards(localFinder(initPageResult.req), filters)
   return (
     <Gutter className="billie-live-view">
       <LiveConversations initial={initial} initialFilters={filters} key={`${filters.status ?? ''}|${filters.search}`} renderedAt={Date.now()} />

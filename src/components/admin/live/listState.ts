@@ -5,14 +5,14 @@
  * under the reader.
  */
 import { patchCard, sameId, withLine } from '../shared/cards'
-import type { Card, CardPage, Line, Marker, RecordId } from '../shared/types'
+import type { Card, CardPage, Cursor, Line, Marker, RecordId } from '../shared/types'
 
 export type ListState = {
   cards: Card[]
   /** New conversations waiting behind the pill, newest first. */
   pending: Card[]
-  page: number
-  hasNextPage: boolean
+  /** Where the next page starts (keyset); null once every page is read. */
+  next: Cursor | null
   totalDocs: number
 }
 
@@ -31,8 +31,7 @@ export type ListAction =
 export const initialListState = (result: CardPage): ListState => ({
   cards: result.cards,
   pending: [],
-  page: result.page,
-  hasNextPage: result.hasNextPage,
+  next: result.next,
   totalDocs: result.totalDocs,
 })
 
@@ -79,9 +78,9 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       return {
         ...state,
         cards: [...state.cards, ...fresh],
-        page: action.result.page,
-        hasNextPage: action.result.hasNextPage,
-        totalDocs: Math.max(action.result.totalDocs, state.cards.length + state.pending.length + fresh.length),
+        next: action.result.next,
+        // A later page counts only what is left after its cursor: the first page's total stands.
+        totalDocs: Math.max(state.totalDocs, state.cards.length + state.pending.length + fresh.length),
       }
     }
     case 'arrive':

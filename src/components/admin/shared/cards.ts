@@ -7,12 +7,17 @@ import type { Where } from 'payload'
 
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'
-import { type Card, type CardPage, type ConversationStatus, isStatus, type Line, type ListFilters, type Marker, type RecordId } from './types'
+import { type Card, type CardPage, type ConversationStatus, type Cursor, isStatus, type Line, type ListFilters, type Marker, type RecordId } from './types'
 
 export const PAGE_SIZE = 24
 
-/** Most recent talk first; the id breaks ties so pages never overlap or skip. */
-export const CARD_SORT = ['-lastUtteranceAt', '-id']
+/**
+ * Most recent activity first; the conversation id (unique, and comparable in every adapter)
+ * breaks ties. Pages follow a cursor on these two, not an offset: a conversation that moves to
+ * the top or arrives while the reader scrolls neither shifts a card into the next page twice
+ * nor pushes one out of it unseen.
+ */
+export const CARD_SORT = ['-lastActivityAt', '-conversationId']
 
 export const CARD_SELECT = {
   conversationId: true,
@@ -23,6 +28,7 @@ export const CARD_SELECT = {
   status: true,
   startedAt: true,
   lastUtteranceAt: true,
+  lastActivityAt: true,
   messageCount: true,
   finalDecision: true,
 } as const
@@ -72,6 +78,7 @@ type CardDoc = {
   status?: ConversationStatus
   startedAt?: string | null
   lastUtteranceAt?: string | null
+  lastActivityAt?: string | null
   messageCount?: number | null
   finalDecision?: 'approved' | 'declined' | null
 }
@@ -86,6 +93,7 @@ export const toCard = (doc: CardDoc, previous?: Card): Card => ({
   status: doc.status ?? 'active',
   startedAt: doc.startedAt ?? null,
   lastUtteranceAt: doc.lastUtteranceAt ?? null,
+  lastActivityAt: doc.lastActivityAt ?? null,
   messageCount: doc.messageCount ?? 0,
   finalDecision: doc.finalDecision ?? null,
   lastLine: previous?.lastLine ?? null,
@@ -103,6 +111,7 @@ export function patchCard(card: Card, doc: Record<string, unknown>): Card {
   if (isStatus(doc.status)) next.status = doc.status
   if ('startedAt' in doc) next.startedAt = (doc.startedAt as string | null) ?? next.startedAt
   if (typeof doc.lastUtteranceAt === 'string') next.lastUtteranceAt = doc.lastUtteranceAt
+  if (typeof doc.lastActivityAt === 'string') next.lastActivityAt = doc.lastActivityAt
   if (typeof doc.messageCount === 'number') next.messageCount = doc.messageCount
   if ('finalDecision' in doc) next.finalDecision = (doc.finalDecision as Card['finalDecision']) ?? null
   return next
@@ -156,13 +165,28 @@ export async function completeCards(finder: Finder, cards: Card[]): Promise<Card
   }))
 }
 
-export async function loadCards(finder: Finder, filters: ListFilters, page: number, extraWhere?: Where): Promise<CardPage> {
-  const base = conversationsWhere(filters)
-  const where = base && extraWhere ? { and: [base, extraWhere] } : (extraWhere ?? base)
-  const result = await finder<CardDoc>('conversations', { where, sort: CARD_SORT, limit: PAGE_SIZE, page, select: CARD_SELECT })
+/** The cards after `cursor` in CARD_SORT order (rows without an activity time sort last). */
+export function afterCursor({ lastActivityAt, conversationId }: Cursor): Where {
+  const sameTime: Where = lastActivityAt === null ? { lastActivityAt: { exists: false } } : { lastActivityAt: { equals: lastActivityAt } }
+  const tied: Where = { and: [sameTime, { conversationId: { less_than: conversationId } }] }
+  return lastActivityAt === null ? tied : { or: [{ lastActivityAt: { less_than: lastActivityAt } }, tied, { lastActivityAt: { exists: false } }] }
+}
+
+const cursorOf = (card: Card): Cursor => ({ lastActivityAt: card.lastActivityAt, conversationId: card.conversationId })
+
+/**
+ * A page of cards for `filters`: the first (no cursor), or the one after `cursor`. `extraWhere`
+ * narrows further (the live view reads arrivals by id). `totalDocs` counts what is left from
+ * the cursor on, so it is the list's total on the first page.
+ */
+export async function loadCards(finder: Finder, filters: ListFilters, cursor?: Cursor | null, extraWhere?: Where): Promise<CardPage> {
+  const clauses = [conversationsWhere(filters), cursor ? afterCursor(cursor) : undefined, extraWhere].filter((clause): clause is Where => clause !== undefined)
+  const where = clauses.length > 1 ? { and: clauses } : clauses[0]
+  const result = await finder<CardDoc>('conversations', { where, sort: CARD_SORT, limit: PAGE_SIZE, select: CARD_SELECT })
   const cards = await completeCards(
     finder,
     result.docs.map((doc) => toCard(doc)),
   )
-  return { cards, page, hasNextPage: result.hasNextPage, totalDocs: result.totalDocs }
+  const last = cards[cards.length - 1]
+  return { cards, next: result.hasNextPage && last ? cursorOf(last) : null, totalDocs: result.totalDocs }
 }

@@ -29,13 +29,19 @@ export type Card = {
   status: ConversationStatus
   startedAt: string | null
   lastUtteranceAt: string | null
+  /** The list's order (and its cursor): the last message, or the start while there is none. */
+  lastActivityAt: string | null
   messageCount: number
   finalDecision: 'approved' | 'declined' | null
   lastLine: Pick<Line, 'username' | 'utterance' | 'timestamp'> | null
   markers: Marker[]
 }
 
-export type CardPage = { cards: Card[]; page: number; hasNextPage: boolean; totalDocs: number }
+/** Where the next page starts: just after this card in the list's order (keyset pagination). */
+export type Cursor = { lastActivityAt: string | null; conversationId: string }
+
+/** One page of cards; `next` is the cursor of the page after it, null on the last page. */
+export type CardPage = { cards: Card[]; next: Cursor | null; totalDocs: number }
 
 export type ListFilters = { search: string; status: ConversationStatus | null }
 

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+
+import { initialListState, listReducer, type ListState } from '@/components/admin/live/listState'
+import type { Card, CardPage } from '@/components/admin/shared/types'
+
+/** The Live board's list as the supervisor sees it: what moves, what waits behind the pill. */
+const card = (n: number, extra: Partial<Card> = {}): Card => ({
+  id: n,
+  conversationId: `C-${n}`,
+  applicationNumber: `APP-${n}`,
+  customerName: `Customer ${n}`,
+  customer: null,
+  application: null,
+  status: 'active',
+  startedAt: null,
+  lastUtteranceAt: null,
+  lastActivityAt: `2026-01-01T09:${String(n).padStart(2, '0')}:00.000Z`,
+  messageCount: 1,
+  finalDecision: null,
+  lastLine: null,
+  markers: [],
+  ...extra,
+})
+const page = (cards: Card[], totalDocs: number, more = true): CardPage => ({
+  cards,
+  totalDocs,
+  next: more ? { lastActivityAt: cards.at(-1)!.lastActivityAt, conversationId: cards.at(-1)!.conversationId } : null,
+})
+const ids = (state: ListState) => state.cards.map((c) => c.id)
+
+describe('the Live board list', () => {
+  const start = initialListState(page([card(9), card(8), card(7)], 6))
+
+  it('appends the next page without repeating a card, keeping the list total', () => {
+    const next = listReducer(start, { type: 'append', result: page([card(7), card(6), card(5)], 3, false) })
+    expect(ids(next)).toEqual([9, 8, 7, 6, 5])
+    expect(next.totalDocs).toBe(6)
+    expect(next.next).toBeNull()
+  })
+
+  it('a new conversation goes to the top while the reader is there, and behind the pill when they have scrolled', () => {
+    const atTop = listReducer(start, { type: 'arrive', cards: [card(10)], atTop: true })
+    expect(ids(atTop)).toEqual([10, 9, 8, 7])
+    expect(atTop.totalDocs).toBe(7)
+
+    const scrolled = listReducer(start, { type: 'arrive', cards: [card(10)], atTop: false })
+    expect(ids(scrolled)).toEqual([9, 8, 7])
+    expect(scrolled.pending.map((c) => c.id)).toEqual([10])
+    // once something waits, later arrivals wait too (the list must not jump under the pill)
+    const second = listReducer(scrolled, { type: 'arrive', cards: [card(11)], atTop: true })
+    expect(second.pending.map((c) => c.id)).toEqual([11, 10])
+    const shown = listReducer(second, { type: 'showPending' })
+    expect(ids(shown)).toEqual([11, 10, 9, 8, 7])
+    expect(shown.pending).toEqual([])
+  })
+
+  it('an arrival already listed (or waiting) is not added twice', () => {
+    const scrolled = listReducer(start, { type: 'arrive', cards: [card(10)], atTop: false })
+    expect(listReducer(scrolled, { type: 'arrive', cards: [card(10), card(8)], atTop: false })).toBe(scrolled)
+  })
+
+  it('changes patch cards in place: the order never moves under the reader', () => {
+    const patched = listReducer(start, { type: 'patch', id: 7, doc: { status: 'approved', messageCount: 4, lastActivityAt: '2026-01-01T10:00:00.000Z' } })
+    expect(ids(patched)).toEqual([9, 8, 7])
+    expect(patched.cards[2]).toMatchObject({ status: 'approved', messageCount: 4 })
+  })
+
+  it('a resync updates listed cards in place and brings unlisted ones in as arrivals', () => {
+    const result = page([card(12), card(9, { status: 'declined' })], 7)
+    const next = listReducer(start, { type: 'resync', result, atTop: false })
+    expect(ids(next)).toEqual([9, 8, 7])
+    expect(next.cards[0]!.status).toBe('declined')
+    expect(next.pending.map((c) => c.id)).toEqual([12])
+  })
+})
