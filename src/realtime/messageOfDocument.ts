@@ -40,7 +40,7 @@ export async function messageOfDocument(
   switch (slug) {
     case 'conversations': {
       const conversation = doc as Conversation
-      return envelope('conversations', operation, conversationCard(conversation.id, conversation))
+      return envelope('conversations', operation, conversationCard(conversation.id, conversation), [], conversation.version)
     }
     case 'utterances': {
       const line = doc as Utterance
@@ -49,11 +49,11 @@ export async function messageOfDocument(
     }
     case 'applications': {
       const application = doc as Application
-      return envelope('applications', operation, applicationCard(application.id, application))
+      return envelope('applications', operation, applicationCard(application.id, application), [], application.version)
     }
     case 'customers': {
       const customer = doc as Customer
-      return envelope('customers', operation, customerCard(customer.id, customer))
+      return envelope('customers', operation, customerCard(customer.id, customer), [], customer.version)
     }
   }
 }

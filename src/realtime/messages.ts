@@ -80,6 +80,11 @@ type Envelope<C extends FeedCollection, Doc> = {
   entryIds: EntryId[]
   /** How many events were folded, when more than `entryIds` lists. */
   entryCount?: number
+  /**
+   * The record's version after the change, when known. Two workers may publish changes to one
+   * record out of commit order; a reader keeps the highest version it has seen.
+   */
+  version?: number
   doc: Doc
 }
 
@@ -97,9 +102,11 @@ export function envelope<C extends FeedCollection, Doc extends { id: RecordId }>
   operation: Operation,
   doc: Doc,
   entryIds: EntryId[] = [],
+  version?: number | null,
 ): Envelope<C, Doc> {
   const message: Envelope<C, Doc> = { collection, id: doc.id, operation, entryIds: entryIds.slice(-MAX_ENTRY_IDS), doc }
   if (entryIds.length > MAX_ENTRY_IDS) message.entryCount = entryIds.length
+  if (typeof version === 'number') message.version = version
   return message
 }
 

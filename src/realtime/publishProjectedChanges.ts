@@ -59,16 +59,16 @@ export async function messagesOfBatch(payload: Payload, changes: ProjectedChange
     return { conversationById: new Map<string, Row>(), newLines: [] }
   })
   return [
-    ...changes.customers.map(({ id, operation, state, entryIds }) => envelope('customers', operation, customerCard(id, state), entryIds)),
-    ...changes.applications.map(({ id, operation, state, entryIds }) =>
-      envelope('applications', operation, applicationCard(id, state), entryIds),
+    ...changes.customers.map(({ id, operation, state, entryIds, version }) => envelope('customers', operation, customerCard(id, state), entryIds, version)),
+    ...changes.applications.map(({ id, operation, state, entryIds, version }) =>
+      envelope('applications', operation, applicationCard(id, state), entryIds, version),
     ),
-    ...changes.conversations.map(({ id, operation, state, entryIds }) => {
+    ...changes.conversations.map(({ id, operation, state, entryIds, version }) => {
       const stored = conversationById.get(String(id))
       const links = stored
         ? { customerName: (stored.customerName as string | null) ?? null, customer: idOf(stored.customer), application: idOf(stored.application) }
         : {}
-      return envelope('conversations', operation, conversationCard(id, { ...state, ...links }), entryIds)
+      return envelope('conversations', operation, conversationCard(id, { ...state, ...links }), entryIds, version)
     }),
     ...newLines.map(({ line, id }) => envelope('utterances', 'create', utteranceLine(id, line), [line.eventId])),
   ]

@@ -35,6 +35,8 @@ export type RecordChange<State> = {
   key: string
   operation: 'create' | 'update'
   state: State
+  /** The record's `version` after this write: feed readers drop a change older than one they applied. */
+  version: number
   /** Entry ids of the events folded into this write. */
   entryIds: string[]
 }
@@ -112,7 +114,14 @@ async function save<State extends object>(
     if (id !== undefined) ids.set(key, id)
   }
   for (const { key, stored, state } of writes) {
-    changes.push({ id: ids.get(key)!, key, operation: stored ? 'update' : 'create', state, entryIds: folded.get(key)!.entryIds })
+    changes.push({
+      id: ids.get(key)!,
+      key,
+      operation: stored ? 'update' : 'create',
+      state,
+      version: stored ? stored.version + 1 : 1,
+      entryIds: folded.get(key)!.entryIds,
+    })
   }
   return ids
 }

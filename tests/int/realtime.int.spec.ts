@@ -140,6 +140,7 @@ describe('GET /api/realtime', () => {
       id: conversationRecord,
       operation: 'update',
       entryIds: [],
+      version: 0,
       doc: {
         id: conversationRecord,
         conversationId: 'C-1',
@@ -354,6 +355,8 @@ describe('the worker publishing to the change feed', () => {
     const committed = await payload.find({ collection: 'conversations', pagination: false, depth: 0, where: { conversationId: { not_equals: 'C-1' } } })
     expect(last.size).toBe(committed.docs.length)
     for (const doc of committed.docs) {
+      // with the version the commit wrote, so readers can drop a change older than one they applied
+      expect(last.get(String(doc.id))!.version, doc.conversationId).toBe(doc.version)
       expect(last.get(String(doc.id))!.doc, doc.conversationId).toMatchObject({
         conversationId: doc.conversationId,
         customerName: doc.customerName,

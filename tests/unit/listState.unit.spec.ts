@@ -17,6 +17,7 @@ const card = (n: number, extra: Partial<Card> = {}): Card => ({
   lastActivityAt: `2026-01-01T09:${String(n).padStart(2, '0')}:00.000Z`,
   messageCount: 1,
   finalDecision: null,
+  version: 1,
   lastLine: null,
   markers: [],
   ...extra,
@@ -65,8 +66,17 @@ describe('the Live board list', () => {
     expect(patched.cards[2]).toMatchObject({ status: 'approved', messageCount: 4 })
   })
 
+  it('a change older than the card is dropped: two workers may publish out of commit order', () => {
+    const v3 = listReducer(start, { type: 'patch', id: 7, doc: { status: 'approved', messageCount: 9 }, version: 3 })
+    const late = listReducer(v3, { type: 'patch', id: 7, doc: { status: 'active', messageCount: 8 }, version: 2 })
+    expect(late.cards[2]).toMatchObject({ status: 'approved', messageCount: 9, version: 3 })
+    // and a re-read that left before the newer change arrived does not undo it either
+    const reread = listReducer(late, { type: 'resync', result: page([card(7, { status: 'active', version: 2 })], 6), atTop: true })
+    expect(reread.cards[2]).toMatchObject({ status: 'approved', version: 3 })
+  })
+
   it('a resync updates listed cards in place and brings unlisted ones in as arrivals', () => {
-    const result = page([card(12), card(9, { status: 'declined' })], 7)
+    const result = page([card(12), card(9, { status: 'declined', version: 2 })], 7)
     const next = listReducer(start, { type: 'resync', result, atTop: false })
     expect(ids(next)).toEqual([9, 8, 7])
     expect(next.cards[0]!.status).toBe('declined')

@@ -149,7 +149,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
       switch (change.collection) {
         case 'conversations':
           if (change.operation === 'delete') dispatch({ type: 'remove', id: change.id })
-          else if (isKnown(current, change.id)) dispatch({ type: 'patch', id: change.id, doc: change.doc })
+          else if (isKnown(current, change.id)) dispatch({ type: 'patch', id: change.id, doc: change.doc, version: change.version })
           else fetchArrivals(String(change.id))
           return
         case 'utterances': {

@@ -4,7 +4,7 @@
  * the top) or held behind the "N new" pill (reader scrolled away), so the list never moves
  * under the reader.
  */
-import { patchCard, sameId, withLine } from '../shared/cards'
+import { isStale, patchCard, sameId, withLine } from '../shared/cards'
 import type { Card, CardPage, Cursor, Line, Marker, RecordId } from '../shared/types'
 
 export type ListState = {
@@ -22,7 +22,7 @@ export type ListAction =
   | { type: 'arrive'; cards: Card[]; atTop: boolean }
   | { type: 'resync'; result: CardPage; atTop: boolean }
   | { type: 'showPending' }
-  | { type: 'patch'; id: RecordId; doc: Record<string, unknown> }
+  | { type: 'patch'; id: RecordId; doc: Record<string, unknown>; version?: number }
   | { type: 'remove'; id: RecordId }
   | { type: 'line'; conversation: RecordId; line: Pick<Line, 'username' | 'utterance' | 'timestamp'> }
   | { type: 'markers'; markers: Map<string, Marker[]> }
@@ -88,13 +88,17 @@ export function listReducer(state: ListState, action: ListAction): ListState {
     case 'resync': {
       // Listed cards take the re-read values in place; unlisted ones arrive as new.
       const reread = new Map(action.result.cards.map((card) => [String(card.id), card]))
-      const updated = mapBoth(state, (card) => reread.get(String(card.id)) ?? card)
+      const updated = mapBoth(state, (card) => {
+        const fresh = reread.get(String(card.id))
+        // A change applied while the re-read was on its way is newer than the re-read.
+        return fresh && !isStale(card, fresh.version) ? { ...fresh, lastLine: fresh.lastLine ?? card.lastLine } : card
+      })
       return arrive(updated, action.result.cards, action.atTop)
     }
     case 'showPending':
       return state.pending.length ? { ...state, cards: [...state.pending, ...state.cards], pending: [] } : state
     case 'patch':
-      return mapBoth(state, (card) => (sameId(card.id, action.id) ? patchCard(card, action.doc) : card))
+      return mapBoth(state, (card) => (sameId(card.id, action.id) ? patchCard(card, action.doc, action.version) : card))
     case 'remove': {
       if (!isKnown(state, action.id)) return state
       const keep = (card: Card) => !sameId(card.id, action.id)

@@ -31,6 +31,7 @@ export const CARD_SELECT = {
   lastActivityAt: true,
   messageCount: true,
   finalDecision: true,
+  version: true,
 } as const
 
 const LINE_SELECT = { conversation: true, username: true, utterance: true, timestamp: true } as const
@@ -81,6 +82,7 @@ type CardDoc = {
   lastActivityAt?: string | null
   messageCount?: number | null
   finalDecision?: 'approved' | 'declined' | null
+  version?: number | null
 }
 
 export const toCard = (doc: CardDoc, previous?: Card): Card => ({
@@ -96,13 +98,23 @@ export const toCard = (doc: CardDoc, previous?: Card): Card => ({
   lastActivityAt: doc.lastActivityAt ?? null,
   messageCount: doc.messageCount ?? 0,
   finalDecision: doc.finalDecision ?? null,
+  version: doc.version ?? null,
   lastLine: previous?.lastLine ?? null,
   markers: previous?.markers ?? [],
 })
 
-/** The fields of a change message that a card shows: a patch (absent fields stay as they were). */
-export function patchCard(card: Card, doc: Record<string, unknown>): Card {
+/** Whether a change (or a re-read) at `version` is older than what the card shows. */
+export const isStale = (card: Card, version: number | null | undefined): boolean =>
+  typeof version === 'number' && card.version !== null && version < card.version
+
+/**
+ * The fields of a change message that a card shows: a patch (absent fields stay as they were).
+ * A change older than the card (two workers publishing out of commit order) changes nothing.
+ */
+export function patchCard(card: Card, doc: Record<string, unknown>, version?: number): Card {
+  if (isStale(card, version)) return card
   const next: Card = { ...card }
+  if (typeof version === 'number') next.version = version
   if (typeof doc.conversationId === 'string') next.conversationId = doc.conversationId
   if ('applicationNumber' in doc) next.applicationNumber = (doc.applicationNumber as string | null) ?? null
   if ('customerName' in doc && doc.customerName) next.customerName = doc.customerName as string

@@ -33,6 +33,8 @@ export type Card = {
   lastActivityAt: string | null
   messageCount: number
   finalDecision: 'approved' | 'declined' | null
+  /** The record's version as read or last patched: an older change message is dropped. */
+  version: number | null
   lastLine: Pick<Line, 'username' | 'utterance' | 'timestamp'> | null
   markers: Marker[]
 }

@@ -13,6 +13,8 @@ export type RealtimeChange = {
   collection: ReadSlug
   id: RecordId
   operation: 'create' | 'update' | 'delete'
+  /** The record's version after the change, when the writer knew it (see messages.ts). */
+  version?: number
   doc: Record<string, unknown>
 }
 
@@ -37,7 +39,8 @@ export function parseChange(eventName: string, data: string): RealtimeChange | u
   const id = (message.id ?? doc.id) as RecordId | undefined
   if (!COLLECTIONS.has(collection) || id === undefined || id === null) return undefined
   const operation = message.operation === 'create' || message.operation === 'delete' ? message.operation : 'update'
-  return { collection: collection as ReadSlug, id, operation, doc }
+  const version = typeof message.version === 'number' ? message.version : undefined
+  return { collection: collection as ReadSlug, id, operation, doc, ...(version === undefined ? {} : { version }) }
 }
 
 type Handlers = {
