@@ -45,8 +45,7 @@ const KEY_FIELD: Record<ProjectedSlug, string> = {
 
 type SqliteAdapterLike = {
   name: 'sqlite'
-  busyTimeout?: number
-  client: { execute: (sql: string) => Promise<unknown> }
+  client: unknown
   drizzle: { transaction: (run: (tx: unknown) => Promise<void>) => Promise<void> }
   sessions: Record<string, { db: unknown; resolve: () => Promise<void>; reject: () => Promise<void> }>
 }
@@ -72,13 +71,10 @@ const ROLLED_BACK = Symbol('rolled back')
  * it), and awaits the outcome: a failed COMMIT throws (SQLITE_BUSY: transient, the batch is
  * retried on a fresh connection) instead of being acknowledged.
  *
- * libsql hands each transaction the client's current connection and opens a new one, without
- * the adapter's busy_timeout, for what follows; busy_timeout is per connection, so it is set on
- * the connection the transaction is about to take. Its BEGIN IMMEDIATE then queues for the write
- * lock (as the adapter's busyTimeout intends) instead of failing at once whenever a peer writes.
+ * Its BEGIN IMMEDIATE queues for the write lock (the busy timeout that src/database.ts gives
+ * every connection) instead of failing at once whenever a peer writes.
  */
 async function beginSqliteTransaction(db: SqliteAdapterLike, req: PayloadRequest): Promise<(commit: boolean) => Promise<void>> {
-  if (db.busyTimeout && db.busyTimeout > 0) await db.client.execute(`PRAGMA busy_timeout = ${Math.floor(db.busyTimeout)}`)
   let began!: (tx: unknown) => void
   let failedToBegin!: (error: unknown) => void
   let finish!: (commit: boolean) => void

@@ -16,3 +16,29 @@ export function openSqlite(url: string): SqliteClient {
   const { createClient } = fromAdapter('@libsql/client') as { createClient: (config: { url: string }) => SqliteClient }
   return createClient({ url })
 }
+
+/**
+ * Takes the write lock of the SQLite file at `url` in another process and holds it for `ms`:
+ * libsql waits for a lock synchronously, so a holder in this process could never let go while
+ * a write here waits. Resolves once the lock is held; `released` resolves when it is let go.
+ */
+export async function holdWriteLockElsewhere(url: string, ms: number): Promise<{ released: Promise<void> }> {
+  const { spawn } = await import('node:child_process')
+  const client = createRequire(createRequire(import.meta.url).resolve('@payloadcms/db-sqlite')).resolve('@libsql/client')
+  const script = `
+    const { createClient } = require(${JSON.stringify(client)})
+    const db = createClient({ url: ${JSON.stringify(url)} })
+    db.transaction('write').then((tx) => {
+      process.stdout.write('locked\\n')
+      setTimeout(() => tx.rollback().then(() => process.exit(0)), ${Number(ms)})
+    }, (error) => { console.error(error.message); process.exit(1) })`
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const released = new Promise<void>((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the lock holder exited ${code}`)))),
+  )
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve())
+    released.catch(reject)
+  })
+  return { released }
+}
