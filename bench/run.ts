@@ -2,7 +2,7 @@
  * `pnpm bench`: throughput, latency and memory figures for the worker, measured on this machine
  * with the embedded default (SQLite) and a private redis-server. Prints figures; asserts nothing.
  *
- *   pnpm bench [--events 50000] [--steady-seconds 60] [--only drain,append,steady]
+ *   pnpm bench [--events 50000] [--steady-seconds 60] [--only drain,append,steady,realtime]
  */
 import 'dotenv/config'
 
