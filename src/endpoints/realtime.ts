@@ -1,14 +1,29 @@
-import type { Endpoint } from 'payload'
+import type { Endpoint, PayloadRequest } from 'payload'
 
 import { hasRole } from '@/access/roles'
 import { isEntryId } from '@/events/entryId'
-import type { FeedEntry } from '@/realtime/changeFeed'
+import { conversationKeys, conversationLinks, feedFilter, type FilterRequest } from '@/realtime/feedFilter'
 import { FEED_COLLECTIONS, type FeedCollection, isFeedCollection } from '@/realtime/messages'
 import { realtimeSettings } from '@/realtime/settings'
 import { feedCommands, feedReader } from '@/realtime/shared'
 import { sseStream } from '@/realtime/sseStream'
 
 const refuse = (status: number, message: string) => Response.json({ message }, { status })
+
+/**
+ * The conversation a `?conversation=` client follows, as stored now (read with the user's
+ * access): both its names, and the application and customer it links to. Later links arrive
+ * with the conversation's changes. A conversation not stored yet is followed by the name given.
+ */
+async function followed(req: PayloadRequest, conversation: string): Promise<NonNullable<FilterRequest['conversation']>> {
+  const read = { collection: 'conversations', depth: 0, overrideAccess: false, user: req.user, req } as const
+  const select = { conversationId: true, application: true, applicationNumber: true, customer: true } as const
+  const byKey = await req.payload.find({ ...read, where: { conversationId: { equals: conversation } }, limit: 1, select })
+  // Not a business key: perhaps a record id (an id of the wrong shape for the adapter is no match).
+  const doc = byKey.docs[0] ?? (await req.payload.findByID({ ...read, id: conversation, select, disableErrors: true }).catch(() => null))
+  if (!doc) return { keys: conversationKeys(undefined, conversation), links: [] }
+  return { keys: [...conversationKeys(undefined, conversation), ...conversationKeys(doc.id, doc.conversationId)], links: conversationLinks(doc) }
+}
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -23,7 +38,8 @@ const SSE_HEADERS = {
  * `GET /api/realtime`: the change feed as Server-Sent Events, for supervisors and admins.
  *
  *   ?collection=conversations[,utterances…]   only these collections
- *   ?conversation=<conversationId or record id> only that conversation and its transcript lines
+ *   ?conversation=<conversationId or record id> only that conversation, its transcript lines, and
+ *                                               its application's and customer's changes
  *   Last-Event-ID header (or ?lastEventId=)    resume right after that feed entry
  *
  * Frames: `id:` feed entry id, `event:` the collection, `data:` the compact change (messages.ts).
@@ -33,7 +49,7 @@ const SSE_HEADERS = {
 export const realtime: Endpoint = {
   path: '/realtime',
   method: 'get',
-  handler: (req) => {
+  handler: async (req) => {
     // Auth first: a custom endpoint is public until it checks.
     if (!req.user) return refuse(401, 'Log in as a supervisor or admin to follow live changes.')
     if (!hasRole(req.user, 'admin', 'supervisor')) return refuse(403, 'Live changes are for supervisors and admins only.')
@@ -49,8 +65,7 @@ export const realtime: Endpoint = {
     const collections = requested?.length ? new Set(requested as FeedCollection[]) : undefined
     const conversation = params.get('conversation')?.trim() || undefined
 
-    const filter = (entry: FeedEntry) =>
-      (!collections || collections.has(entry.collection)) && (!conversation || entry.conversation.includes(conversation))
+    const filter = feedFilter({ collections, conversation: conversation ? await followed(req, conversation) : undefined })
 
     const log = req.payload.logger
     const reader = feedReader(log)

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis'
 
+import { topicsOf } from './feedFilter'
 import type { ChangeMessage, FeedCollection } from './messages'
 import { realtimeSettings } from './settings'
 
@@ -13,8 +14,10 @@ export type FeedEntry = {
   collection: FeedCollection
   /** The message exactly as published: the SSE `data:` line, never re-serialised per client. */
   json: string
-  /** For `?conversation=` filters: the record id and conversationId of the conversation it belongs to. */
-  conversation: string[]
+  /** For `?conversation=` filters (feedFilter.ts): what the entry is about, e.g. `conversation:C-9`. */
+  keys: string[]
+  /** A conversation's change: the application and customer it links to. */
+  links: string[]
 }
 
 /**
@@ -45,17 +48,7 @@ export function toFeedEntry([id, fields]: RawEntry): FeedEntry | undefined {
     else if (fields[i] === 'message') json = fields[i + 1]
   }
   if (!collection || json === undefined) return undefined
-  return { id, collection: collection as FeedCollection, json, conversation: conversationOf(collection, json) }
-}
-
-function conversationOf(collection: string, json: string): string[] {
-  try {
-    const { id, doc } = JSON.parse(json) as { id?: unknown; doc?: { conversation?: unknown; conversationId?: unknown } }
-    const keys = collection === 'conversations' ? [id, doc?.conversationId] : collection === 'utterances' ? [doc?.conversation, doc?.conversationId] : []
-    return keys.filter((key) => key !== undefined && key !== null).map(String)
-  } catch {
-    return []
-  }
+  return { id, collection: collection as FeedCollection, json, ...topicsOf(collection, json) }
 }
 
 export const toFeedEntries = (raw: RawEntry[] | null | undefined): FeedEntry[] =>

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
 import { publishMessages } from '@/realtime/changeFeed'
-import { type ChangeMessage, conversationCard, envelope, utteranceLine } from '@/realtime/messages'
+import { applicationCard, type ChangeMessage, conversationCard, envelope, utteranceLine } from '@/realtime/messages'
 import { closeRealtime, feedSubscribers } from '@/realtime/shared'
 import { openSseStreams } from '@/realtime/sseStream'
 import { runWorker } from '@/worker/runWorker'
@@ -229,7 +229,7 @@ describe('GET /api/realtime', () => {
     }
   })
 
-  it('filters by collection and by conversation (business key or record id)', async () => {
+  it('filters by collection and by conversation (business key or record id), with its application and customer', async () => {
     // Given clients following only transcript lines, or only conversation C-9
     const lines = await connect(supervisor, '?collection=utterances')
     const byKey = await connect(supervisor, '?conversation=C-9')
@@ -246,11 +246,19 @@ describe('GET /api/realtime', () => {
         utterance,
         timestamp: '2025-03-03T09:00:00.000Z',
       }), [`${id}-0`])
+    const application = (id: number) => envelope('applications', 'update', applicationCard(id, { applicationNumber: `APP-${id}` }))
+    const customer = (id: number) => envelope('customers', 'update', { id, customerId: `CUS-${id}`, fullName: 'Jo Bloggs' })
     await publishMessages(redis, [
       conversationChange(8, 'C-8', 'other'),
+      application(77),
       conversationChange(9, 'C-9', 'mine'),
+      // C-9 is linked to application 77 and customer 3 (as the worker's messages say once it knows)
+      envelope('conversations', 'update', conversationCard(9, { conversationId: 'C-9', application: 77, applicationNumber: 'APP-77', customer: 3 })),
       line(100, 'hello'),
-      envelope('customers', 'update', { id: 3, customerId: 'CUS-3', fullName: 'Jo Bloggs' }),
+      application(78),
+      application(77),
+      customer(4),
+      customer(3),
       line(101, 'last'),
     ])
 
@@ -258,9 +266,29 @@ describe('GET /api/realtime', () => {
     for (const client of [lines, byKey, byId]) await client.next((e) => e.event === 'utterances' && e.data.includes('"last"'))
     const summary = (client: SseClient) => changes(client).map((event) => `${event.event}:${parsed(event).id}`)
     expect(summary(lines)).toEqual(['utterances:100', 'utterances:101'])
-    expect(summary(byKey)).toEqual(['conversations:9', 'utterances:100', 'utterances:101'])
+    // (application 77 before the link was known is not C-9's news yet)
+    expect(summary(byKey)).toEqual(['conversations:9', 'conversations:9', 'utterances:100', 'applications:77', 'customers:3', 'utterances:101'])
     expect(summary(byId)).toEqual(summary(byKey))
     for (const client of [lines, byKey, byId]) client.close()
+  })
+
+  it("follows a stored conversation's application and customer from the first frame", async () => {
+    // Given a conversation stored with its links
+    const app = await payload.create({ collection: 'applications', data: { applicationNumber: 'APP-F1' } })
+    const person = await payload.create({ collection: 'customers', data: { customerId: 'CUS-F1', firstName: 'Fay' } })
+    await payload.create({ collection: 'conversations', data: { conversationId: 'C-F1', status: 'active', application: app.id, customer: person.id } })
+    const client = await connect(supervisor, '?conversation=C-F1')
+
+    // When its application and customer change, and another application does
+    await publishMessages(redis, [
+      envelope('applications', 'update', applicationCard(app.id, { applicationNumber: 'APP-F1', loanAmount: 5_000 })),
+      envelope('applications', 'update', applicationCard(999, { applicationNumber: 'APP-OTHER' })),
+      envelope('customers', 'update', { id: person.id, customerId: 'CUS-F1', fullName: 'Fay Doe' }),
+    ])
+
+    // Then the client receives exactly those of its conversation
+    await client.next((e) => e.event === 'customers')
+    expect(changes(client).map((event) => `${event.event}:${parsed(event).id}`)).toEqual([`applications:${app.id}`, `customers:${person.id}`])
   })
 
   it('serves 500 idle clients from one Redis reader', async () => {
@@ -352,7 +380,7 @@ describe('the worker publishing to the change feed', () => {
     // and the last message of each conversation matches what was committed
     const last = new Map<string, ChangeMessage>()
     for (const { json } of conversations) last.set(String(JSON.parse(json).id), JSON.parse(json))
-    const committed = await payload.find({ collection: 'conversations', pagination: false, depth: 0, where: { conversationId: { not_equals: 'C-1' } } })
+    const committed = await payload.find({ collection: 'conversations', pagination: false, depth: 0, where: { conversationId: { not_in: ['C-1', 'C-F1'] } } })
     expect(last.size).toBe(committed.docs.length)
     for (const doc of committed.docs) {
       // with the version the commit wrote, so readers can drop a change older than one they applied

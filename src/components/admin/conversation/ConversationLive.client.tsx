@@ -176,7 +176,8 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
     rereadCustomer()
   }, [finder, rereadApplication, rereadConversation, rereadCustomer])
 
-  const status = useRealtime({ onChange, onResync })
+  // Only this conversation, its lines, and its application's and customer's changes (the server follows the links).
+  const status = useRealtime({ onChange, onResync }, `?conversation=${encodeURIComponent(initial.conversation.conversationId)}`)
 
   const loadEarlier = () => {
     const first = earliestOf(lines)
