@@ -6,7 +6,7 @@
  * filter and applies it to entries in feed order, backlog first.
  */
 import type { FeedEntry } from './changeFeed'
-import type { FeedCollection } from './messages'
+import { type FeedCollection, idOf } from './messages'
 
 /** What a client asked for; `links` are the conversation's application/customer keys known at connect. */
 export type FilterRequest = {
@@ -25,8 +25,6 @@ export const conversationLinks = (doc: { application?: unknown; applicationNumbe
   ...topic('applicationNumber', doc?.applicationNumber),
   ...topic('customer', idOf(doc?.customer)),
 ]
-
-const idOf = (value: unknown): unknown => (typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : value)
 
 /** What an entry is about (`keys`) and, for a conversation, what it links to (`links`). */
 export function topicsOf(collection: string, json: string): { keys: string[]; links: string[] } {
