@@ -375,13 +375,10 @@ export interface Application {
         agentName: string;
         content: string;
         timestamp: string;
-        versions?:
-          | {
-              content?: string | null;
-              timestamp?: string | null;
-              id?: string | null;
-            }[]
-          | null;
+        versions?: {
+          content: string;
+          timestamp: string;
+        }[];
         id?: string | null;
       }[]
     | null;
@@ -727,13 +724,7 @@ export interface ApplicationsSelect<T extends boolean = true> {
         agentName?: T;
         content?: T;
         timestamp?: T;
-        versions?:
-          | T
-          | {
-              content?: T;
-              timestamp?: T;
-              id?: T;
-            };
+        versions?: T;
         id?: T;
       };
   conversations?: T;

@@ -37,6 +37,16 @@ const processStageSchema: JSONSchema4 = {
   },
 }
 
+const noteVersionsSchema: JSONSchema4 = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['content', 'timestamp'],
+    properties: { content: { type: 'string' }, timestamp: { type: 'string' } },
+  },
+}
+
 export const Applications: CollectionConfig = {
   slug: 'applications',
   admin: {
@@ -154,12 +164,16 @@ export const Applications: CollectionConfig = {
         { name: 'content', type: 'textarea', required: true },
         { name: 'timestamp', type: 'date', required: true },
         {
+          // Every earlier content of the note, oldest first, uncapped (DESIGN). A JSON field, not
+          // an array of rows: each post rewrites the note, and as rows its whole history was
+          // deleted and inserted again every time, slower with every post until one insert
+          // passed SQLite's bound-variable limit (~6,500 versions) and the application's later
+          // events were dead-lettered (tests/int/workerLongNoticeboard).
           name: 'versions',
-          type: 'array',
-          fields: [
-            { name: 'content', type: 'textarea' },
-            { name: 'timestamp', type: 'date' },
-          ],
+          type: 'json',
+          typescriptSchema: [() => noteVersionsSchema],
+          jsonSchema: { uri: 'billie://noticeboard-versions.json', fileMatch: ['*'], schema: noteVersionsSchema },
+          admin: { readOnly: true },
         },
       ],
     },

@@ -30,7 +30,7 @@ export function NoticeboardPanel({ notes }: { notes: Note[] | null | undefined }
                   <Reveal hideLabel="Hide earlier versions" label={`${versions.length} earlier version${versions.length === 1 ? '' : 's'}`}>
                     <ol className="billie-note__versions">
                       {versions.map((version, index) => (
-                        <li key={version.id ?? index}>
+                        <li key={`${version.timestamp}:${index}`}>
                           <LocalTime iso={version.timestamp} />
                           <p className="billie-note__content">{version.content ?? ''}</p>
                         </li>
