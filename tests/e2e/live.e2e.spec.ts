@@ -15,6 +15,9 @@ import {
 
 test.describe.configure({ mode: 'serial' })
 
+// A generator seed fixes a conversation's ids: two tests with one seed write one conversation.
+// Seeds in use: 3101, 4201, 4202, 4251, 4301, 4401, 4501 (here) and 2024 (supervisor spec).
+
 const HOSTILE = 'Hi <img src=x onerror=alert(1)> and <script>alert(2)</script> <b>bold?</b>'
 const cards = (page: Page) => page.locator('.billie-live__grid .billie-card')
 const cardOf = (page: Page, conversationId: string) => page.locator(`.billie-card[data-conversation-id="${conversationId}"]`)
