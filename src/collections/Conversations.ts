@@ -1,5 +1,6 @@
 import type { CollectionBeforeChangeHook, CollectionConfig } from 'payload'
 
+import { lastActivityOf } from '@/projections/conversation'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
@@ -10,10 +11,10 @@ import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected
  * `lastActivityAt` is derived (the worker computes it in src/projections); this keeps it right
  * for every other write (seeds, tests, scripts) so the board's order never meets a gap.
  */
-const deriveLastActivityAt: CollectionBeforeChangeHook = ({ data, originalDoc }) => {
-  const merged = { ...originalDoc, ...data }
-  return { ...data, lastActivityAt: merged.lastUtteranceAt ?? merged.startedAt ?? null }
-}
+const deriveLastActivityAt: CollectionBeforeChangeHook = ({ data, originalDoc }) => ({
+  ...data,
+  lastActivityAt: lastActivityOf({ ...originalDoc, ...data }),
+})
 
 export const Conversations: CollectionConfig = {
   slug: 'conversations',

@@ -105,6 +105,13 @@ function apply(state: ConversationState, event: ChatEvent): ConversationState {
 }
 
 /**
+ * The board's order: the last message, or the start while there is none, so a conversation
+ * that has only just started sorts with the new ones (also applied by the collection's hook).
+ */
+export const lastActivityOf = ({ lastUtteranceAt, startedAt }: { lastUtteranceAt?: string | null; startedAt?: string | null }): string | null =>
+  lastUtteranceAt ?? startedAt ?? null
+
+/**
  * The conversation after `event`; `state` itself when the event changes nothing (another
  * record's event, a repeat, or an older write already overridden). Status is last-writer-wins
  * by entry id among conversation_started (active), an utterance that ends the conversation
@@ -114,7 +121,6 @@ export function evolveConversation(state: ConversationState | undefined, event: 
   const conversationId = conversationOf(event)
   if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
   const next = apply(start(link(state ?? newConversation(conversationId), event), event), event)
-  // Derived, so a conversation that has only just started (no message yet) sorts with the new ones.
-  const lastActivityAt = next.lastUtteranceAt ?? next.startedAt
+  const lastActivityAt = lastActivityOf(next)
   return lastActivityAt === next.lastActivityAt ? next : { ...next, lastActivityAt }
 }

@@ -121,21 +121,8 @@ export const idOf = (value: unknown): RecordId | null | undefined => {
 const known = <T extends object>(record: T): T =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T
 
-type ConversationSource = {
-  conversationId: string
-  applicationNumber?: string | null
-  customerId?: string | null
-  customer?: unknown
-  application?: unknown
-  customerName?: string | null
-  status?: ConversationStatus
-  startedAt?: string | null
-  lastUtteranceAt?: string | null
-  lastActivityAt?: string | null
-  messageCount?: number | null
-  finalDecision?: 'approved' | 'declined' | null
-  purpose?: string | null
-}
+/** What a card is made from: the card's fields, with links as stored (an id, or a populated record). */
+type ConversationSource = Omit<ConversationCard, 'id' | 'customer' | 'application'> & { customer?: unknown; application?: unknown }
 
 export const conversationCard = (id: RecordId, source: ConversationSource): ConversationCard =>
   known({

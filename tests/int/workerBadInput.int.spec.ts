@@ -1,8 +1,6 @@
 import crypto from 'node:crypto'
 
-import type { Redis } from 'ioredis'
-import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { generateCorpus, type StreamEntryFields } from '@/events/generate'
 import { parse } from '@/events/parse'
@@ -10,21 +8,10 @@ import { EMOJI, HOSTILE_TEXT } from '@/events/sampleData'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker } from '../helpers/inProcessWorker'
-import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, deadLettersOf, groupInfo, oracleOf } from '../helpers/stream'
 
-let payload: Payload
-let redis: Redis
-
-let close: () => Promise<void>
-
-beforeAll(async () => {
-  ;({ payload, redis, close } = await openPayloadAndRedis())
-})
-
-afterAll(async () => {
-  await close?.()
-})
+const opened = usePayloadAndRedis()
 
 /** What each kind of broken entry the generator makes must be called in its dead letter. */
 const REASONS = [
@@ -41,6 +28,7 @@ const REASONS = [
 
 describe('the worker given bad input', () => {
   it('dead-letters each malformed entry once, skips foreign and unknown ones, and projects every good one verbatim', async () => {
+    const { payload, redis } = opened
     // Given 3,000 generated events with 17 malformed entries of every kind (one a 1 MB utterance),
     // 20 other agents' entries, 3 of unknown types and one without an agent; valid lines carry
     // emoji and HTML

@@ -1,14 +1,12 @@
 import crypto from 'node:crypto'
 
-import type { Redis } from 'ioredis'
-import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { generateCorpus, type StreamEntryFields } from '@/events/generate'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker } from '../helpers/inProcessWorker'
-import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, deadLettersOf, groupInfo, oracleOf } from '../helpers/stream'
 
 /*
@@ -18,20 +16,11 @@ import { appendAll, deadLettersOf, groupInfo, oracleOf } from '../helpers/stream
  */
 const AGENTS = ['identity-agent', 'serviceability-agent', 'fraud-agent', 'broker-agent']
 
-let payload: Payload
-let redis: Redis
-let close: () => Promise<void>
-
-beforeAll(async () => {
-  ;({ payload, redis, close } = await openPayloadAndRedis())
-})
-
-afterAll(async () => {
-  await close?.()
-})
+const opened = usePayloadAndRedis()
 
 describe('an application whose noticeboard keeps growing', () => {
   it('projects 8,000 noticeboard posts (four agents) and the decision after them; nothing dead-lettered', async () => {
+    const { payload, redis } = opened
     // Given a conversation, then 2,000 rounds of posts by four agents, then its decision
     const corpus: StreamEntryFields[] = generateCorpus({ conversations: 1, seed: 808 })
     const started = corpus.find((fields) => fields.typ === 'conversation_started')!

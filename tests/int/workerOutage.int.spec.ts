@@ -1,15 +1,12 @@
 import crypto from 'node:crypto'
 
-import type { Redis } from 'ioredis'
-import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
-import config from '@/payload.config'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
-import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
 import { openSqlite } from '../helpers/sqlite'
 import { appendAll, groupInfo, oracleOf } from '../helpers/stream'
 
@@ -24,24 +21,17 @@ vi.hoisted(() => {
 })
 const onSqlite = (process.env.DATABASE_URI ?? 'file:').startsWith('file:')
 
-let payload: Payload
-let redis: Redis
-
-let close: () => Promise<void>
-
-beforeAll(async () => {
-  ;({ payload, redis, close } = await openPayloadAndRedis())
-})
+const opened = usePayloadAndRedis()
 
 afterAll(async () => {
   delete process.env.SQLITE_BUSY_TIMEOUT_MS
-  await close?.()
 })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe.runIf(onSqlite)('the worker during a database outage', () => {
   it('waits out a database that refuses writes for 4 s, then projects everything; nothing dead-lettered', async () => {
+    const { payload, redis } = opened
     // Given a worker draining 6,000 events in batches of 100
     const stream = `test:outage:${crypto.randomUUID()}`
     const appended = await appendAll(redis, stream, generateCorpus({ events: 6_000, seed: 404, retries: 30, foreignAgents: 20 }))

@@ -1,33 +1,21 @@
 import crypto from 'node:crypto'
 
-import type { Redis } from 'ioredis'
-import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
-import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
 
-let payload: Payload
-let redis: Redis
-
-let close: () => Promise<void>
-
-beforeAll(async () => {
-  ;({ payload, redis, close } = await openPayloadAndRedis())
-})
-
-afterAll(async () => {
-  await close?.()
-})
+const opened = usePayloadAndRedis()
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('the worker while Redis drops its connections', () => {
   it('reconnects and goes on: every entry projected once and acknowledged, nothing dead-lettered', async () => {
+    const { payload, redis } = opened
     // Given a worker draining 6,000 events in batches of 100
     const stream = `test:redis-blip:${crypto.randomUUID()}`
     const appended = await appendAll(redis, stream, generateCorpus({ events: 6_000, seed: 405, retries: 30, foreignAgents: 20 }))

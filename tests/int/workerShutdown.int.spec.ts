@@ -1,38 +1,29 @@
 import crypto from 'node:crypto'
 
-import type { Redis } from 'ioredis'
-import type { Payload } from 'payload'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 import { freePort } from '@/server/freePort'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
-import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
 import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } from '../helpers/workerProcess'
 
 /* `pnpm worker` on SIGTERM: finish (or let go of) the batch in hand, exit 0, in time for an orchestrator's grace period. */
 
-let payload: Payload
-let redis: Redis
+const opened = usePayloadAndRedis()
 const spawned: WorkerProcess[] = []
-
-let close: () => Promise<void>
-
-beforeAll(async () => {
-  ;({ payload, redis, close } = await openPayloadAndRedis())
-})
 
 afterAll(async () => {
   await killAll(spawned)
-  await close?.()
 })
 
 const baseEnv = () => ({ DATABASE_URI: process.env.DATABASE_URI!, PAYLOAD_SECRET: process.env.PAYLOAD_SECRET! })
 
 describe('pnpm worker on SIGTERM', () => {
   it('stops mid-drain with exit code 0 and leaves nothing lost: a second worker finishes the stream', async () => {
+    const { payload, redis } = opened
     // Given a worker draining 5,000 events
     const stream = `test:shutdown:${crypto.randomUUID()}`
     const group = 'shutdown-test'
@@ -59,6 +50,7 @@ describe('pnpm worker on SIGTERM', () => {
   })
 
   it('exits 0 even while Redis is unreachable', async () => {
+    const { redis } = opened
     // Given a worker whose Redis does not answer (nothing listens on its port)
     const worker = spawnWorker(`shutdown-no-redis-${crypto.randomUUID().slice(-8)}`, {
       ...baseEnv(),
