@@ -18,7 +18,8 @@ const pickPort = () =>
 process.env.E2E_APP_PORT ||= pickPort()
 process.env.E2E_REDIS_PORT ||= pickPort()
 process.env.E2E_RUN ||= String(Date.now())
-const appUrl = `http://127.0.0.1:${process.env.E2E_APP_PORT}`
+const appPort = process.env.E2E_APP_PORT
+const appUrl = `http://127.0.0.1:${appPort}`
 
 export default defineConfig({
   testDir: './tests/e2e',
@@ -51,7 +52,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium' }],
   webServer: {
-    command: `pnpm exec tsx src/scripts/serve.ts --prod --port ${process.env.E2E_APP_PORT} --redis-port ${process.env.E2E_REDIS_PORT}`,
+    command: `pnpm exec tsx src/scripts/serve.ts --prod --port ${appPort} --redis-port ${process.env.E2E_REDIS_PORT}`,
     url: `${appUrl}/admin/login`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -12,7 +12,10 @@ import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
 import { projectBatch } from '@/worker/projectBatch'
 
-export default async function runAppend(line: (label: string, value: string) => void, fmt: (n: number, d?: number) => string) {
+export default async function runAppend(
+  line: (label: string, value: string) => void,
+  fmt: (n: number, d?: number) => string,
+) {
   process.env.DATABASE_URI = `file:${path.resolve('.tmp/bench', `append-${crypto.randomUUID()}.db`)}`
   const { default: config } = await import('@/payload.config')
   const payload = await getPayload({ config })

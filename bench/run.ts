@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util'
 
 import { Redis } from 'ioredis'
 
-import { generateCorpus, generateLongConversation } from '@/events/generate'
+import { generateCorpus } from '@/events/generate'
 import { startRedisServer } from '@/server/redisServer'
 import { histogramPercentile, metricsKeys } from '@/worker/metrics'
 
@@ -30,7 +30,8 @@ const GROUP = 'payload-dashboard'
 const dir = path.resolve('.tmp/bench')
 fs.mkdirSync(dir, { recursive: true })
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(52)} ${value}`)
 
 async function append(redis: Redis, stream: string, corpus: Array<Record<string, string>>) {
@@ -65,9 +66,9 @@ async function rawDrain(redis: Redis, stream: string): Promise<number> {
   const started = performance.now()
   let total = 0
   for (;;) {
-    const reply = (await redis.xreadgroup('GROUP', 'raw', 'raw-1', 'COUNT', 500, 'STREAMS', stream, '>')) as
-      | Array<[string, Array<[string, string[]]>]>
-      | null
+    const reply = (await redis.xreadgroup('GROUP', 'raw', 'raw-1', 'COUNT', 500, 'STREAMS', stream, '>')) as Array<
+      [string, Array<[string, string[]]>]
+    > | null
     const entries = reply?.[0]?.[1] ?? []
     if (entries.length === 0) break
     await redis.xack(stream, 'raw', ...entries.map(([id]) => id))
@@ -88,7 +89,9 @@ const peakRssMb = (pid: number): number => {
 type Spawned = { child: ChildProcess; peakMb: () => number }
 
 /** What `pnpm worker` runs (package.json, `node …`), started directly so its pid is the worker's. */
-const WORKER_COMMAND = (JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.worker as string).split(/\s+/).slice(1)
+const WORKER_COMMAND = (JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.worker as string)
+  .split(/\s+/)
+  .slice(1)
 
 function spawnWorker(env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, WORKER_COMMAND, {
@@ -141,22 +144,35 @@ async function drain(redisUrl: string, redis: Redis, workers: number, corpus: Ar
   const seconds = (performance.now() - started) / 1000
   const peaks = spawned.map((worker) => worker.peakMb())
   await stopAll(spawned)
-  return { rate: corpus.length / seconds, raw, seconds, bootSeconds: (started - spawnedAt) / 1000, peakMb: Math.max(...peaks) }
+  return {
+    rate: corpus.length / seconds,
+    raw,
+    seconds,
+    bootSeconds: (started - spawnedAt) / 1000,
+    peakMb: Math.max(...peaks),
+  }
 }
 
 async function main() {
   const redisServer = await startRedisServer()
   const redis = new Redis(redisServer.url)
   const count = Number(args.events)
-  console.log(`Billie worker benchmark · ${new Date().toISOString()} · node ${process.version} · ${fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'} cores`)
-  console.log('Embedded default (SQLite, WAL) and a private redis-server; worker processes started with `pnpm worker`.\n')
+  console.log(
+    `Billie worker benchmark · ${new Date().toISOString()} · node ${process.version} · ${fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'} cores`,
+  )
+  console.log(
+    'Embedded default (SQLite, WAL) and a private redis-server; worker processes started with `pnpm worker`.\n',
+  )
   try {
     if (sections.has('drain')) {
       const corpus = generateCorpus({ events: count, seed: 7 })
       console.log(`Drain ${fmt(corpus.length)} events (timed from the first worker's registration; boot shown apart)`)
       for (const workers of [1, 2]) {
         const result = await drain(redisServer.url, redis, workers, corpus)
-        line(`${workers} worker${workers > 1 ? 's' : ''}: events/s`, `${fmt(result.rate)}  (${fmt(result.seconds, 1)} s; boot ${fmt(result.bootSeconds, 1)} s)`)
+        line(
+          `${workers} worker${workers > 1 ? 's' : ''}: events/s`,
+          `${fmt(result.rate)}  (${fmt(result.seconds, 1)} s; boot ${fmt(result.bootSeconds, 1)} s)`,
+        )
         line(`   raw Redis XREADGROUP+XACK drain, same run: events/s`, fmt(result.raw))
         line(`   ratio to raw`, `${fmt((result.rate / result.raw) * 100, 1)} %`)
         line(`   peak RSS of a worker`, `${fmt(result.peakMb, 0)} MB`)
@@ -172,7 +188,12 @@ async function main() {
       const seconds = Number(args['steady-seconds'])
       const stream = `bench:steady:${crypto.randomUUID()}`
       const databaseUri = await freshDatabase('steady')
-      const worker = spawnWorker({ DATABASE_URI: databaseUri, REDIS_URL: redisServer.url, CHAT_LEDGER_STREAM: stream, WORKER_ID: 'steady' })
+      const worker = spawnWorker({
+        DATABASE_URI: databaseUri,
+        REDIS_URL: redisServer.url,
+        CHAT_LEDGER_STREAM: stream,
+        WORKER_ID: 'steady',
+      })
       await new Promise((resolve) => setTimeout(resolve, 5_000)) // let it boot and create the group
       const corpus = generateCorpus({ events: 200 * seconds, seed: 11 })
       const started = performance.now()
@@ -187,7 +208,8 @@ async function main() {
       const consumers = await redis.zrange(keys.workers, 0, -1)
       const histogram: Record<string, number> = {}
       for (const consumer of consumers) {
-        for (const [bucket, n] of Object.entries(await redis.hgetall(keys.lag(consumer)))) histogram[bucket] = (histogram[bucket] ?? 0) + Number(n)
+        for (const [bucket, n] of Object.entries(await redis.hgetall(keys.lag(consumer))))
+          histogram[bucket] = (histogram[bucket] ?? 0) + Number(n)
       }
       await stopAll([worker])
       console.log(`Steady load: 200 events/s for ${seconds} s, 1 worker; lag from XADD to committed write`)

@@ -12,7 +12,8 @@ export const DEFAULT_SQLITE_FILE = 'data/billie.db'
 function sqliteBusyTimeoutMs(raw = process.env.SQLITE_BUSY_TIMEOUT_MS?.trim()): number {
   if (!raw) return 10_000
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < 0) throw new Error(`SQLITE_BUSY_TIMEOUT_MS=${raw} is not a non-negative integer (milliseconds)`)
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`SQLITE_BUSY_TIMEOUT_MS=${raw} is not a non-negative integer (milliseconds)`)
   return value
 }
 

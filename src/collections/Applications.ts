@@ -67,7 +67,11 @@ export const Applications: CollectionConfig = {
       type: 'row',
       fields: [
         { name: 'loanAmount', type: 'number', admin: money },
-        { name: 'loanFee', type: 'number', admin: { ...money, description: '5% of the amount unless the snapshot says otherwise' } },
+        {
+          name: 'loanFee',
+          type: 'number',
+          admin: { ...money, description: '5% of the amount unless the snapshot says otherwise' },
+        },
         { name: 'loanTotalPayable', type: 'number', admin: { ...money, description: 'Amount + fee' } },
       ],
     },
@@ -123,7 +127,11 @@ export const Applications: CollectionConfig = {
           type: 'json',
           label: 'Process stages',
           typescriptSchema: [() => ({ type: 'array', items: processStageSchema })],
-          jsonSchema: { uri: 'billie://application-process-state.json', fileMatch: ['*'], schema: { type: 'array', items: processStageSchema } },
+          jsonSchema: {
+            uri: 'billie://application-process-state.json',
+            fileMatch: ['*'],
+            schema: { type: 'array', items: processStageSchema },
+          },
         },
         {
           name: 'conversation',
@@ -177,7 +185,14 @@ export const Applications: CollectionConfig = {
         },
       ],
     },
-    { name: 'conversations', type: 'join', collection: 'conversations', on: 'application', defaultSort: '-startedAt', admin: { allowCreate: false } },
+    {
+      name: 'conversations',
+      type: 'join',
+      collection: 'conversations',
+      on: 'application',
+      defaultSort: '-startedAt',
+      admin: { allowCreate: false },
+    },
     ...projectionFields,
   ],
 }

@@ -47,7 +47,7 @@ export const Conversations: CollectionConfig = {
       name: 'customerName',
       type: 'text',
       index: true,
-      admin: { description: "Copied from the customer for search and cards." },
+      admin: { description: 'Copied from the customer for search and cards.' },
     },
     {
       name: 'status',
@@ -58,7 +58,12 @@ export const Conversations: CollectionConfig = {
       options: CONVERSATION_STATUSES,
       admin: { position: 'sidebar' },
     },
-    { name: 'startedAt', type: 'date', index: true, admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },
+    {
+      name: 'startedAt',
+      type: 'date',
+      index: true,
+      admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
     {
       name: 'lastUtteranceAt',
       type: 'date',

@@ -11,7 +11,13 @@ const address = (name: string, description?: string): Field => ({
   type: 'group',
   admin: description ? { description } : undefined,
   fields: [
-    { type: 'row', fields: [{ name: 'street', type: 'text' }, { name: 'city', type: 'text' }] },
+    {
+      type: 'row',
+      fields: [
+        { name: 'street', type: 'text' },
+        { name: 'city', type: 'text' },
+      ],
+    },
     {
       type: 'row',
       fields: [
@@ -62,7 +68,11 @@ export const Customers: CollectionConfig = {
     },
     { name: 'emailAddress', type: 'email', index: true },
     { name: 'mobilePhoneNumber', type: 'text' },
-    { name: 'dateOfBirth', type: 'date', admin: { date: { pickerAppearance: 'dayOnly', displayFormat: 'd MMM yyyy' } } },
+    {
+      name: 'dateOfBirth',
+      type: 'date',
+      admin: { date: { pickerAppearance: 'dayOnly', displayFormat: 'd MMM yyyy' } },
+    },
     address('residentialAddress'),
     address('mailingAddress', 'Address for mail delivery (e.g. cards)'),
     {
@@ -120,8 +130,22 @@ export const Customers: CollectionConfig = {
         { name: 'additionalInfo', type: 'json' },
       ],
     },
-    { name: 'applications', type: 'join', collection: 'applications', on: 'customer', defaultSort: '-updatedAt', admin: { allowCreate: false } },
-    { name: 'conversations', type: 'join', collection: 'conversations', on: 'customer', defaultSort: '-startedAt', admin: { allowCreate: false } },
+    {
+      name: 'applications',
+      type: 'join',
+      collection: 'applications',
+      on: 'customer',
+      defaultSort: '-updatedAt',
+      admin: { allowCreate: false },
+    },
+    {
+      name: 'conversations',
+      type: 'join',
+      collection: 'conversations',
+      on: 'customer',
+      defaultSort: '-startedAt',
+      admin: { allowCreate: false },
+    },
     ...projectionFields,
   ],
 }

@@ -15,14 +15,27 @@ const refuse = (status: number, message: string) => Response.json({ message }, {
  * access): both its names, and the application and customer it links to. Later links arrive
  * with the conversation's changes. A conversation not stored yet is followed by the name given.
  */
-async function followed(req: PayloadRequest, conversation: string): Promise<NonNullable<FilterRequest['conversation']>> {
+async function followed(
+  req: PayloadRequest,
+  conversation: string,
+): Promise<NonNullable<FilterRequest['conversation']>> {
   const read = { collection: 'conversations', depth: 0, overrideAccess: false, user: req.user, req } as const
   const select = { conversationId: true, application: true, applicationNumber: true, customer: true } as const
-  const byKey = await req.payload.find({ ...read, where: { conversationId: { equals: conversation } }, limit: 1, select })
+  const byKey = await req.payload.find({
+    ...read,
+    where: { conversationId: { equals: conversation } },
+    limit: 1,
+    select,
+  })
   // Not a business key: perhaps a record id (an id of the wrong shape for the adapter is no match).
-  const doc = byKey.docs[0] ?? (await req.payload.findByID({ ...read, id: conversation, select, disableErrors: true }).catch(() => null))
+  const doc =
+    byKey.docs[0] ??
+    (await req.payload.findByID({ ...read, id: conversation, select, disableErrors: true }).catch(() => null))
   if (!doc) return { keys: conversationKeys(undefined, conversation), links: [] }
-  return { keys: [...conversationKeys(undefined, conversation), ...conversationKeys(doc.id, doc.conversationId)], links: conversationLinks(doc) }
+  return {
+    keys: [...conversationKeys(undefined, conversation), ...conversationKeys(doc.id, doc.conversationId)],
+    links: conversationLinks(doc),
+  }
 }
 
 const SSE_HEADERS = {
@@ -52,20 +65,32 @@ export const realtime: Endpoint = {
   handler: async (req) => {
     // Auth first: a custom endpoint is public until it checks.
     if (!req.user) return refuse(401, 'Log in as a supervisor or admin to follow live changes.')
-    if (!hasRole(req.user, 'admin', 'supervisor')) return refuse(403, 'Live changes are for supervisors and admins only.')
+    if (!hasRole(req.user, 'admin', 'supervisor'))
+      return refuse(403, 'Live changes are for supervisors and admins only.')
 
     const params = req.searchParams
     const lastEventId = req.headers.get('last-event-id')?.trim() || params.get('lastEventId')?.trim() || undefined
     if (lastEventId !== undefined && !isEntryId(lastEventId)) {
-      return refuse(400, `Last-Event-ID ${JSON.stringify(lastEventId)} is not a feed entry id (<ms>-<seq>): reconnect without it`)
+      return refuse(
+        400,
+        `Last-Event-ID ${JSON.stringify(lastEventId)} is not a feed entry id (<ms>-<seq>): reconnect without it`,
+      )
     }
-    const requested = params.get('collection')?.split(',').map((slug) => slug.trim()).filter(Boolean)
+    const requested = params
+      .get('collection')
+      ?.split(',')
+      .map((slug) => slug.trim())
+      .filter(Boolean)
     const unknown = requested?.filter((slug) => !isFeedCollection(slug))
-    if (unknown?.length) return refuse(400, `collection ${unknown.join(', ')} is not one of ${FEED_COLLECTIONS.join(', ')}`)
+    if (unknown?.length)
+      return refuse(400, `collection ${unknown.join(', ')} is not one of ${FEED_COLLECTIONS.join(', ')}`)
     const collections = requested?.length ? new Set(requested as FeedCollection[]) : undefined
     const conversation = params.get('conversation')?.trim() || undefined
 
-    const filter = feedFilter({ collections, conversation: conversation ? await followed(req, conversation) : undefined })
+    const filter = feedFilter({
+      collections,
+      conversation: conversation ? await followed(req, conversation) : undefined,
+    })
 
     const log = req.payload.logger
     const reader = feedReader(log)

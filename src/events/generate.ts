@@ -63,8 +63,9 @@ type Persona = InterviewFacts & {
 
 type Ids = { conversationId: string; applicationNumber: string; customerId: string }
 
-const hex = (random: Random, length: number) =>
-  Array.from({ length }, () => random.int(0, 15).toString(16)).join('')
+const hex = (random: Random, length: number) => Array.from({ length }, () => random.int(0, 15).toString(16)).join('')
+
+const twoDigits = (n: number) => String(n).padStart(2, '0')
 
 const digits = (random: Random, length: number) => Array.from({ length }, () => random.int(0, 9)).join('')
 
@@ -80,7 +81,7 @@ function persona(random: Random, customerNumber: number): Persona {
     middleName: random.chance(0.4) ? random.pick(FIRST_NAMES) : null,
     lastName,
     preferredName: random.chance(0.2) ? firstName.slice(0, 3) : firstName,
-    dateOfBirth: `${random.int(1955, 2004)}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`,
+    dateOfBirth: `${random.int(1955, 2004)}-${twoDigits(random.int(1, 12))}-${twoDigits(random.int(1, 28))}`,
     street: `${random.int(1, 250)} ${random.pick(STREETS)}`,
     ...locality,
     email: `${firstName}.${lastName}${random.int(1, 99)}@example.com.au`.toLowerCase().replace(/[^a-z0-9.@-]/g, ''),
@@ -107,7 +108,13 @@ const loosely = (random: Random, amount: number): number | string => (random.cha
 const wrapped = (random: Random, value: string) => (random.chance(0.7) ? { value } : value)
 
 function customerJson(random: Random, person: Persona, verified: boolean): JsonObject {
-  const address = { street: person.street, city: person.city, state: person.state, postcode: person.postcode, country: 'Australia' }
+  const address = {
+    street: person.street,
+    city: person.city,
+    state: person.state,
+    postcode: person.postcode,
+    country: 'Australia',
+  }
   return {
     customer_id: person.customerId,
     title: person.title,
@@ -135,15 +142,18 @@ function identityDocumentsJson(random: Random, person: Persona): JsonObject[] {
     document_number: person.licence,
     state_of_issue: person.state,
     country_of_issue: 'Australia',
-    expiry_date: `${random.int(2026, 2034)}-${String(random.int(1, 12)).padStart(2, '0')}-15`,
+    expiry_date: `${random.int(2026, 2034)}-${twoDigits(random.int(1, 12))}-15`,
     additional_info: { card_number: digits(random, 10) },
   }
   const medicare = {
     document_type: 'MEDICARE',
     document_subtype: random.pick(['GREEN', 'BLUE', 'YELLOW']),
     document_number: digits(random, 10),
-    expiry_date: `${random.int(2026, 2030)}-${String(random.int(1, 12)).padStart(2, '0')}-01`,
-    additional_info: { individual_reference_number: random.int(1, 5), name_on_card: `${person.firstName} ${person.lastName}` },
+    expiry_date: `${random.int(2026, 2030)}-${twoDigits(random.int(1, 12))}-01`,
+    additional_info: {
+      individual_reference_number: random.int(1, 5),
+      name_on_card: `${person.firstName} ${person.lastName}`,
+    },
   }
   const passport = { document_type: 'PASSPORT', document_number: person.passport, country_of_issue: 'Australia' }
   return random.chance(0.7) ? [licence, medicare] : [passport]
@@ -168,7 +178,10 @@ function processJson(stageReached: number): JsonObject {
 
 /** An applicationDetail_changed `dat` once the interview reached `stage`. */
 function snapshotJson(random: Random, ids: Ids, person: Persona, stage: number): JsonObject {
-  const loan: JsonObject = stage < 1 ? {} : { loanPurpose: person.loanPurpose, loanAmount: loosely(random, person.loanAmount), loanTerm: person.loanTerm }
+  const loan: JsonObject =
+    stage < 1
+      ? {}
+      : { loanPurpose: person.loanPurpose, loanAmount: loosely(random, person.loanAmount), loanTerm: person.loanTerm }
   if (stage >= 1 && random.chance(0.5)) {
     const fee = Math.round(person.loanAmount * 5) / 100
     loan.loanFee = loosely(random, fee)
@@ -251,10 +264,21 @@ type LineDetail = { rationale?: string; inputType?: string; extra?: JsonObject; 
 
 /** An utterance `dat` in the long or the short spelling, at random. */
 function utteranceJson(random: Random, text: string, detail: LineDetail, previousLine: number | null): JsonObject {
-  const ends = detail.ends ? random.pick([true, 'true']) : random.chance(0.2) ? random.pick([false, 'false']) : undefined
-  const optional = (key: string, value: JsonObject[string] | undefined): JsonObject => (value === undefined ? {} : { [key]: value })
+  const ends = detail.ends
+    ? random.pick([true, 'true'])
+    : random.chance(0.2)
+      ? random.pick([false, 'false'])
+      : undefined
+  const optional = (key: string, value: JsonObject[string] | undefined): JsonObject =>
+    value === undefined ? {} : { [key]: value }
   if (random.chance(0.5)) {
-    return { u: text, ...optional('r', detail.rationale), ...optional('a', detail.inputType), ...optional('d', detail.extra), ...optional('e', ends) }
+    return {
+      u: text,
+      ...optional('r', detail.rationale),
+      ...optional('a', detail.inputType),
+      ...optional('d', detail.extra),
+      ...optional('e', ends),
+    }
   }
   return {
     utterance: text,
@@ -296,10 +320,16 @@ function conversationWriter(random: Random, ids: Ids, startsAt: number) {
     emit,
     say: (speaker: 'customer' | 'assistant', text: string, detail: LineDetail) => {
       const pause = speaker === 'customer' ? random.int(4_000, 40_000) : random.int(900, 4_000)
-      emit(speaker === 'customer' ? 'user_input' : 'assistant_response', utteranceJson(random, text, detail, previousLine), pause, false)
+      emit(
+        speaker === 'customer' ? 'user_input' : 'assistant_response',
+        utteranceJson(random, text, detail, previousLine),
+        pause,
+        false,
+      )
       previousLine = seq
     },
-    note: (agentName: string, content: string) => emit('noticeboard_updated', { agentName, content }, random.int(100, 900)),
+    note: (agentName: string, content: string) =>
+      emit('noticeboard_updated', { agentName, content }, random.int(100, 900)),
   }
 }
 
@@ -309,33 +339,52 @@ type Story = { random: Random; ids: Ids; person: Persona; verdict: Verdict; writ
 /** What happens besides the talk, each once the interview is that far along (a fraction of the lines). */
 function milestones({ random, ids, person, verdict, writer }: Story): Array<[number, () => void]> {
   const { emit, note } = writer
-  const snapshot = (stage: number) => emit('applicationDetail_changed', snapshotJson(random, ids, person, stage), random.int(200, 900))
+  const snapshot = (stage: number) =>
+    emit('applicationDetail_changed', snapshotJson(random, ids, person, stage), random.int(200, 900))
   const surplus = `$${withThousands(verdict.surplus)}`
   return [
     [0.1, () => snapshot(0)],
     [0.35, () => snapshot(1)],
-    [0.45, () => {
-      emit('identityRisk_assessment', identityRiskJson(person, verdict, writer.now()), random.int(1_000, 5_000))
-      note('IdentityAgent', `eKYC passed with FrankieOne; risk ${band(verdict.riskScore)} (${verdict.riskScore}).`)
-    }],
-    [0.6, () => {
-      snapshot(2)
-      emit('serviceability_assessment_results', serviceabilityJson(random, person, verdict), random.int(2_000, 9_000))
-      note('ServiceabilityAgent', `90 days of statements read; surplus ${surplus} a month.`)
-    }],
-    [0.7, () => {
-      emit('fraudCheck_results', fraudCheckJson(random, verdict), random.int(500, 3_000))
-      note('FraudAgent', `Fraud score ${verdict.fraudScore}.`)
-    }],
-    [0.8, () => {
-      note('ServiceabilityAgent', `Rechecked after rent confirmed: surplus ${surplus}; ${verdict.surplus > 0 ? 'serviceable' : 'not serviceable'}.`)
-      note('UnderwritingAgent', 'Checks complete; preparing an offer.')
-    }],
-    [0.9, () => {
-      snapshot(3)
-      note('UnderwritingAgent', verdict.approved ? 'Offer accepted; recommending approval.' : 'Recommending decline.')
-      note('IdentityAgent', 'Identity documents re-verified against the final snapshot.')
-    }],
+    [
+      0.45,
+      () => {
+        emit('identityRisk_assessment', identityRiskJson(person, verdict, writer.now()), random.int(1_000, 5_000))
+        note('IdentityAgent', `eKYC passed with FrankieOne; risk ${band(verdict.riskScore)} (${verdict.riskScore}).`)
+      },
+    ],
+    [
+      0.6,
+      () => {
+        snapshot(2)
+        emit('serviceability_assessment_results', serviceabilityJson(random, person, verdict), random.int(2_000, 9_000))
+        note('ServiceabilityAgent', `90 days of statements read; surplus ${surplus} a month.`)
+      },
+    ],
+    [
+      0.7,
+      () => {
+        emit('fraudCheck_results', fraudCheckJson(random, verdict), random.int(500, 3_000))
+        note('FraudAgent', `Fraud score ${verdict.fraudScore}.`)
+      },
+    ],
+    [
+      0.8,
+      () => {
+        note(
+          'ServiceabilityAgent',
+          `Rechecked after rent confirmed: surplus ${surplus}; ${verdict.surplus > 0 ? '' : 'not '}serviceable.`,
+        )
+        note('UnderwritingAgent', 'Checks complete; preparing an offer.')
+      },
+    ],
+    [
+      0.9,
+      () => {
+        snapshot(3)
+        note('UnderwritingAgent', verdict.approved ? 'Offer accepted; recommending approval.' : 'Recommending decline.')
+        note('IdentityAgent', 'Identity documents re-verified against the final snapshot.')
+      },
+    ],
   ]
 }
 
@@ -344,18 +393,41 @@ function speak({ random, person, writer }: Story, line: number, last: boolean, d
   const turn = Math.floor(line / 2)
   const step = INTERVIEW[turn]
   if (line % 2 === 0) {
-    const text = last ? random.pick(CLOSING_LINES) : step ? step.ask(person.preferredName) : SMALL_TALK[turn % SMALL_TALK.length]![1]
-    writer.say('assistant', text, { rationale: step ? `Collecting ${step.step}` : 'Answering a question', inputType: step?.answerInputType, ends: last })
+    const text = last
+      ? random.pick(CLOSING_LINES)
+      : step
+        ? step.ask(person.preferredName)
+        : SMALL_TALK[turn % SMALL_TALK.length]![1]
+    writer.say('assistant', text, {
+      rationale: step ? `Collecting ${step.step}` : 'Answering a question',
+      inputType: step?.answerInputType,
+      ends: last,
+    })
     return
   }
   const abandons = last && !decides
   const text = abandons ? "Sorry, I have to go. I'll finish this later." : customerLine(random, person, turn)
-  writer.say('customer', text, { ends: abandons, extra: step?.answerInputType === 'currency' ? { amount: person.loanAmount } : undefined })
+  writer.say('customer', text, {
+    ends: abandons,
+    extra: step?.answerInputType === 'currency' ? { amount: person.loanAmount } : undefined,
+  })
 }
 
 /** One conversation's entries, clocked from `startsAt`. */
-function scriptConversation(random: Random, ids: Ids, person: Persona, utterances: number, startsAt: number): Scheduled[] {
-  const story: Story = { random, ids, person, verdict: verdictOf(random, person), writer: conversationWriter(random, ids, startsAt) }
+function scriptConversation(
+  random: Random,
+  ids: Ids,
+  person: Persona,
+  utterances: number,
+  startsAt: number,
+): Scheduled[] {
+  const story: Story = {
+    random,
+    ids,
+    person,
+    verdict: verdictOf(random, person),
+    writer: conversationWriter(random, ids, startsAt),
+  }
   const { writer, verdict } = story
   const decides = random.chance(0.85)
   const pending = milestones(story)
@@ -366,7 +438,12 @@ function scriptConversation(random: Random, ids: Ids, person: Persona, utterance
   const decide = () => {
     decided = true
     writer.emit('conversation_summary', summaryJson(random, person), random.int(500, 2_000))
-    if (decides) writer.emit('final_decision', { decision: randomCase(random, verdict.approved ? 'approved' : 'declined') }, random.int(500, 3_000))
+    if (decides)
+      writer.emit(
+        'final_decision',
+        { decision: randomCase(random, verdict.approved ? 'approved' : 'declined') },
+        random.int(500, 3_000),
+      )
   }
 
   writer.emit('conversation_started', { channel: random.pick(['web', 'ios', 'android']) }, 0)
@@ -400,7 +477,16 @@ function summaryJson(random: Random, person: Persona): JsonObject {
   }
 }
 
-const MALFORMED_KINDS = ['badJson', 'missingTyp', 'seqNotNumber', 'decisionMaybe', 'hugeUtterance', 'badTimestamp', 'missingCid', 'datNotObject'] as const
+const MALFORMED_KINDS = [
+  'badJson',
+  'missingTyp',
+  'seqNotNumber',
+  'decisionMaybe',
+  'hugeUtterance',
+  'badTimestamp',
+  'missingCid',
+  'datNotObject',
+] as const
 type MalformedKind = (typeof MALFORMED_KINDS)[number]
 /** After the first round: one 1 MB utterance makes the point, more would only bloat the stream. */
 const REPEATED_KINDS = MALFORMED_KINDS.filter((kind) => kind !== 'hugeUtterance')
@@ -490,7 +576,8 @@ export function generateCorpus(options: CorpusOptions): StreamEntryFields[] {
       customerId: person.customerId,
     }
     const startsAt = start + random.int(0, count * 20_000)
-    for (const entry of scriptConversation(random, ids, person, utterances, startsAt)) scheduled.push({ ...entry, order: scheduled.length })
+    for (const entry of scriptConversation(random, ids, person, utterances, startsAt))
+      scheduled.push({ ...entry, order: scheduled.length })
   }
   const stream = scheduled.sort((a, b) => a.at - b.at || a.order - b.order).map((entry) => entry.fields)
   // With `events`, the clean stream is cut first, so every requested retry, foreign entry and
@@ -501,9 +588,21 @@ export function generateCorpus(options: CorpusOptions): StreamEntryFields[] {
 }
 
 /** One conversation of `utterances` lines with everything else a conversation writes (for benchmarks). */
-export function generateLongConversation({ utterances, seed, startAt = DEFAULT_START }: { utterances: number; seed: number; startAt?: string }): StreamEntryFields[] {
+export function generateLongConversation({
+  utterances,
+  seed,
+  startAt = DEFAULT_START,
+}: {
+  utterances: number
+  seed: number
+  startAt?: string
+}): StreamEntryFields[] {
   const random = seededRandom(seed)
   const person = persona(random, random.int(1, 8_000_000))
-  const ids = { conversationId: `conv-${hex(random, 12)}`, applicationNumber: `APP-${String(random.int(1, 800_000)).padStart(6, '0')}`, customerId: person.customerId }
+  const ids = {
+    conversationId: `conv-${hex(random, 12)}`,
+    applicationNumber: `APP-${String(random.int(1, 800_000)).padStart(6, '0')}`,
+    customerId: person.customerId,
+  }
   return scriptConversation(random, ids, person, utterances, Date.parse(startAt)).map((entry) => entry.fields)
 }

@@ -19,7 +19,7 @@ import {
   utteranceData,
 } from './schemas'
 import {
-  APPLICATION_EVENT_TYPES,
+  type APPLICATION_EVENT_TYPES,
   type ChatEvent,
   CONVERSATION_EVENT_TYPES,
   type Envelope,
@@ -36,19 +36,22 @@ type Parsed<T> = { value: T } | Malformed
 
 const malformed = (reason: string): Malformed => ({ ok: false, kind: 'malformed', reason })
 const failed = <T>(parsed: Parsed<T>): parsed is Malformed => !('value' in parsed)
-const then = <T, U>(parsed: Parsed<T>, next: (value: T) => Parsed<U>): Parsed<U> => (failed(parsed) ? parsed : next(parsed.value))
+const then = <T, U>(parsed: Parsed<T>, next: (value: T) => Parsed<U>): Parsed<U> =>
+  failed(parsed) ? parsed : next(parsed.value)
 
 const isEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type)
 
 /** A field's value, with an empty string read as absent. */
-const present = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value)
+const present = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value
 
 const isFlat = (fields: StreamFields): fields is readonly string[] => Array.isArray(fields)
 
 /** The entry's fields as a map; of a field given twice, the first value counts. */
 function toFieldMap(fields: StreamFields): Parsed<Record<string, string>> {
   if (!isFlat(fields)) return { value: fields }
-  if (fields.length % 2 !== 0) return malformed(`fields: odd number of values (${fields.length}); expected field/value pairs`)
+  if (fields.length % 2 !== 0)
+    return malformed(`fields: odd number of values (${fields.length}); expected field/value pairs`)
   const map: Record<string, string> = {}
   for (let i = 0; i < fields.length; i += 2) map[fields[i]!] ??= fields[i + 1]!
   return { value: map }
@@ -56,7 +59,8 @@ function toFieldMap(fields: StreamFields): Parsed<Record<string, string>> {
 
 const formatPath = (root: string, path: readonly PropertyKey[]): string =>
   path.reduce<string>(
-    (joined, key) => (typeof key === 'number' ? `${joined}[${key}]` : joined ? `${joined}.${String(key)}` : String(key)),
+    (joined, key) =>
+      typeof key === 'number' ? `${joined}[${key}]` : joined ? `${joined}.${String(key)}` : String(key),
     root,
   )
 
@@ -92,14 +96,20 @@ const envelopeSchema = z.object({ tsp: timestamp, seq: count.optional() })
 
 /** An application event's number: `aid`, or the snapshot's own `applicationNumber`; never two. */
 function applicationNumberOf(aid: string | undefined, own: string | undefined): Parsed<string> {
-  if (aid && own && aid !== own) return malformed(`dat.applicationNumber: ${describeValue(own)} differs from aid ${describeValue(aid)}`)
+  if (aid && own && aid !== own)
+    return malformed(`dat.applicationNumber: ${describeValue(own)} differs from aid ${describeValue(aid)}`)
   const number = aid ?? own
   return number ? { value: number } : malformed('aid: missing')
 }
 
 /** The customer a snapshot describes: `uid`, or its `customer.customer_id`; never two. */
-function snapshotCustomerOf(uid: string | undefined, own: string | undefined, describesCustomer: boolean): Parsed<string | undefined> {
-  if (uid && own && uid !== own) return malformed(`dat.customer.customer_id: ${describeValue(own)} differs from uid ${describeValue(uid)}`)
+function snapshotCustomerOf(
+  uid: string | undefined,
+  own: string | undefined,
+  describesCustomer: boolean,
+): Parsed<string | undefined> {
+  if (uid && own && uid !== own)
+    return malformed(`dat.customer.customer_id: ${describeValue(own)} differs from uid ${describeValue(uid)}`)
   if (describesCustomer && !uid && !own) return malformed('dat.customer.customer_id: missing, and no uid')
   return { value: uid ?? own }
 }
@@ -113,7 +123,11 @@ const isConversationEventType = (type: EventType): type is ConversationEventType
 const withData = <T>(dat: JsonObject, schema: z.ZodType<T>, build: (data: T) => ChatEvent): Parsed<ChatEvent> =>
   then(check(schema, dat, 'dat'), (data) => ({ value: build(data) }))
 
-function toConversationEvent(type: ConversationEventType, envelope: Envelope & { conversationId: string }, dat: JsonObject): Parsed<ChatEvent> {
+function toConversationEvent(
+  type: ConversationEventType,
+  envelope: Envelope & { conversationId: string },
+  dat: JsonObject,
+): Parsed<ChatEvent> {
   switch (type) {
     case 'conversation_started':
       return withData(dat, conversationStartedData, (data) => ({ ...envelope, type, data }))
@@ -133,14 +147,25 @@ function toApplicationDetailChanged(envelope: Envelope, dat: JsonObject): Parsed
     const describesCustomer = snapshot.customer !== undefined || snapshot.identityDocuments !== undefined
     return then(applicationNumberOf(envelope.applicationNumber, own), (applicationNumber) =>
       then(snapshotCustomerOf(envelope.customerId, snapshot.customer?.customerId, describesCustomer), (customerId) => ({
-        value: { ...envelope, applicationNumber, ...(customerId ? { customerId } : {}), type: 'applicationDetail_changed', data: snapshot },
+        value: {
+          ...envelope,
+          applicationNumber,
+          ...(customerId ? { customerId } : {}),
+          type: 'applicationDetail_changed',
+          data: snapshot,
+        },
       })),
     )
   })
 }
 
-function toApplicationEvent(type: ApplicationEventType, envelope: Envelope, dat: JsonObject | undefined): Parsed<ChatEvent> {
-  if (type === 'applicationDetail_changed') return dat ? toApplicationDetailChanged(envelope, dat) : malformed('dat: missing')
+function toApplicationEvent(
+  type: ApplicationEventType,
+  envelope: Envelope,
+  dat: JsonObject | undefined,
+): Parsed<ChatEvent> {
+  if (type === 'applicationDetail_changed')
+    return dat ? toApplicationDetailChanged(envelope, dat) : malformed('dat: missing')
   const { applicationNumber } = envelope
   if (!applicationNumber) return malformed('aid: missing')
   if (!dat) return malformed('dat: missing')
@@ -178,7 +203,8 @@ export function parse(entryId: string, fields: StreamFields): ParseResult {
   const agent = present(raw.agt)
   const type = present(raw.typ)
   if (!agent) return malformed('agt: missing')
-  if (agent !== PROJECTED_AGENT) return { ok: false, kind: 'skipped', reason: 'foreign_agent', ...(type ? { type } : {}) }
+  if (agent !== PROJECTED_AGENT)
+    return { ok: false, kind: 'skipped', reason: 'foreign_agent', ...(type ? { type } : {}) }
   if (!type) return malformed('typ: missing')
   if (!isEventType(type)) return { ok: false, kind: 'skipped', reason: 'unknown_type', type }
 

@@ -4,23 +4,90 @@
 export const withThousands = (amount: number): string => String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
 export const FIRST_NAMES = [
-  'Olivia', 'Charlotte', 'Amelia', 'Isla', 'Mia', 'Ava', 'Grace', 'Chloe', 'Matilda', 'Ruby',
-  'Oliver', 'Noah', 'Jack', 'William', 'Leo', 'Lucas', 'Thomas', 'Henry', 'Charlie', 'Cooper',
-  'Aroha', 'Mei', 'Priya', 'Nguyen', 'Siosaia', 'Kirra', 'Jarrah', 'Talia', 'Declan', 'Siobhan',
+  'Olivia',
+  'Charlotte',
+  'Amelia',
+  'Isla',
+  'Mia',
+  'Ava',
+  'Grace',
+  'Chloe',
+  'Matilda',
+  'Ruby',
+  'Oliver',
+  'Noah',
+  'Jack',
+  'William',
+  'Leo',
+  'Lucas',
+  'Thomas',
+  'Henry',
+  'Charlie',
+  'Cooper',
+  'Aroha',
+  'Mei',
+  'Priya',
+  'Nguyen',
+  'Siosaia',
+  'Kirra',
+  'Jarrah',
+  'Talia',
+  'Declan',
+  'Siobhan',
 ] as const
 
 export const LAST_NAMES = [
-  'Smith', 'Jones', 'Williams', 'Brown', 'Wilson', 'Taylor', 'Johnson', 'White', 'Martin', 'Anderson',
-  'Thompson', 'Nguyen', 'Tran', 'Kelly', 'Ryan', 'Walker', 'Harris', 'O’Brien', 'Papadopoulos', 'Singh',
-  'Chen', 'Murphy', 'Campbell', 'Mitchell', 'Clarke', 'Kaur', 'Rossi', 'Wang', 'Fitzgerald', 'McDonald',
+  'Smith',
+  'Jones',
+  'Williams',
+  'Brown',
+  'Wilson',
+  'Taylor',
+  'Johnson',
+  'White',
+  'Martin',
+  'Anderson',
+  'Thompson',
+  'Nguyen',
+  'Tran',
+  'Kelly',
+  'Ryan',
+  'Walker',
+  'Harris',
+  'O’Brien',
+  'Papadopoulos',
+  'Singh',
+  'Chen',
+  'Murphy',
+  'Campbell',
+  'Mitchell',
+  'Clarke',
+  'Kaur',
+  'Rossi',
+  'Wang',
+  'Fitzgerald',
+  'McDonald',
 ] as const
 
 export const TITLES = ['Mr', 'Mrs', 'Ms', 'Miss', 'Dr', 'Mx'] as const
 
 export const STREETS = [
-  'George Street', 'Collins Street', 'Queen Street', 'Hay Street', 'King William Street', 'Elizabeth Street',
-  'Chapel Street', 'Oxford Street', 'Brunswick Street', 'Beaufort Street', 'Parramatta Road', 'Sydney Road',
-  'Anzac Parade', 'Military Road', 'Glenferrie Road', 'Latrobe Terrace',
+  'George Street',
+  'Collins Street',
+  'Queen Street',
+  'Hay Street',
+  'King William Street',
+  'Elizabeth Street',
+  'Chapel Street',
+  'Oxford Street',
+  'Brunswick Street',
+  'Beaufort Street',
+  'Parramatta Road',
+  'Sydney Road',
+  'Anzac Parade',
+  'Military Road',
+  'Glenferrie Road',
+  'Latrobe Terrace',
 ] as const
 
 /** Suburb, state and postcode that belong together. */
@@ -44,11 +111,29 @@ export const LOCALITIES = [
 ] as const
 
 export const LOAN_PURPOSES = [
-  'Car repairs', 'Moving house', 'Dental work', 'Vet bills', 'Consolidating debts', 'Wedding costs',
-  'School fees', 'New fridge', 'Holiday', 'Bond for a rental', 'Medical expenses', 'Laptop for study',
+  'Car repairs',
+  'Moving house',
+  'Dental work',
+  'Vet bills',
+  'Consolidating debts',
+  'Wedding costs',
+  'School fees',
+  'New fridge',
+  'Holiday',
+  'Bond for a rental',
+  'Medical expenses',
+  'Laptop for study',
 ] as const
 
-export const EMPLOYERS = ['Woolworths', 'NSW Health', 'Bunnings', 'Telstra', 'a local café', 'myself (sole trader)', 'the council'] as const
+export const EMPLOYERS = [
+  'Woolworths',
+  'NSW Health',
+  'Bunnings',
+  'Telstra',
+  'a local café',
+  'myself (sole trader)',
+  'the council',
+] as const
 
 export const PROCESS_STAGES = [
   { stageName: 'identity', steps: ['name', 'date_of_birth', 'address', 'contact_details', 'identity_document'] },

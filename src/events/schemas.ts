@@ -46,7 +46,10 @@ const field = <T>(expected: string, convert: (value: unknown) => T | undefined) 
   z.unknown().transform((value, ctx): T => {
     const converted = value === undefined ? undefined : convert(value)
     if (converted !== undefined) return converted
-    ctx.addIssue({ code: 'custom', message: value === undefined ? 'missing' : `expected ${expected}, got ${describeValue(value)}` })
+    ctx.addIssue({
+      code: 'custom',
+      message: value === undefined ? 'missing' : `expected ${expected}, got ${describeValue(value)}`,
+    })
     return z.NEVER
   })
 
@@ -55,7 +58,11 @@ const readText = (value: unknown) =>
 
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/
 const readNumber = (value: unknown) =>
-  typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : undefined
+  typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : typeof value === 'string' && NUMERIC.test(value)
+      ? Number(value)
+      : undefined
 
 const readCount = (value: unknown) => {
   const number = typeof value === 'string' && !/^\s*\d+\s*$/.test(value) ? undefined : readNumber(value)
@@ -84,13 +91,16 @@ const nonEmptyText = field('non-empty text', (value) => {
 const decimal = field('a number', readNumber)
 export const count = field('a non-negative integer', readCount)
 const flag = field('true or false', readFlag)
-export const timestamp = field('an ISO 8601 timestamp', (value) => (typeof value === 'string' ? toIsoTimestamp(value) : undefined))
+export const timestamp = field('an ISO 8601 timestamp', (value) =>
+  typeof value === 'string' ? toIsoTimestamp(value) : undefined,
+)
 const date = field('a date (YYYY-MM-DD)', (value) => (typeof value === 'string' ? toIsoDate(value) : undefined))
 /**
  * `dat` comes from JSON.parse, so every value in it is JSON already: only the shape needs
  * checking (re-validating with z.json() would cost more than the rest of parsing).
  */
-const isJsonObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 const json = z.custom<Json>()
 export const jsonObject = field('an object', (value) => (isJsonObject(value) ? value : undefined))
 
@@ -109,7 +119,10 @@ const utteranceText = z.unknown().transform((value, ctx): string => {
   if (read !== undefined && bytes === undefined) return read
   ctx.addIssue({
     code: 'custom',
-    message: bytes === undefined ? `expected text, got ${describeValue(value)}` : `too long (${bytes} bytes > ${MAX_UTTERANCE_BYTES})`,
+    message:
+      bytes === undefined
+        ? `expected text, got ${describeValue(value)}`
+        : `too long (${bytes} bytes > ${MAX_UTTERANCE_BYTES})`,
   })
   return z.NEVER
 })
@@ -190,15 +203,13 @@ const address = z
     postcode: optional(text),
     country: optional(text),
   })
-  .transform(
-    (raw): Address => ({
-      street: raw.street ?? null,
-      city: raw.city ?? null,
-      state: raw.state ?? null,
-      postcode: raw.postcode ?? null,
-      country: raw.country ?? 'Australia',
-    }),
-  )
+  .transform((raw): Address => ({
+    street: raw.street ?? null,
+    city: raw.city ?? null,
+    state: raw.state ?? null,
+    postcode: raw.postcode ?? null,
+    country: raw.country ?? 'Australia',
+  }))
 
 const customer = z
   .object({
@@ -218,35 +229,39 @@ const customer = z
     founder_flag: optional(flag),
     ekyc_entity_id: optional(text),
     ekyc_status: optional(choice<EkycStatus>(['successful', 'failed', 'pending'], 'successful, failed or pending')),
-    individual_status: optional(choice<IndividualStatus>(['LIVING', 'DECEASED', 'MISSING'], 'LIVING, DECEASED or MISSING')),
+    individual_status: optional(
+      choice<IndividualStatus>(['LIVING', 'DECEASED', 'MISSING'], 'LIVING, DECEASED or MISSING'),
+    ),
   })
-  .transform(
-    (raw): CustomerSnapshot => ({
-      customerId: raw.customer_id ?? undefined,
-      title: raw.title,
-      preferredName: raw.preferred_name,
-      firstName: raw.first_name,
-      middleName: raw.middle_name,
-      lastName: raw.last_name,
-      emailAddress: raw.email_address,
-      mobilePhoneNumber: raw.mobile_phone_number,
-      dateOfBirth: raw.date_of_birth,
-      residentialAddress: raw.residential_address,
-      mailingAddress: raw.mailing_address,
-      staffFlag: raw.staff_flag,
-      investorFlag: raw.investor_flag,
-      founderFlag: raw.founder_flag,
-      ekycEntityId: raw.ekyc_entity_id,
-      ekycStatus: raw.ekyc_status,
-      individualStatus: raw.individual_status,
-    }),
-  )
+  .transform((raw): CustomerSnapshot => ({
+    customerId: raw.customer_id ?? undefined,
+    title: raw.title,
+    preferredName: raw.preferred_name,
+    firstName: raw.first_name,
+    middleName: raw.middle_name,
+    lastName: raw.last_name,
+    emailAddress: raw.email_address,
+    mobilePhoneNumber: raw.mobile_phone_number,
+    dateOfBirth: raw.date_of_birth,
+    residentialAddress: raw.residential_address,
+    mailingAddress: raw.mailing_address,
+    staffFlag: raw.staff_flag,
+    investorFlag: raw.investor_flag,
+    founderFlag: raw.founder_flag,
+    ekycEntityId: raw.ekyc_entity_id,
+    ekycStatus: raw.ekyc_status,
+    individualStatus: raw.individual_status,
+  }))
 
 const identityDocument = z
   .object({
-    document_type: choice<DocumentType>(['DRIVERS_LICENCE', 'PASSPORT', 'MEDICARE'], 'DRIVERS_LICENCE, PASSPORT or MEDICARE', {
-      drivers_license: 'DRIVERS_LICENCE',
-    }),
+    document_type: choice<DocumentType>(
+      ['DRIVERS_LICENCE', 'PASSPORT', 'MEDICARE'],
+      'DRIVERS_LICENCE, PASSPORT or MEDICARE',
+      {
+        drivers_license: 'DRIVERS_LICENCE',
+      },
+    ),
     document_subtype: optional(text),
     document_number: nonEmptyText,
     expiry_date: optional(date),
@@ -254,17 +269,15 @@ const identityDocument = z
     country_of_issue: optional(text),
     additional_info: optional(jsonObject),
   })
-  .transform(
-    (raw): IdentityDocument => ({
-      documentType: raw.document_type,
-      documentSubtype: raw.document_subtype ?? null,
-      documentNumber: raw.document_number,
-      expiryDate: raw.expiry_date ?? null,
-      stateOfIssue: raw.state_of_issue ?? null,
-      countryOfIssue: raw.country_of_issue ?? 'Australia',
-      additionalInfo: raw.additional_info ?? null,
-    }),
-  )
+  .transform((raw): IdentityDocument => ({
+    documentType: raw.document_type,
+    documentSubtype: raw.document_subtype ?? null,
+    documentNumber: raw.document_number,
+    expiryDate: raw.expiry_date ?? null,
+    stateOfIssue: raw.state_of_issue ?? null,
+    countryOfIssue: raw.country_of_issue ?? 'Australia',
+    additionalInfo: raw.additional_info ?? null,
+  }))
 
 const processStep = z
   .object({
@@ -275,16 +288,14 @@ const processStep = z
     completionEventName: optional(text),
     answerInputType: optional(text),
   })
-  .transform(
-    (raw): ProcessStep => ({
-      stepName: raw.stepName,
-      description: raw.description ?? null,
-      complete: raw.complete ?? false,
-      type: raw.type ?? null,
-      completionEventName: raw.completionEventName ?? null,
-      answerInputType: raw.answerInputType ?? null,
-    }),
-  )
+  .transform((raw): ProcessStep => ({
+    stepName: raw.stepName,
+    description: raw.description ?? null,
+    complete: raw.complete ?? false,
+    type: raw.type ?? null,
+    completionEventName: raw.completionEventName ?? null,
+    answerInputType: raw.answerInputType ?? null,
+  }))
 
 const processStage = z
   .object({
@@ -293,14 +304,12 @@ const processStage = z
     prompt: optional(text),
     steps: optional(z.array(processStep)),
   })
-  .transform(
-    (raw): ProcessStage => ({
-      stageName: raw.stageName,
-      complete: raw.complete ?? false,
-      prompt: raw.prompt ?? null,
-      steps: raw.steps ?? [],
-    }),
-  )
+  .transform((raw): ProcessStage => ({
+    stageName: raw.stageName,
+    complete: raw.complete ?? false,
+    prompt: raw.prompt ?? null,
+    steps: raw.steps ?? [],
+  }))
 
 const applicationProcess = z
   .object({
@@ -310,15 +319,13 @@ const applicationProcess = z
     updatedAt: optional(timestamp),
     applicationProcessState: optional(z.array(processStage)),
   })
-  .transform(
-    (raw): ProcessSnapshot => ({
-      currentProcessStage: raw.currentProcessStage ?? null,
-      currentProcessStep: raw.currentProcessStep ?? null,
-      startedAt: raw.startedAt ?? null,
-      updatedAt: raw.updatedAt ?? null,
-      applicationProcessState: raw.applicationProcessState ?? [],
-    }),
-  )
+  .transform((raw): ProcessSnapshot => ({
+    currentProcessStage: raw.currentProcessStage ?? null,
+    currentProcessStep: raw.currentProcessStep ?? null,
+    startedAt: raw.startedAt ?? null,
+    updatedAt: raw.updatedAt ?? null,
+    applicationProcessState: raw.applicationProcessState ?? [],
+  }))
 
 const outcome = choice<ApplicationOutcome>(
   ['pending', 'approved', 'declined', 'withdrawn'],

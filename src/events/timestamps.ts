@@ -1,5 +1,4 @@
-const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ].*)?$/
 
 const offsetMinutes = (zone: string | undefined): number => {
@@ -22,7 +21,14 @@ export function toIsoTimestamp(text: string): string | undefined {
   const match = TIMESTAMP.exec(text.trim())
   if (!match) return undefined
   const [, y, mo, d, h, mi, s = '0', fraction = '0', zone] = match
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number]
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   if (hour > 23 || minute > 59 || second > 59) return undefined
   const millis = Number(fraction.slice(0, 3).padEnd(3, '0'))
   const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis))

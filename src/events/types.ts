@@ -168,7 +168,10 @@ export type ConversationSummary = AboutConversation & {
   type: 'conversation_summary'
   data: { purpose: string | null; facts: string[] }
 }
-export type ApplicationDetailChanged = AboutApplication & { type: 'applicationDetail_changed'; data: ApplicationSnapshot }
+export type ApplicationDetailChanged = AboutApplication & {
+  type: 'applicationDetail_changed'
+  data: ApplicationSnapshot
+}
 /** An assessment's `dat` is kept as the assessing agent sent it. */
 export type AssessmentEvent = AboutApplication & { type: AssessmentEventType; data: JsonObject }
 export type NoticeboardUpdated = AboutApplication & {

@@ -16,7 +16,8 @@ export const createRedis = (url = redisUrl(), options: RedisOptions = {}): Redis
 export const describeRedisUrl = (url: string): string => {
   try {
     const parsed = new URL(url)
-    return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 6379}${parsed.pathname === '/' ? '' : parsed.pathname}`
+    const database = parsed.pathname === '/' ? '' : parsed.pathname
+    return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 6379}${database}`
   } catch {
     return '(unparseable REDIS_URL)'
   }

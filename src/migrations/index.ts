@@ -1,6 +1,6 @@
-import * as migration_20261122_205204_initial from './20261122_205204_initial';
-import * as migration_20261122_224106_last_activity_at from './20261122_224106_last_activity_at';
-import * as migration_20261122_233308_noticeboard_versions_json from './20261122_233308_noticeboard_versions_json';
+import * as migration_20261122_205204_initial from './20261122_205204_initial'
+import * as migration_20261122_224106_last_activity_at from './20261122_224106_last_activity_at'
+import * as migration_20261122_233308_noticeboard_versions_json from './20261122_233308_noticeboard_versions_json'
 
 export const migrations = [
   {
@@ -16,6 +16,6 @@ export const migrations = [
   {
     up: migration_20261122_233308_noticeboard_versions_json.up,
     down: migration_20261122_233308_noticeboard_versions_json.down,
-    name: '20261122_233308_noticeboard_versions_json'
+    name: '20261122_233308_noticeboard_versions_json',
   },
-];
+]

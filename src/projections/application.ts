@@ -104,10 +104,15 @@ const toCents = (amount: number) => Math.round(amount * 100)
  * A snapshot's fee and total: as stated, else 5% of the amount (to the cent) and amount + fee.
  * Derived per snapshot, so which snapshot holds each field stays a matter of entry ids only.
  */
-function charges({ loanAmount, loanFee, loanTotalPayable }: ApplicationSnapshot): Pick<ApplicationSnapshot, 'loanFee' | 'loanTotalPayable'> {
+function charges({
+  loanAmount,
+  loanFee,
+  loanTotalPayable,
+}: ApplicationSnapshot): Pick<ApplicationSnapshot, 'loanFee' | 'loanTotalPayable'> {
   const amount = loanAmount ?? undefined
   const fee = loanFee ?? (amount === undefined ? undefined : Math.round((toCents(amount) * FEE_PERCENT) / 100) / 100)
-  const total = loanTotalPayable ?? (amount === undefined || fee === undefined ? undefined : (toCents(amount) + toCents(fee)) / 100)
+  const total =
+    loanTotalPayable ?? (amount === undefined || fee === undefined ? undefined : (toCents(amount) + toCents(fee)) / 100)
   return { loanFee: fee, loanTotalPayable: total }
 }
 
@@ -115,7 +120,11 @@ function charges({ loanAmount, loanFee, loanTotalPayable }: ApplicationSnapshot)
  * The process as of the latest snapshot (last writer wins), except `startedAt`: the earliest
  * start any snapshot states or implies (its own timestamp).
  */
-function applyProcess(state: ApplicationState, process: ProcessSnapshot, event: ApplicationDetailChanged): ApplicationState {
+function applyProcess(
+  state: ApplicationState,
+  process: ProcessSnapshot,
+  event: ApplicationDetailChanged,
+): ApplicationState {
   const startedAt = earliest(state.applicationProcess.startedAt, process.startedAt ?? event.timestamp)
   const written = write(state, 'applicationProcess', event.entryId, {
     applicationProcess: { ...process, startedAt, updatedAt: process.updatedAt ?? event.timestamp },
@@ -131,7 +140,9 @@ function applySnapshot(state: ApplicationState, event: ApplicationDetailChanged)
     (next, field) => (snapshot[field] === undefined ? next : writeField(next, field, event.entryId, snapshot[field])),
     state,
   )
-  const decided = snapshot.applicationOutcome ? writeField(loan, 'applicationOutcome', event.entryId, snapshot.applicationOutcome) : loan
+  const decided = snapshot.applicationOutcome
+    ? writeField(loan, 'applicationOutcome', event.entryId, snapshot.applicationOutcome)
+    : loan
   return snapshot.applicationProcess ? applyProcess(decided, snapshot.applicationProcess, event) : decided
 }
 
@@ -149,7 +160,11 @@ function assess(state: ApplicationState, event: AssessmentEvent): ApplicationSta
 }
 
 function post(state: ApplicationState, event: NoticeboardUpdated): ApplicationState {
-  const pinned = pin(state.noticeboard, state.projection.notes, { ...event.data, timestamp: event.timestamp, entryId: event.entryId })
+  const pinned = pin(state.noticeboard, state.projection.notes, {
+    ...event.data,
+    timestamp: event.timestamp,
+    entryId: event.entryId,
+  })
   if (!pinned) return state
   return { ...state, noticeboard: pinned.board, projection: { ...state.projection, notes: pinned.postIds } }
 }

@@ -75,13 +75,20 @@ function addLine(state: ConversationState, event: UtteranceEvent): ConversationS
   const counted =
     !isNew && lastUtteranceAt === state.lastUtteranceAt
       ? state
-      : { ...state, lastUtteranceAt, messageCount: state.messageCount + (isNew ? 1 : 0), projection: { ...state.projection, lines } }
+      : {
+          ...state,
+          lastUtteranceAt,
+          messageCount: state.messageCount + (isNew ? 1 : 0),
+          projection: { ...state.projection, lines },
+        }
   return event.data.endConversation ? write(counted, 'status', event.entryId, { status: 'soft_end' }) : counted
 }
 
 function decide(state: ConversationState, event: FinalDecision): ConversationState {
   const { decision } = event.data
-  return write(write(state, 'status', event.entryId, { status: decision }), 'finalDecision', event.entryId, { finalDecision: decision })
+  return write(write(state, 'status', event.entryId, { status: decision }), 'finalDecision', event.entryId, {
+    finalDecision: decision,
+  })
 }
 
 const summarise = (state: ConversationState, event: ConversationSummary): ConversationState =>
@@ -108,8 +115,13 @@ function apply(state: ConversationState, event: ChatEvent): ConversationState {
  * The board's order: the last message, or the start while there is none, so a conversation
  * that has only just started sorts with the new ones (also applied by the collection's hook).
  */
-export const lastActivityOf = ({ lastUtteranceAt, startedAt }: { lastUtteranceAt?: string | null; startedAt?: string | null }): string | null =>
-  lastUtteranceAt ?? startedAt ?? null
+export const lastActivityOf = ({
+  lastUtteranceAt,
+  startedAt,
+}: {
+  lastUtteranceAt?: string | null
+  startedAt?: string | null
+}): string | null => lastUtteranceAt ?? startedAt ?? null
 
 /**
  * The conversation after `event`; `state` itself when the event changes nothing (another
@@ -117,7 +129,10 @@ export const lastActivityOf = ({ lastUtteranceAt, startedAt }: { lastUtteranceAt
  * by entry id among conversation_started (active), an utterance that ends the conversation
  * (soft_end) and final_decision (approved/declined).
  */
-export function evolveConversation(state: ConversationState | undefined, event: ChatEvent): ConversationState | undefined {
+export function evolveConversation(
+  state: ConversationState | undefined,
+  event: ChatEvent,
+): ConversationState | undefined {
   const conversationId = conversationOf(event)
   if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
   const next = apply(start(link(state ?? newConversation(conversationId), event), event), event)

@@ -31,7 +31,12 @@ function evolveIn<State>(
  * functions ignore order and repeats, any order with any repeats gives the same result.
  */
 export function foldAll(events: Iterable<ChatEvent>): Projections {
-  const projections: Projections = { conversations: new Map(), applications: new Map(), customers: new Map(), utterances: new Map() }
+  const projections: Projections = {
+    conversations: new Map(),
+    applications: new Map(),
+    customers: new Map(),
+    utterances: new Map(),
+  }
   for (const event of events) {
     const touched = touches(event)
     evolveIn(projections.conversations, touched.conversation, event, evolveConversation)

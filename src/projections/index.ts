@@ -1,7 +1,18 @@
 /** The pure projection core: events in, record states out. No I/O, no clock. */
-export { type ApplicationBookkeeping, type ApplicationProcess, type ApplicationState, type Assessments, evolveApplication } from './application'
+export {
+  type ApplicationBookkeeping,
+  type ApplicationProcess,
+  type ApplicationState,
+  type Assessments,
+  evolveApplication,
+} from './application'
 export { changed, changedFields, isDeepEqual } from './changed'
-export { type ConversationBookkeeping, type ConversationState, type ConversationStatus, evolveConversation } from './conversation'
+export {
+  type ConversationBookkeeping,
+  type ConversationState,
+  type ConversationStatus,
+  evolveConversation,
+} from './conversation'
 export { type AddressGroup, type CustomerBookkeeping, type CustomerState, evolveCustomer } from './customer'
 export { foldAll, type Projections } from './foldAll'
 export { composeFullName } from './fullName'

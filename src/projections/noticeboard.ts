@@ -24,7 +24,11 @@ const positionOf = (ids: EntryId[], entryId: EntryId): number => {
 const insertAt = <T>(items: T[], index: number, item: T): T[] => [...items.slice(0, index), item, ...items.slice(index)]
 
 /** The board and post ids with `post` in place; undefined when the post is already there. */
-export function pin(board: Noticeboard, postIds: PostIds, post: Post): { board: Noticeboard; postIds: PostIds } | undefined {
+export function pin(
+  board: Noticeboard,
+  postIds: PostIds,
+  post: Post,
+): { board: Noticeboard; postIds: PostIds } | undefined {
   const { agentName, entryId, content, timestamp } = post
   const ids = postIds[agentName] ?? []
   if (ids.includes(entryId)) return undefined

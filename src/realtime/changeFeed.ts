@@ -24,11 +24,25 @@ export type FeedEntry = {
  * Appends messages in one round trip (a pipeline), trimming approximately to `maxLen` entries:
  * `MAXLEN ~` lets Redis drop whole macro nodes, which costs next to nothing. Returns the ids.
  */
-export async function publishMessages(redis: Redis, messages: ChangeMessage[], settings = realtimeSettings()): Promise<string[]> {
+export async function publishMessages(
+  redis: Redis,
+  messages: ChangeMessage[],
+  settings = realtimeSettings(),
+): Promise<string[]> {
   if (messages.length === 0) return []
   const pipeline = redis.pipeline()
   for (const message of messages) {
-    pipeline.xadd(settings.stream, 'MAXLEN', '~', settings.maxLen, '*', 'collection', message.collection, 'message', JSON.stringify(message))
+    pipeline.xadd(
+      settings.stream,
+      'MAXLEN',
+      '~',
+      settings.maxLen,
+      '*',
+      'collection',
+      message.collection,
+      'message',
+      JSON.stringify(message),
+    )
   }
   const results = (await pipeline.exec()) ?? []
   return results.map(([error, id]) => {

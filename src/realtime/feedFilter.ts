@@ -14,13 +14,19 @@ export type FilterRequest = {
   conversation?: { keys: string[]; links: string[] }
 }
 
-const topic = (kind: string, value: unknown): string[] => (value === undefined || value === null || value === '' ? [] : [`${kind}:${value}`])
+const topic = (kind: string, value: unknown): string[] =>
+  value === undefined || value === null || value === '' ? [] : [`${kind}:${value}`]
 
 /** The topics a conversation record is known by: its record id and its business key share one name space. */
-export const conversationKeys = (id: unknown, conversationId: unknown): string[] => [...topic('conversation', id), ...topic('conversation', conversationId)]
+export const conversationKeys = (id: unknown, conversationId: unknown): string[] => [
+  ...topic('conversation', id),
+  ...topic('conversation', conversationId),
+]
 
 /** The application and customer a conversation links to. */
-export const conversationLinks = (doc: { application?: unknown; applicationNumber?: unknown; customer?: unknown } | undefined): string[] => [
+export const conversationLinks = (
+  doc: { application?: unknown; applicationNumber?: unknown; customer?: unknown } | undefined,
+): string[] => [
   ...topic('application', idOf(doc?.application)),
   ...topic('applicationNumber', doc?.applicationNumber),
   ...topic('customer', idOf(doc?.customer)),

@@ -82,9 +82,15 @@ export class ChangeFeedReader {
   private async loop(): Promise<void> {
     while (this.subscribers.size > 0 && !this.closed) {
       try {
-        const result = (await this.redis.xread('COUNT', READ_COUNT, 'BLOCK', this.blockMs, 'STREAMS', this.stream, this.cursor!)) as
-          | Array<[stream: string, entries: RawEntry[]]>
-          | null
+        const result = (await this.redis.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          this.blockMs,
+          'STREAMS',
+          this.stream,
+          this.cursor!,
+        )) as Array<[stream: string, entries: RawEntry[]]> | null
         const raw = result?.[0]?.[1] ?? []
         if (raw.length === 0 || this.closed) continue
         this.cursor = raw[raw.length - 1]![0]
@@ -94,13 +100,19 @@ export class ChangeFeedReader {
           try {
             subscriber(entries)
           } catch (error) {
-            this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'change feed subscriber failed')
+            this.log.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              'change feed subscriber failed',
+            )
           }
         }
       } catch (error) {
         if (this.closed) break
         // The cursor is kept: once Redis is back, reading resumes where it stopped, without a gap.
-        this.log.warn({ stream: this.stream, err: error instanceof Error ? error.message : String(error) }, 'change feed read failed: retrying')
+        this.log.warn(
+          { stream: this.stream, err: error instanceof Error ? error.message : String(error) },
+          'change feed read failed: retrying',
+        )
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
       }
     }

@@ -40,7 +40,13 @@ export async function messageOfDocument(
   switch (slug) {
     case 'conversations': {
       const conversation = doc as Conversation
-      return envelope('conversations', operation, conversationCard(conversation.id, conversation), [], conversation.version)
+      return envelope(
+        'conversations',
+        operation,
+        conversationCard(conversation.id, conversation),
+        [],
+        conversation.version,
+      )
     }
     case 'utterances': {
       const line = doc as Utterance

@@ -12,7 +12,8 @@ import type { ConversationStatus } from '@/projections'
 
 export const FEED_COLLECTIONS = ['conversations', 'utterances', 'applications', 'customers'] as const
 export type FeedCollection = (typeof FEED_COLLECTIONS)[number]
-export const isFeedCollection = (value: string): value is FeedCollection => (FEED_COLLECTIONS as readonly string[]).includes(value)
+export const isFeedCollection = (value: string): value is FeedCollection =>
+  (FEED_COLLECTIONS as readonly string[]).includes(value)
 
 export type Operation = 'create' | 'update' | 'delete'
 export type RecordId = number | string
@@ -122,7 +123,10 @@ const known = <T extends object>(record: T): T =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T
 
 /** What a card is made from: the card's fields, with links as stored (an id, or a populated record). */
-type ConversationSource = Omit<ConversationCard, 'id' | 'customer' | 'application'> & { customer?: unknown; application?: unknown }
+type ConversationSource = Omit<ConversationCard, 'id' | 'customer' | 'application'> & {
+  customer?: unknown
+  application?: unknown
+}
 
 export const conversationCard = (id: RecordId, source: ConversationSource): ConversationCard =>
   known({

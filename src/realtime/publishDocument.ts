@@ -19,7 +19,12 @@ const PUBLISH_WAIT_MS = 250
  * (Payload has no after-commit hook), so a write rolled back later has been announced anyway:
  * a message is a hint to refresh a card, the database stays the truth.
  */
-export async function publishDocument(collection: string, doc: { id: number | string }, operation: Operation, req: PayloadRequest): Promise<void> {
+export async function publishDocument(
+  collection: string,
+  doc: { id: number | string },
+  operation: Operation,
+  req: PayloadRequest,
+): Promise<void> {
   const log = req.payload.logger
   const failed = (what: string) => (error: unknown) =>
     log.warn({ collection, id: doc.id, err: error instanceof Error ? error.message : String(error) }, what)

@@ -4,7 +4,16 @@ import type { Payload } from 'payload'
 import type { ProjectedChanges } from '@/worker/projectBatch'
 
 import { publishMessages } from './changeFeed'
-import { applicationCard, type ChangeMessage, conversationCard, customerCard, envelope, idOf, type RecordId, utteranceLine } from './messages'
+import {
+  applicationCard,
+  type ChangeMessage,
+  conversationCard,
+  customerCard,
+  envelope,
+  idOf,
+  type RecordId,
+  utteranceLine,
+} from './messages'
 
 type Row = Record<string, unknown>
 
@@ -55,18 +64,27 @@ async function readBack(payload: Payload, changes: ProjectedChanges) {
 /** The change messages of one committed batch: customers, applications, conversations, then new lines. */
 export async function messagesOfBatch(payload: Payload, changes: ProjectedChanges): Promise<ChangeMessage[]> {
   const { conversationById, newLines } = await readBack(payload, changes).catch((error: Error) => {
-    payload.logger.warn({ err: error.message }, 'change feed: could not read the batch back; publishing its records without names and new lines')
+    payload.logger.warn(
+      { err: error.message },
+      'change feed: could not read the batch back; publishing its records without names and new lines',
+    )
     return { conversationById: new Map<string, Row>(), newLines: [] }
   })
   return [
-    ...changes.customers.map(({ id, operation, state, entryIds, version }) => envelope('customers', operation, customerCard(id, state), entryIds, version)),
+    ...changes.customers.map(({ id, operation, state, entryIds, version }) =>
+      envelope('customers', operation, customerCard(id, state), entryIds, version),
+    ),
     ...changes.applications.map(({ id, operation, state, entryIds, version }) =>
       envelope('applications', operation, applicationCard(id, state), entryIds, version),
     ),
     ...changes.conversations.map(({ id, operation, state, entryIds, version }) => {
       const stored = conversationById.get(String(id))
       const links = stored
-        ? { customerName: (stored.customerName as string | null) ?? null, customer: idOf(stored.customer), application: idOf(stored.application) }
+        ? {
+            customerName: (stored.customerName as string | null) ?? null,
+            customer: idOf(stored.customer),
+            application: idOf(stored.application),
+          }
         : {}
       return envelope('conversations', operation, conversationCard(id, { ...state, ...links }), entryIds, version)
     }),
@@ -78,6 +96,10 @@ export async function messagesOfBatch(payload: Payload, changes: ProjectedChange
  * The worker's `onCommitted`: publishes everything one committed batch changed, in one
  * pipeline. Runs after the commit, so only committed changes are announced.
  */
-export async function publishProjectedChanges(payload: Payload, redis: Redis, changes: ProjectedChanges): Promise<string[]> {
+export async function publishProjectedChanges(
+  payload: Payload,
+  redis: Redis,
+  changes: ProjectedChanges,
+): Promise<string[]> {
   return publishMessages(redis, await messagesOfBatch(payload, changes))
 }

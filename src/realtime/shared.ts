@@ -19,7 +19,9 @@ const shared = ((globalThis as Record<symbol, Shared>)[KEY] ??= {})
 const connect = (name: string, log: Payload['logger']): Redis => {
   const url = redisUrl()
   const client = createRedis(url, { connectionName: name })
-  client.on('error', (error) => log.warn({ redis: describeRedisUrl(url), err: error.message }, `Redis connection error (${name})`))
+  client.on('error', (error) =>
+    log.warn({ redis: describeRedisUrl(url), err: error.message }, `Redis connection error (${name})`),
+  )
   return client
 }
 

@@ -38,7 +38,8 @@ const MAX_QUEUED_BYTES = 8 * 1024 * 1024
 
 const encoder = new TextEncoder()
 
-export const frame = (id: string, event: string, data: string): string => `id: ${id}\nevent: ${event}\ndata: ${data}\n\n`
+export const frame = (id: string, event: string, data: string): string =>
+  `id: ${id}\nevent: ${event}\ndata: ${data}\n\n`
 export const HEARTBEAT = ': ping\n\n'
 
 let openStreams = 0
@@ -145,11 +146,21 @@ export function sseStream(options: SseOptions): ReadableStream<Uint8Array> {
           } else if (await hasGap(redis, stream, lastEventId)) {
             // The changes after lastEventId are no longer all in the feed: the client reloads.
             lastSent = position
-            send(`retry: ${RETRY_MS}\n` + frame(position, 'reset', JSON.stringify({ position, reason: 'changes since Last-Event-ID are no longer in the feed: reload' })))
+            send(
+              `retry: ${RETRY_MS}\n` +
+                frame(
+                  position,
+                  'reset',
+                  JSON.stringify({ position, reason: 'changes since Last-Event-ID are no longer in the feed: reload' }),
+                ),
+            )
           } else {
             lastSent = lastEventId
-            send(`retry: ${RETRY_MS}\n` + frame(lastEventId, 'ready', JSON.stringify({ position: lastEventId, resumed: true })))
-            for (let from = lastEventId; !closed; ) {
+            send(
+              `retry: ${RETRY_MS}\n` +
+                frame(lastEventId, 'ready', JSON.stringify({ position: lastEventId, resumed: true })),
+            )
+            for (let from = lastEventId; !closed;) {
               const page = (await redis.xrange(stream, `(${from}`, '+', 'COUNT', PAGE)) as RawEntry[]
               deliver(toFeedEntries(page))
               if (page.length < PAGE) break
@@ -162,7 +173,10 @@ export function sseStream(options: SseOptions): ReadableStream<Uint8Array> {
           buffered = []
         }
         run().catch((error) => {
-          log.warn({ err: error instanceof Error ? error.message : String(error) }, 'SSE stream failed: closing it (the client reconnects)')
+          log.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'SSE stream failed: closing it (the client reconnects)',
+          )
           finish()
         })
       },

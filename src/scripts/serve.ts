@@ -46,7 +46,9 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 300_000
 
 async function shutdown(code: number) {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined)))
+  await Promise.all(
+    children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : undefined)),
+  )
   await redis?.stop()
   process.exit(code)
 }
@@ -59,8 +61,15 @@ async function main() {
   } else {
     console.log(`Using Redis at ${describeRedisUrl(process.env.REDIS_URL)}.`)
   }
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ENABLE_EVENT_PROCESSING: process.env.ENABLE_EVENT_PROCESSING ?? 'true' }
-  const app = spawn('pnpm', ['exec', 'next', args.prod ? 'start' : 'dev', '--port', args.port], { stdio: 'inherit', env })
+  const env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    ENABLE_EVENT_PROCESSING: process.env.ENABLE_EVENT_PROCESSING ?? 'true',
+  }
+  const app = spawn('pnpm', ['exec', 'next', args.prod ? 'start' : 'dev', '--port', args.port], {
+    stdio: 'inherit',
+    env,
+  })
   children.push(app)
   app.on('exit', (code) => {
     console.error(`The app exited (${code}).`)
@@ -71,10 +80,14 @@ async function main() {
   await waitForHttp(url, app)
   console.log(`\n  Billie supervisor dashboard: ${url}\n  (the first account you create there is the admin)\n`)
   if (args.demo && redis) {
-    const producer = spawn('pnpm', ['exec', 'tsx', 'src/scripts/test-events.ts', '--follow', '--conversations', '6', '--rate', '4'], {
-      stdio: 'inherit',
-      env,
-    })
+    const producer = spawn(
+      'pnpm',
+      ['exec', 'tsx', 'src/scripts/test-events.ts', '--follow', '--conversations', '6', '--rate', '4'],
+      {
+        stdio: 'inherit',
+        env,
+      },
+    )
     children.push(producer)
   } else if (args.demo) {
     console.log('No demo traffic: REDIS_URL names your own Redis, and demo conversations only go to a private one.')

@@ -70,8 +70,8 @@ async function main() {
   do {
     const corpus = generateCorpus({ conversations, seed, malformed, retries, startAt: new Date().toISOString() })
     console.log(
-      `test-events: ${corpus.length} entries (${conversations} conversations, seed ${seed}) → ${values.stream} at ${describeRedisUrl(redisUrl())}` +
-        (rate > 0 ? `, ${rate}/s` : ''),
+      `test-events: ${corpus.length} entries (${conversations} conversations, seed ${seed}) → ` +
+        `${values.stream} at ${describeRedisUrl(redisUrl())}${rate > 0 ? `, ${rate}/s` : ''}`,
     )
     total += await produce(corpus)
     seed++

@@ -19,7 +19,12 @@ const advice: Record<string, string> = {
 async function main(): Promise<number> {
   const url = redisUrl()
   const where = describeRedisUrl(url)
-  const redis = createRedis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 5_000, maxRetriesPerRequest: 0 })
+  const redis = createRedis(url, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: 0,
+  })
   // The socket's own error (ECONNREFUSED, ENOTFOUND…) says more than the rejected connect().
   let socketError: Error | undefined
   redis.on('error', (error) => (socketError ??= error))
@@ -29,7 +34,10 @@ async function main(): Promise<number> {
     const version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown'
     const length = await redis.xlen(STREAM)
     const groups = length > 0 ? ((await redis.xinfo('GROUPS', STREAM)) as unknown[]).length : 0
-    console.log(`OK: ${where} answered ${pong} (Redis ${version}); stream ${STREAM} holds ${length} entries, ${groups} consumer group(s).`)
+    console.log(
+      `OK: ${where} answered ${pong} (Redis ${version}); ` +
+        `stream ${STREAM} holds ${length} entries, ${groups} consumer group(s).`,
+    )
     return 0
   } catch (error) {
     const err = (socketError ?? error) as NodeJS.ErrnoException
@@ -46,4 +54,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code))
+void main().then((code) => process.exit(code))

@@ -44,8 +44,13 @@ const codesOf = (error: unknown): string[] => {
 
 const messagesOf = (error: unknown, maxChars = Infinity): string => {
   const parts: string[] = []
-  for (let current = error as { message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 6; depth++) {
-    if (current.message) parts.push(current.message.length > maxChars ? `${current.message.slice(0, maxChars)}…` : current.message)
+  for (
+    let current = error as { message?: string; cause?: unknown } | undefined, depth = 0;
+    current && depth < 6;
+    depth++
+  ) {
+    if (current.message)
+      parts.push(current.message.length > maxChars ? `${current.message.slice(0, maxChars)}…` : current.message)
     current = current.cause as typeof current
   }
   return parts.join(' / ')
@@ -59,7 +64,10 @@ export function isTransient(error: unknown): boolean {
   if (/MongoNetwork|MongoServerSelection|MongoNotConnected/.test(name)) return true
   const codes = codesOf(error)
   // Extended SQLite codes (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_SHORT_READ, …) count as their base code.
-  if (codes.some((code) => TRANSIENT_CODES.has(code) || TRANSIENT_CODES.has(code.replace(/^(SQLITE_[A-Z]+)_.*$/, '$1')))) return true
+  if (
+    codes.some((code) => TRANSIENT_CODES.has(code) || TRANSIENT_CODES.has(code.replace(/^(SQLITE_[A-Z]+)_.*$/, '$1')))
+  )
+    return true
   // A SQLite error that carries its code is judged by the code alone: a failed query's message
   // quotes its parameters, the events' own text, and a fact reading "the connection closed" must
   // not turn a poison event into an outage retried forever (tests/int/workerPoison).

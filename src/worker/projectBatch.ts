@@ -52,7 +52,6 @@ export type ProjectedChanges = {
 
 type Folded<State> = { stored?: StoredRecord<State>; before?: State; state?: State; entryIds: string[] }
 
-
 /** Folds the events of one batch per record, in stream order. Pure. */
 function fold<State>(
   keys: Set<string>,
@@ -153,8 +152,20 @@ export async function projectBatch(payload: Payload, events: ChatEvent[]): Promi
       loadRecords<ConversationState>(session, 'conversations', [...conversationKeys]),
     ])
     const customers = fold(customerKeys, storedCustomers, events, (e) => touches(e).customer, evolveCustomer)
-    const applications = fold(applicationKeys, storedApplications, events, (e) => touches(e).application, evolveApplication)
-    const conversations = fold(conversationKeys, storedConversations, events, (e) => touches(e).conversation, evolveConversation)
+    const applications = fold(
+      applicationKeys,
+      storedApplications,
+      events,
+      (e) => touches(e).application,
+      evolveApplication,
+    )
+    const conversations = fold(
+      conversationKeys,
+      storedConversations,
+      events,
+      (e) => touches(e).conversation,
+      evolveConversation,
+    )
 
     // Customers first, then applications, then conversations: each links to the ids before it.
     const customerIds = await save(session, 'customers', customers, changes.customers, (state) => ({
@@ -162,13 +173,18 @@ export async function projectBatch(payload: Payload, events: ChatEvent[]): Promi
     }))
     for (const { id, key } of changes.customers) {
       const { before, state } = customers.get(key)!
-      if (before && state && before.fullName !== state.fullName) await renameCustomerOnConversations(session, id, state.fullName)
+      if (before && state && before.fullName !== state.fullName)
+        await renameCustomerOnConversations(session, id, state.fullName)
     }
 
     // Links are written when this batch knows the record linked to; otherwise the stored link stays.
     const applicationIds = await save(session, 'applications', applications, changes.applications, (state) => {
       const customer = state.customerId ? customerIds.get(state.customerId) : undefined
-      return { required: { applicationNumber: state.applicationNumber }, omit: ['customerId'], links: customer !== undefined ? { customer } : {} }
+      return {
+        required: { applicationNumber: state.applicationNumber },
+        omit: ['customerId'],
+        links: customer !== undefined ? { customer } : {},
+      }
     })
 
     const conversationIds = await save(session, 'conversations', conversations, changes.conversations, (state) => {

@@ -74,7 +74,10 @@ const ROLLED_BACK = Symbol('rolled back')
  * Its BEGIN IMMEDIATE queues for the write lock (the busy timeout that src/database.ts gives
  * every connection) instead of failing at once whenever a peer writes.
  */
-async function beginSqliteTransaction(db: SqliteAdapterLike, req: PayloadRequest): Promise<(commit: boolean) => Promise<void>> {
+async function beginSqliteTransaction(
+  db: SqliteAdapterLike,
+  req: PayloadRequest,
+): Promise<(commit: boolean) => Promise<void>> {
   let began!: (tx: unknown) => void
   let failedToBegin!: (error: unknown) => void
   let finish!: (commit: boolean) => void
@@ -216,7 +219,13 @@ export async function saveRecords<State>(
     if (!stored) {
       await payload.db.create({
         collection,
-        data: { ...withRowIds({ ...fields, ...required }, schema), version: 1, projection: state, createdAt: now, updatedAt: now },
+        data: {
+          ...withRowIds({ ...fields, ...required }, schema),
+          version: 1,
+          projection: state,
+          createdAt: now,
+          updatedAt: now,
+        },
         returning: false,
         req,
       })
@@ -235,7 +244,13 @@ export async function saveRecords<State>(
     })
     if (!updated) throw new WriteConflict(collection, key)
     if (Object.keys(tables).length > 0) {
-      await payload.db.updateOne({ collection, id: stored.id, data: { ...withRowIds(tables, schema), ...required }, returning: false, req })
+      await payload.db.updateOne({
+        collection,
+        id: stored.id,
+        data: { ...withRowIds(tables, schema), ...required },
+        returning: false,
+        req,
+      })
     }
     ids.set(key, stored.id)
   }
@@ -303,7 +318,10 @@ export async function insertUtterances({ payload, req }: Session, rows: Utteranc
   if (db.name === 'sqlite' && db.drizzle && db.tables?.utterances) {
     const tx = (transactionID && (db.sessions?.[transactionID] as { db?: DrizzleLike } | undefined)?.db) || db.drizzle
     for (let i = 0; i < stamped.length; i += CHUNK) {
-      await tx.insert(db.tables.utterances).values(stamped.slice(i, i + CHUNK)).onConflictDoNothing()
+      await tx
+        .insert(db.tables.utterances)
+        .values(stamped.slice(i, i + CHUNK))
+        .onConflictDoNothing()
     }
     return
   }

@@ -17,7 +17,9 @@ export function runWorker(payload: Payload, { stopWhenIdleMs }: { stopWhenIdleMs
   const reader = createRedis(url, { connectionName: 'worker-reader' })
   const redis = createRedis(url, { connectionName: 'worker' })
   for (const client of [reader, redis]) {
-    client.on('error', (error) => payload.logger.warn({ redis: describeRedisUrl(url), err: error.message }, 'Redis connection error'))
+    client.on('error', (error) =>
+      payload.logger.warn({ redis: describeRedisUrl(url), err: error.message }, 'Redis connection error'),
+    )
   }
   const worker = new Worker({
     payload,

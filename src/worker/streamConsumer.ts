@@ -34,7 +34,7 @@ export class StreamConsumer {
 
   /** The next batch: own pending entries until there are none, then new entries (blocking). */
   async read(blockMs = this.settings.blockMs): Promise<StreamEntry[]> {
-    const { stream, group, consumer, batchSize } = this.settings
+    const { stream, batchSize } = this.settings
     if (!this.pendingDrained) {
       const pending = await this.xreadgroup(['COUNT', batchSize, 'STREAMS', stream, '0'])
       if (pending.length > 0) return pending
@@ -46,10 +46,15 @@ export class StreamConsumer {
   /** Takes over entries idle longer than the threshold in any consumer's pending list. */
   async claimAbandoned(): Promise<StreamEntry[]> {
     const { stream, group, consumer, claimIdleMs, batchSize } = this.settings
-    const [, entries] = (await this.redis.xautoclaim(stream, group, consumer, claimIdleMs, '0-0', 'COUNT', batchSize)) as [
-      string,
-      RawEntries,
-    ]
+    const [, entries] = (await this.redis.xautoclaim(
+      stream,
+      group,
+      consumer,
+      claimIdleMs,
+      '0-0',
+      'COUNT',
+      batchSize,
+    )) as [string, RawEntries]
     return toEntries(entries).filter((entry) => entry.fields.length > 0)
   }
 
@@ -105,7 +110,9 @@ export class StreamConsumer {
 
   private async xreadgroup(tail: Array<string | number>): Promise<StreamEntry[]> {
     const { group, consumer } = this.settings
-    const reply = (await this.redis.call('XREADGROUP', 'GROUP', group, consumer, ...tail)) as Array<[string, RawEntries]> | null
+    const reply = (await this.redis.call('XREADGROUP', 'GROUP', group, consumer, ...tail)) as Array<
+      [string, RawEntries]
+    > | null
     return toEntries(reply?.[0]?.[1])
   }
 }

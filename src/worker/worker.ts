@@ -85,7 +85,10 @@ export class Worker {
 
   private abandon(): void {
     this.abandoned = true
-    this.log.warn({ graceMs: STOP_GRACE_MS }, 'Redis did not answer while stopping: giving up on it, unacknowledged entries stay pending')
+    this.log.warn(
+      { graceMs: STOP_GRACE_MS },
+      'Redis did not answer while stopping: giving up on it, unacknowledged entries stay pending',
+    )
     // ioredis does not fail the commands it queued while reconnecting when it is disconnected,
     // so the loop stops waiting for them itself (viaRedis); disconnecting ends the reconnecting.
     this.giveUp(new Error('stopped while Redis was unreachable'))
@@ -121,7 +124,8 @@ export class Worker {
         if (Date.now() - lastClaim >= CLAIM_EVERY_MS) {
           lastClaim = Date.now()
           entries = await this.viaRedis(this.consumer.claimAbandoned())
-          if (entries.length) this.log.info({ count: entries.length, first: entries[0]!.id }, 'reclaimed abandoned entries')
+          if (entries.length)
+            this.log.info({ count: entries.length, first: entries[0]!.id }, 'reclaimed abandoned entries')
         }
         if (entries.length === 0) {
           const blockMs = this.options.stopWhenIdleMs ? Math.min(settings.blockMs, 200) : settings.blockMs
@@ -219,7 +223,9 @@ export class Worker {
         projected: remaining.length,
         skipped: skipped.length,
         deadLettered: letters.length,
-        ...(letters.length ? { deadLetters: letters.map((letter) => ({ entryId: letter.entry.id, reason: letter.reason })) } : {}),
+        ...(letters.length
+          ? { deadLetters: letters.map((letter) => ({ entryId: letter.entry.id, reason: letter.reason })) }
+          : {}),
         retries,
         conversations: committed.conversations.length,
         ms: Math.round(batchMs),
@@ -270,16 +276,28 @@ export class Worker {
 
   /** Leaves the entries pending: this consumer reads them first on restart, or a peer reclaims them. */
   private release(entries: StreamEntry[], reason: unknown): void {
-    this.log.warn({ first: entries[0]?.id, count: entries.length, reason: describeError(reason) }, 'released batch unacknowledged')
+    this.log.warn(
+      { first: entries[0]?.id, count: entries.length, reason: describeError(reason) },
+      'released batch unacknowledged',
+    )
   }
 
   private async backoff(error: unknown, what: string, batch?: number): Promise<void> {
     const delay = this.breaker.failed()
     this.log.warn(
-      { err: describeError(error), what, batch, retryInMs: delay, circuit: this.breaker.state, failures: this.breaker.consecutiveFailures },
+      {
+        err: describeError(error),
+        what,
+        batch,
+        retryInMs: delay,
+        circuit: this.breaker.state,
+        failures: this.breaker.consecutiveFailures,
+      },
       'transient failure: backing off',
     )
-    await this.viaRedis(this.metrics.heartbeat(this.breaker.state === 'open' ? 'circuit-open' : 'backoff')).catch(() => undefined)
+    await this.viaRedis(this.metrics.heartbeat(this.breaker.state === 'open' ? 'circuit-open' : 'backoff')).catch(
+      () => undefined,
+    )
     await sleep(delay)
   }
 

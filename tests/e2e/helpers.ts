@@ -3,7 +3,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 export const ADMIN = { email: 'ada@example.com', password: 'admin-pass-123', firstName: 'Ada', lastName: 'Admin' }
-export const SUPERVISOR = { email: 'sam@example.com', password: 'super-pass-123', firstName: 'Sam', lastName: 'Supervisor' }
+export const SUPERVISOR = {
+  email: 'sam@example.com',
+  password: 'super-pass-123',
+  firstName: 'Sam',
+  lastName: 'Supervisor',
+}
 
 const SHOTS = path.resolve('tests/e2e/screenshots')
 
@@ -44,7 +49,9 @@ type StreamFields = Record<string, string>
 /** Appends only the conversation_started event of one generated conversation: a chat that has just begun. */
 export async function appendConversationStart(seed: number, startAt: Date): Promise<StreamFields> {
   const { generateCorpus } = await import('../../src/events/generate')
-  const started = generateCorpus({ conversations: 1, seed, startAt: startAt.toISOString() }).find((fields) => fields.typ === 'conversation_started')!
+  const started = generateCorpus({ conversations: 1, seed, startAt: startAt.toISOString() }).find(
+    (fields) => fields.typ === 'conversation_started',
+  )!
   await appendEntries([started])
   return started
 }
@@ -63,9 +70,17 @@ export async function appendEntries(entries: StreamFields[]): Promise<void> {
 }
 
 /** Generated conversations whose clocks ran `minutesAgo` (they sort below anything happening now). */
-export async function appendPastConversations(conversations: number, seed: number, minutesAgo: number): Promise<StreamFields[]> {
+export async function appendPastConversations(
+  conversations: number,
+  seed: number,
+  minutesAgo: number,
+): Promise<StreamFields[]> {
   const { generateCorpus } = await import('../../src/events/generate')
-  const corpus = generateCorpus({ conversations, seed, startAt: new Date(Date.now() - minutesAgo * 60_000).toISOString() })
+  const corpus = generateCorpus({
+    conversations,
+    seed,
+    startAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+  })
   await appendEntries(corpus)
   return corpus
 }
@@ -79,7 +94,8 @@ export async function appendLongConversation(utterances: number, seed: number): 
 }
 
 /** The conversation ids a corpus starts. */
-export const startedConversations = (corpus: StreamFields[]): StreamFields[] => corpus.filter((fields) => fields.typ === 'conversation_started')
+export const startedConversations = (corpus: StreamFields[]): StreamFields[] =>
+  corpus.filter((fields) => fields.typ === 'conversation_started')
 
 /** Waits until the worker inside the app has projected every one of these conversations. */
 export async function waitForProjection(page: Page, conversationIds: string[], timeout = 60_000) {

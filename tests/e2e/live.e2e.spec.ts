@@ -20,12 +20,25 @@ test.describe.configure({ mode: 'serial' })
 
 const HOSTILE = 'Hi <img src=x onerror=alert(1)> and <script>alert(2)</script> <b>bold?</b>'
 const cards = (page: Page) => page.locator('.billie-live__grid .billie-card')
-const cardOf = (page: Page, conversationId: string) => page.locator(`.billie-card[data-conversation-id="${conversationId}"]`)
+const cardOf = (page: Page, conversationId: string) =>
+  page.locator(`.billie-card[data-conversation-id="${conversationId}"]`)
 
-type ConversationDoc = { conversationId: string; applicationNumber: string; customerName: string | null; status: string; messageCount: number }
+type ConversationDoc = {
+  conversationId: string
+  applicationNumber: string
+  customerName: string | null
+  status: string
+  messageCount: number
+}
 
-async function findConversations(page: Page, where: object, limit = 100): Promise<{ docs: ConversationDoc[]; totalDocs: number }> {
-  const response = await page.request.get(`/api/conversations?depth=0&limit=${limit}&where=${encodeURIComponent(JSON.stringify(where))}`)
+async function findConversations(
+  page: Page,
+  where: object,
+  limit = 100,
+): Promise<{ docs: ConversationDoc[]; totalDocs: number }> {
+  const response = await page.request.get(
+    `/api/conversations?depth=0&limit=${limit}&where=${encodeURIComponent(JSON.stringify(where))}`,
+  )
   expect(response.ok()).toBe(true)
   return response.json()
 }
@@ -80,7 +93,8 @@ test('search and the status filter narrow the list, on the server', async ({ pag
   await page.getByRole('searchbox', { name: /search by customer name/i }).fill(lastName)
   await expect(page).toHaveURL(new RegExp(`q=${lastName}`))
   await expect(cards(page)).toHaveCount(Math.min(named.totalDocs, 24))
-  for (const name of await cards(page).locator('.billie-card__name').allTextContents()) expect(name.toLowerCase()).toContain(lastName.toLowerCase())
+  for (const name of await cards(page).locator('.billie-card__name').allTextContents())
+    expect(name.toLowerCase()).toContain(lastName.toLowerCase())
   await screenshot(page, '08-live-search')
 
   // Search by application number: exactly that conversation
@@ -104,14 +118,21 @@ test('search and the status filter narrow the list, on the server', async ({ pag
     }
   }
   expect(chosen, 'a status that splits the conversations').toBeDefined()
-  await page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: chosen!.label, exact: true }).click()
+  await page
+    .getByRole('group', { name: 'Filter by status' })
+    .getByRole('button', { name: chosen!.label, exact: true })
+    .click()
   await expect(cards(page)).toHaveCount(chosen!.count)
-  for (const status of await cards(page).locator('.billie-card__head [data-status]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status'))))
+  for (const status of await cards(page)
+    .locator('.billie-card__head [data-status]')
+    .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status'))))
     expect(status).toBe(chosen!.value)
   await expect(page).toHaveURL(new RegExp(`status=${chosen!.value}`))
 })
 
-test('a conversation that starts appears at the top without a reload; behind a pill when the reader has scrolled', async ({ page }) => {
+test('a new conversation appears at the top without a reload, or behind a pill when the reader has scrolled', async ({
+  page,
+}) => {
   forbidDialogs(page)
   await login(page, SUPERVISOR)
   await expect(page.locator('.billie-connection')).toHaveAttribute('data-status', 'live')
@@ -126,7 +147,14 @@ test('a conversation that starts appears at the top without a reload; behind a p
 
   // When its customer writes something that looks like HTML, the card's last line shows it as text
   await appendEntries([
-    { agt: 'broker', typ: 'user_input', cid: started!.cid!, seq: '900', tsp: new Date(Date.now() + 7_200_000).toISOString(), dat: JSON.stringify({ utterance: HOSTILE }) },
+    {
+      agt: 'broker',
+      typ: 'user_input',
+      cid: started!.cid!,
+      seq: '900',
+      tsp: new Date(Date.now() + 7_200_000).toISOString(),
+      dat: JSON.stringify({ utterance: HOSTILE }),
+    },
   ])
   await expect(cardOf(page, started!.cid!).locator('.billie-card__snippet')).toContainText(HOSTILE)
   await expect(page.locator('img[src="x"]')).toHaveCount(0)
@@ -134,7 +162,9 @@ test('a conversation that starts appears at the top without a reload; behind a p
   // When the supervisor has scrolled down and another chat starts
   await page.mouse.move(600, 500)
   await page.mouse.wheel(0, 1500)
-  await expect.poll(() => page.evaluate(() => document.querySelector('.billie-live__top')!.getBoundingClientRect().top < 0)).toBe(true)
+  await expect
+    .poll(() => page.evaluate(() => document.querySelector('.billie-live__top')!.getBoundingClientRect().top < 0))
+    .toBe(true)
   const [second] = startedConversations(await appendConversations(1, 4202))
   // Then the list stays put and a pill counts it
   const pill = page.getByRole('button', { name: /1 new/ })
@@ -207,7 +237,10 @@ test('the conversation view shows the transcript live, and customer text only as
   await screenshot(page, '10-conversation-detail')
 
   // When the supervisor reads back (the assistant's rationale is one click away) and a line arrives
-  const assistantLine = page.locator('.billie-line--assistant').filter({ has: page.locator('.billie-line__why') }).first()
+  const assistantLine = page
+    .locator('.billie-line--assistant')
+    .filter({ has: page.locator('.billie-line__why') })
+    .first()
   await assistantLine.locator('.billie-line__why').click()
   await expect(assistantLine.locator('.billie-line__rationale')).toBeVisible()
   await expect(line).not.toBeInViewport()
@@ -232,7 +265,11 @@ test('the conversation view shows the transcript live, and customer text only as
   const identity = page.locator('[data-assessment="identityRisk"]')
   await identity.getByRole('button', { name: 'Raw JSON' }).click()
   await expect(identity.locator('.billie-json')).toContainText('"riskScore"')
-  await page.locator('#noticeboard').getByRole('button', { name: /earlier version/ }).first().click()
+  await page
+    .locator('#noticeboard')
+    .getByRole('button', { name: /earlier version/ })
+    .first()
+    .click()
   await expect(page.locator('#noticeboard .billie-note__versions').first()).toBeVisible()
 })
 
@@ -242,7 +279,9 @@ test('a long transcript opens at its latest lines and loads earlier ones on requ
   const cid = startedConversations(entries)[0]!.cid!
   await waitForProjection(page, [cid])
   await expect
-    .poll(async () => (await findConversations(page, { conversationId: { equals: cid } }, 1)).docs[0]?.messageCount, { timeout: 60_000 })
+    .poll(async () => (await findConversations(page, { conversationId: { equals: cid } }, 1)).docs[0]?.messageCount, {
+      timeout: 60_000,
+    })
     .toBe(260)
 
   await page.goto(`/admin/live/${cid}`)
@@ -277,10 +316,18 @@ test('the conversation view works at tablet width and in the dark theme', async 
   await screenshot(page, '12-live-dark')
 })
 
-test('customers are searchable by name, email and id, and list their applications and conversations', async ({ page }) => {
+test('customers are searchable by name, email and id, and list their applications and conversations', async ({
+  page,
+}) => {
   await login(page, SUPERVISOR)
-  const response = await page.request.get(`/api/customers?depth=0&limit=1&where=${encodeURIComponent(JSON.stringify({ emailAddress: { exists: true } }))}`)
-  const customer = ((await response.json()) as { docs: Array<{ id: number; fullName: string; emailAddress: string; customerId: string }> }).docs[0]!
+  const response = await page.request.get(
+    `/api/customers?depth=0&limit=1&where=${encodeURIComponent(JSON.stringify({ emailAddress: { exists: true } }))}`,
+  )
+  const customer = (
+    (await response.json()) as {
+      docs: Array<{ id: number; fullName: string; emailAddress: string; customerId: string }>
+    }
+  ).docs[0]!
 
   await page.goto('/admin/collections/customers')
   const search = page.getByPlaceholder(/search by/i)

@@ -16,9 +16,14 @@ test('a supervisor sees conversations the worker projected, read-only', async ({
 
   // Then the worker inside the app has projected it, and it is listed
   await expect
-    .poll(async () => (await (await page.request.get(`/api/conversations?where[conversationId][equals]=${started.cid}`)).json()).totalDocs, {
-      timeout: 30_000,
-    })
+    .poll(
+      async () =>
+        (await (await page.request.get(`/api/conversations?where[conversationId][equals]=${started.cid}`)).json())
+          .totalDocs,
+      {
+        timeout: 30_000,
+      },
+    )
     .toBe(1)
   await page.goto('/admin/collections/conversations')
   const row = page.locator('tr', { hasText: started.aid! }).first()

@@ -17,12 +17,15 @@ export function normalise(value: unknown): unknown {
     }
     return Object.keys(out).length ? out : undefined
   }
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}.*)?$/.test(value)) return new Date(value).toISOString()
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}.*)?$/.test(value))
+    return new Date(value).toISOString()
   return value
 }
 
 const all = async (payload: Payload, collection: 'conversations' | 'applications' | 'customers' | 'utterances') =>
-  (await payload.find({ collection, depth: 0, pagination: false, limit: 0 })).docs as unknown as Array<Record<string, unknown>>
+  (await payload.find({ collection, depth: 0, pagination: false, limit: 0 })).docs as unknown as Array<
+    Record<string, unknown>
+  >
 
 /**
  * Every record in the database equals the oracle's: the stored projection state exactly
@@ -46,7 +49,7 @@ export async function expectDatabaseToEqual(payload: Payload, oracle: Projection
       const state = expected.get(String(doc[key]))! as Record<string, unknown>
       expect(doc.projection, `${label} ${doc[key]}: stored state`).toEqual(state)
       for (const [field, value] of Object.entries(state)) {
-        if (field === 'projection' || field === 'customerId' && label !== 'customer') continue
+        if (field === 'projection' || (field === 'customerId' && label !== 'customer')) continue
         expect(normalise(doc[field]), `${label} ${doc[key]}.${field}`).toEqual(normalise(value))
       }
     }
@@ -57,7 +60,8 @@ export async function expectDatabaseToEqual(payload: Payload, oracle: Projection
 
   for (const doc of applications) {
     const state = oracle.applications.get(String(doc.applicationNumber))!
-    if (state.customerId) expect(customerIdOf.get(doc.customer), `application ${doc.applicationNumber}.customer`).toBe(state.customerId)
+    if (state.customerId)
+      expect(customerIdOf.get(doc.customer), `application ${doc.applicationNumber}.customer`).toBe(state.customerId)
   }
   for (const doc of conversations) {
     const state = oracle.conversations.get(String(doc.conversationId))!
@@ -68,7 +72,9 @@ export async function expectDatabaseToEqual(payload: Payload, oracle: Projection
       )
     }
     if (state.applicationNumber) {
-      expect(applicationNumberOf.get(doc.application), `conversation ${doc.conversationId}.application`).toBe(state.applicationNumber)
+      expect(applicationNumberOf.get(doc.application), `conversation ${doc.conversationId}.application`).toBe(
+        state.applicationNumber,
+      )
     }
   }
 

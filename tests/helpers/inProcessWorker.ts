@@ -18,7 +18,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export function startWorker(
   payload: Payload,
   stream: string,
-  { connectionName, stopWhenIdleMs = 1_500, ...overrides }: { connectionName: string; stopWhenIdleMs?: number } & Partial<WorkerSettings>,
+  {
+    connectionName,
+    stopWhenIdleMs = 1_500,
+    ...overrides
+  }: { connectionName: string; stopWhenIdleMs?: number } & Partial<WorkerSettings>,
 ) {
   const settings: WorkerSettings = workerSettings({
     stream,
@@ -45,7 +49,12 @@ export async function countersOf(redis: Redis, settings: WorkerSettings): Promis
 }
 
 /** Resolves once the worker has committed at least `count` entries. */
-export async function untilProcessed(redis: Redis, settings: WorkerSettings, count: number, timeoutMs = 60_000): Promise<void> {
+export async function untilProcessed(
+  redis: Redis,
+  settings: WorkerSettings,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (((await countersOf(redis, settings)).processed ?? 0) < count) {
     if (Date.now() > deadline) throw new Error(`fewer than ${count} entries processed within ${timeoutMs} ms`)

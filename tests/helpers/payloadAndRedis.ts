@@ -12,7 +12,7 @@ export type PayloadAndRedis = { payload: Payload; redis: Redis }
  * released after them (after the file's own afterAll hooks, which run first). Read the fields
  * inside a test: they are set once beforeAll has run.
  */
-export function usePayloadAndRedis(): PayloadAndRedis {
+export function openPayloadAndRedis(): PayloadAndRedis {
   const opened = {} as PayloadAndRedis
   beforeAll(async () => {
     opened.payload = await getPayload({ config })

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module'
 /** The slice of @libsql/client the tests use. */
 export type SqliteClient = {
   execute: (sql: string) => Promise<{ rows: Array<Record<string, unknown>> }>
-  transaction: (mode: 'write' | 'read' | 'deferred') => Promise<{ execute: (sql: string) => Promise<unknown>; rollback: () => Promise<void>; close: () => void }>
+  transaction: (
+    mode: 'write' | 'read' | 'deferred',
+  ) => Promise<{ execute: (sql: string) => Promise<unknown>; rollback: () => Promise<void>; close: () => void }>
   close: () => void
 }
 
@@ -24,7 +26,9 @@ export function openSqlite(url: string): SqliteClient {
  */
 export async function holdWriteLockElsewhere(url: string, ms: number): Promise<{ released: Promise<void> }> {
   const { spawn } = await import('node:child_process')
-  const client = createRequire(createRequire(import.meta.url).resolve('@payloadcms/db-sqlite')).resolve('@libsql/client')
+  const client = createRequire(createRequire(import.meta.url).resolve('@payloadcms/db-sqlite')).resolve(
+    '@libsql/client',
+  )
   const script = `
     const { createClient } = require(${JSON.stringify(client)})
     const db = createClient({ url: ${JSON.stringify(url)} })

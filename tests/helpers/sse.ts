@@ -33,7 +33,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new Error(`timed out after ${timeoutMs} ms; got ${events.length} events: ${events.map((e) => e.event).join(', ')}`))
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms; got ${events.length} events: ${events.map((e) => e.event).join(', ')}`,
+          ),
+        )
       }, timeoutMs)
       const cleanup = () => {
         clearTimeout(timer)
@@ -62,7 +66,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
             const line = text.slice(0, newline)
             text = text.slice(newline + 1)
             if (line === '') {
-              if (current.data !== undefined) events.push({ id: current.id, event: current.event ?? 'message', data: current.data })
+              if (current.data !== undefined)
+                events.push({ id: current.id, event: current.event ?? 'message', data: current.data })
               current = {}
             } else if (line.startsWith(':')) {
               comments.push(line.slice(1).trim())

@@ -7,7 +7,11 @@ import { foldAll } from '@/projections'
 export type Appended = { id: string; fields: Record<string, string> }
 
 /** Appends field maps to a stream in order (pipelined), returning each entry's id. */
-export async function appendAll(redis: Redis, stream: string, corpus: Array<Record<string, string>>): Promise<Appended[]> {
+export async function appendAll(
+  redis: Redis,
+  stream: string,
+  corpus: Array<Record<string, string>>,
+): Promise<Appended[]> {
   const appended: Appended[] = []
   for (let i = 0; i < corpus.length; i += 1_000) {
     const chunk = corpus.slice(i, i + 1_000)
@@ -33,7 +37,12 @@ export function oracleOf(appended: Appended[]) {
 }
 
 /** Resolves once the group has delivered and acknowledged everything in the stream. */
-export async function waitUntilDrained(redis: Redis, stream: string, group: string, timeoutMs = 300_000): Promise<void> {
+export async function waitUntilDrained(
+  redis: Redis,
+  stream: string,
+  group: string,
+  timeoutMs = 300_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
@@ -51,16 +60,29 @@ const chunkPairs = (row: Array<string | number>): Array<[string, string | number
 }
 
 /** A stream entry's flat field list as a map. */
-export const fieldMap = (fields: string[]): Record<string, string> => Object.fromEntries(chunkPairs(fields)) as Record<string, string>
+export const fieldMap = (fields: string[]): Record<string, string> =>
+  Object.fromEntries(chunkPairs(fields)) as Record<string, string>
 
 /** The consumer group's `pending` and `lag` as XINFO GROUPS reports them (undefined: no such group). */
-export async function groupInfo(redis: Redis, stream: string, group: string): Promise<{ pending: number; lag: number } | undefined> {
+export async function groupInfo(
+  redis: Redis,
+  stream: string,
+  group: string,
+): Promise<{ pending: number; lag: number } | undefined> {
   const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
   const info = groups.map((row) => Object.fromEntries(chunkPairs(row))).find((row) => row.name === group)
   return info ? { pending: Number(info.pending), lag: Number(info.lag) } : undefined
 }
 
-export type DeadLetter = { id: string; entryId: string; fields: string[]; reason: string; attempts: number; consumer: string; failedAt: string }
+export type DeadLetter = {
+  id: string
+  entryId: string
+  fields: string[]
+  reason: string
+  attempts: number
+  consumer: string
+  failedAt: string
+}
 
 /** Everything in `<stream>:dlq`, oldest first. */
 export async function deadLettersOf(redis: Redis, stream: string): Promise<DeadLetter[]> {

@@ -83,17 +83,24 @@ export async function untilLogged(worker: WorkerProcess, text: string | RegExp, 
     const log = fs.existsSync(worker.logFile) ? fs.readFileSync(worker.logFile, 'utf8') : ''
     if (typeof text === 'string' ? log.includes(text) : text.test(log)) return
     if (!worker.alive) throw new Error(`${worker.name} exited before logging ${text}\n${tailOf(worker)}`)
-    if (Date.now() > deadline) throw new Error(`${worker.name} did not log ${text} within ${timeoutMs} ms\n${tailOf(worker)}`)
+    if (Date.now() > deadline)
+      throw new Error(`${worker.name} did not log ${text} within ${timeoutMs} ms\n${tailOf(worker)}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
 /** The exit of a worker, or an error once `timeoutMs` has passed without one. */
-export function exitWithin(worker: WorkerProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export function exitWithin(
+  worker: WorkerProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return Promise.race([
     worker.exited,
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${worker.name} still running ${timeoutMs} ms after SIGTERM\n${tailOf(worker)}`)), timeoutMs).unref(),
+      setTimeout(
+        () => reject(new Error(`${worker.name} still running ${timeoutMs} ms after SIGTERM\n${tailOf(worker)}`)),
+        timeoutMs,
+      ).unref(),
     ),
   ])
 }

@@ -46,7 +46,10 @@ beforeAll(async () => {
 
   // and the worker (Local API) has projected one conversation
   conversationId = (
-    await payload.create({ collection: 'conversations', data: { conversationId: 'C-1', status: 'active', messageCount: 0 } })
+    await payload.create({
+      collection: 'conversations',
+      data: { conversationId: 'C-1', status: 'active', messageCount: 0 },
+    })
   ).id
 })
 
@@ -65,7 +68,9 @@ describe('the first user', () => {
       body: JSON.stringify({ email: 'late@example.com', password: 'late-pass-1', firstName: 'L', lastName: 'L' }),
     })
     expect(again.status).toBeGreaterThanOrEqual(400)
-    expect(await payload.count({ collection: 'users', where: { email: { equals: 'late@example.com' } } })).toMatchObject({ totalDocs: 0 })
+    expect(
+      await payload.count({ collection: 'users', where: { email: { equals: 'late@example.com' } } }),
+    ).toMatchObject({ totalDocs: 0 })
   })
 })
 
@@ -117,9 +122,18 @@ describe('a supervisor', () => {
   it('cannot create users, change another user, or delete one', async () => {
     const create = await call('/api/users', supervisor, {
       method: 'POST',
-      body: JSON.stringify({ email: 'sneaky@example.com', password: 'x-pass-123', firstName: 'S', lastName: 'S', role: 'admin' }),
+      body: JSON.stringify({
+        email: 'sneaky@example.com',
+        password: 'x-pass-123',
+        firstName: 'S',
+        lastName: 'S',
+        role: 'admin',
+      }),
     })
-    const promote = await call(`/api/users/${otherId}`, supervisor, { method: 'PATCH', body: JSON.stringify({ role: 'admin' }) })
+    const promote = await call(`/api/users/${otherId}`, supervisor, {
+      method: 'PATCH',
+      body: JSON.stringify({ role: 'admin' }),
+    })
     const remove = await call(`/api/users/${otherId}`, supervisor, { method: 'DELETE' })
     expect(create.status).toBe(403)
     expect(promote.status).toBeGreaterThanOrEqual(400)
@@ -131,20 +145,32 @@ describe('a supervisor', () => {
 
 describe('an admin', () => {
   it('cannot write projected records either: only the worker does', async () => {
-    const res = await call(`/api/conversations/${conversationId}`, admin, { method: 'PATCH', body: JSON.stringify({ status: 'declined' }) })
+    const res = await call(`/api/conversations/${conversationId}`, admin, {
+      method: 'PATCH',
+      body: JSON.stringify({ status: 'declined' }),
+    })
     expect(res.status).toBe(403)
   })
 
   it('changes roles, but never demotes the last admin', async () => {
-    const promote = await call(`/api/users/${otherId}`, admin, { method: 'PATCH', body: JSON.stringify({ role: 'admin' }) })
+    const promote = await call(`/api/users/${otherId}`, admin, {
+      method: 'PATCH',
+      body: JSON.stringify({ role: 'admin' }),
+    })
     expect(promote.status).toBe(200)
     expect((await payload.findByID({ collection: 'users', id: otherId })).role).toBe('admin')
 
-    const demoteOther = await call(`/api/users/${otherId}`, admin, { method: 'PATCH', body: JSON.stringify({ role: 'supervisor' }) })
+    const demoteOther = await call(`/api/users/${otherId}`, admin, {
+      method: 'PATCH',
+      body: JSON.stringify({ role: 'supervisor' }),
+    })
     expect(demoteOther.status).toBe(200)
 
     const me = await (await call('/api/users/me', admin)).json()
-    const demoteSelf = await call(`/api/users/${me.user.id}`, admin, { method: 'PATCH', body: JSON.stringify({ role: 'supervisor' }) })
+    const demoteSelf = await call(`/api/users/${me.user.id}`, admin, {
+      method: 'PATCH',
+      body: JSON.stringify({ role: 'supervisor' }),
+    })
     expect(demoteSelf.status).toBe(400)
     expect((await demoteSelf.json()).errors[0].message).toMatch(/last admin/)
   })

@@ -40,7 +40,12 @@ describe('customers', () => {
         ekycStatus: 'successful',
         individualStatus: 'LIVING',
         identityDocuments: [
-          { documentType: 'DRIVERS_LICENCE', documentNumber: 'NSW123', stateOfIssue: 'NSW', additionalInfo: { cardNumber: 'C1' } },
+          {
+            documentType: 'DRIVERS_LICENCE',
+            documentNumber: 'NSW123',
+            stateOfIssue: 'NSW',
+            additionalInfo: { cardNumber: 'C1' },
+          },
           { documentType: 'MEDICARE', documentSubtype: 'green', documentNumber: '2123 45670 1' },
         ],
       },
@@ -92,10 +97,18 @@ describe('applications, conversations and their transcript', () => {
           currentProcessStep: 'licence',
           applicationProcessState: [
             { stageName: 'intro', complete: true, steps: [{ stepName: 'greet', complete: true, type: 'llm' }] },
-            { stageName: 'identity', complete: false, steps: [{ stepName: 'licence', complete: false, type: 'user_input', description: 'Licence?' }] },
+            {
+              stageName: 'identity',
+              complete: false,
+              steps: [{ stepName: 'licence', complete: false, type: 'user_input', description: 'Licence?' }],
+            },
           ],
         },
-        assessments: { identityRisk: { score: 12, flags: ['new_email'] }, serviceability: { surplus: 800 }, fraudCheck: { result: 'clear' } },
+        assessments: {
+          identityRisk: { score: 12, flags: ['new_email'] },
+          serviceability: { surplus: 800 },
+          fraudCheck: { result: 'clear' },
+        },
         noticeboard: [
           {
             agentName: 'risk',
@@ -149,7 +162,13 @@ describe('applications, conversations and their transcript', () => {
 
     // Then the records read back whole, and join fields list what belongs to them
     const readApp = await payload.findByID({ collection: 'applications', id: application.id, depth: 0 })
-    expect(readApp).toMatchObject({ loanAmount: 5000, loanFee: 250, loanTotalPayable: 5250, loanTerm: 12, loanPurpose: 'Car repairs' })
+    expect(readApp).toMatchObject({
+      loanAmount: 5000,
+      loanFee: 250,
+      loanTotalPayable: 5250,
+      loanTerm: 12,
+      loanPurpose: 'Car repairs',
+    })
     expect(readApp.applicationProcess?.applicationProcessState?.[1]?.steps?.[0]?.description).toBe('Licence?')
     expect(readApp.assessments?.identityRisk).toEqual({ score: 12, flags: ['new_email'] })
     expect(readApp.noticeboard?.[0]?.versions?.[0]?.content).toBe('Checking')
@@ -162,7 +181,9 @@ describe('applications, conversations and their transcript', () => {
     expect(readCustomer.conversations?.totalDocs ?? readCustomer.conversations?.docs?.length).toBe(2)
 
     const readConversation = await payload.findByID({ collection: 'conversations', id: first.id, depth: 1 })
-    const transcript = (readConversation.utterances?.docs ?? []).map((line) => (typeof line === 'object' ? line.utterance : line))
+    const transcript = (readConversation.utterances?.docs ?? []).map((line) =>
+      typeof line === 'object' ? line.utterance : line,
+    )
     expect(transcript).toEqual(['line 1', 'line 2', 'line 3'])
     expect(readConversation.facts?.[0]?.fact).toBe('Employed full time')
   })
@@ -182,8 +203,12 @@ describe('applications, conversations and their transcript', () => {
       timestamp: '2024-01-15T10:00:00.000Z',
     }
     await payload.create({ collection: 'utterances', data: line })
-    await expect(payload.create({ collection: 'utterances', data: { ...line, eventId: '1700000000002-0' } })).rejects.toThrow()
-    await expect(payload.create({ collection: 'utterances', data: { ...line, key: 'C-11:user_input:2' } })).rejects.toThrow()
+    await expect(
+      payload.create({ collection: 'utterances', data: { ...line, eventId: '1700000000002-0' } }),
+    ).rejects.toThrow()
+    await expect(
+      payload.create({ collection: 'utterances', data: { ...line, key: 'C-11:user_input:2' } }),
+    ).rejects.toThrow()
   })
 })
 
@@ -191,12 +216,23 @@ describe('users', () => {
   it('makes the first user admin and later users supervisors', async () => {
     const first = await payload.create({
       collection: 'users',
-      data: { email: 'first@example.com', password: 'pw-first-123', firstName: 'First', lastName: 'User', role: 'supervisor' },
+      data: {
+        email: 'first@example.com',
+        password: 'pw-first-123',
+        firstName: 'First',
+        lastName: 'User',
+        role: 'supervisor',
+      },
     })
     // No role given: the default applies
     const second = await payload.create({
       collection: 'users',
-      data: { email: 'second@example.com', password: 'pw-second-123', firstName: 'Second', lastName: 'User' } as RequiredDataFromCollectionSlug<'users'>,
+      data: {
+        email: 'second@example.com',
+        password: 'pw-second-123',
+        firstName: 'Second',
+        lastName: 'User',
+      } as RequiredDataFromCollectionSlug<'users'>,
     })
     expect(first.role).toBe('admin')
     expect(second.role).toBe('supervisor')
@@ -213,7 +249,12 @@ describe('users', () => {
       file: { data: png, mimetype: 'image/png', name: 'avatar.png', size: png.length },
     })
     const user = await payload.find({ collection: 'users', where: { email: { equals: 'second@example.com' } } })
-    const updated = await payload.update({ collection: 'users', id: user.docs[0]!.id, data: { avatar: media.id }, depth: 1 })
+    const updated = await payload.update({
+      collection: 'users',
+      id: user.docs[0]!.id,
+      data: { avatar: media.id },
+      depth: 1,
+    })
     expect(typeof updated.avatar === 'object' && updated.avatar?.alt).toBe('Avatar of Second')
   })
 })

@@ -17,7 +17,10 @@ import { appendAll, oracleOf } from '../helpers/stream'
 
 const uri = process.env.MONGODB_URI?.trim()
 if (!uri) {
-  console.warn('[mongodb.int] SKIPPED: MONGODB_URI is not set, so the MongoDB suite did not run (no MongoDB server can be installed here).')
+  console.warn(
+    '[mongodb.int] SKIPPED: MONGODB_URI is not set, so the MongoDB suite did not run ' +
+      '(no MongoDB server can be installed here).',
+  )
 }
 
 describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
@@ -34,7 +37,9 @@ describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
   })
 
   afterAll(async () => {
-    await (payload?.db as unknown as { connection?: { dropDatabase: () => Promise<unknown> } })?.connection?.dropDatabase()
+    await (
+      payload?.db as unknown as { connection?: { dropDatabase: () => Promise<unknown> } }
+    )?.connection?.dropDatabase()
     await payload?.destroy()
   })
 
@@ -55,7 +60,10 @@ describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
     {
       expect(payload.db.name).toBe('mongoose')
       const suffix = Date.now().toString(36)
-      const customer = await payload.create({ collection: 'customers', data: { customerId: `CUS-${suffix}`, firstName: 'Mo', lastName: 'Ngo' } })
+      const customer = await payload.create({
+        collection: 'customers',
+        data: { customerId: `CUS-${suffix}`, firstName: 'Mo', lastName: 'Ngo' },
+      })
       expect(customer.fullName).toBe('Mo Ngo')
       const application = await payload.create({
         collection: 'applications',

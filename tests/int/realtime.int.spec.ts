@@ -32,7 +32,10 @@ let conversationRecord: number | string
 const opened = new Set<SseClient>()
 
 async function sse(auth: string | undefined, query = '', headers: Record<string, string> = {}) {
-  const client = await openSse(`${server.url}/api/realtime${query}`, { ...(auth ? { authorization: auth } : {}), ...headers })
+  const client = await openSse(`${server.url}/api/realtime${query}`, {
+    ...(auth ? { authorization: auth } : {}),
+    ...headers,
+  })
   opened.add(client)
   return client
 }
@@ -45,9 +48,11 @@ async function connect(auth: string, query = '', headers: Record<string, string>
   return client
 }
 
-const changes = (client: SseClient) => client.events.filter((event) => event.event !== 'ready' && event.event !== 'reset')
+const changes = (client: SseClient) =>
+  client.events.filter((event) => event.event !== 'ready' && event.event !== 'reset')
 const parsed = (event: SseEvent) => JSON.parse(event.data) as ChangeMessage
-const feedIds = async (after = '-') => ((await redis.xrange(FEED, after === '-' ? '-' : `(${after}`, '+')) as [string, string[]][]).map(([id]) => id)
+const feedIds = async (after = '-') =>
+  ((await redis.xrange(FEED, after === '-' ? '-' : `(${after}`, '+')) as [string, string[]][]).map(([id]) => id)
 
 /** A synthetic conversation change, published straight to the feed (for exact control over ordering). */
 const conversationChange = (id: number, conversationId: string, purpose: string): ChangeMessage =>
@@ -77,14 +82,23 @@ beforeAll(async () => {
   expect(first.status).toBe(200)
   admin = await login(server.url, 'admin@example.com', 'admin-pass-1')
   for (const email of ['sup@example.com', 'viewer@example.com']) {
-    await payload.create({ collection: 'users', data: { email, password: 'sup-pass-1', firstName: 'S', lastName: 'S', role: 'supervisor' } })
+    await payload.create({
+      collection: 'users',
+      data: { email, password: 'sup-pass-1', firstName: 'S', lastName: 'S', role: 'supervisor' },
+    })
   }
   // No such role exists yet; written past validation, as a role added later (or removed) would be.
-  await payload.db.updateOne({ collection: 'users', where: { email: { equals: 'viewer@example.com' } }, data: { role: 'viewer' } })
+  await payload.db.updateOne({
+    collection: 'users',
+    where: { email: { equals: 'viewer@example.com' } },
+    data: { role: 'viewer' },
+  })
   supervisor = await login(server.url, 'sup@example.com', 'sup-pass-1')
   viewer = await login(server.url, 'viewer@example.com', 'sup-pass-1')
 
-  conversationRecord = (await payload.create({ collection: 'conversations', data: { conversationId: 'C-1', status: 'active' } })).id
+  conversationRecord = (
+    await payload.create({ collection: 'conversations', data: { conversationId: 'C-1', status: 'active' } })
+  ).id
 })
 
 afterAll(async () => {
@@ -95,7 +109,8 @@ afterAll(async () => {
 })
 
 /** Connections are released asynchronously once the socket closes: every test must end with none. */
-const released = () => waitFor(() => feedSubscribers() === 0 && openSseStreams() === 0, 'every connection to be released')
+const released = () =>
+  waitFor(() => feedSubscribers() === 0 && openSseStreams() === 0, 'every connection to be released')
 
 afterEach(async () => {
   for (const client of opened) client.close()
@@ -129,10 +144,17 @@ describe('GET /api/realtime', () => {
     expect(a.events[0]!.id).toMatch(/^\d+-\d+$/)
 
     // When a conversation changes through the Local API (not the worker: the afterChange hook publishes)
-    await payload.update({ collection: 'conversations', id: conversationRecord, data: { status: 'paused', purpose: 'Car loan' } })
+    await payload.update({
+      collection: 'conversations',
+      id: conversationRecord,
+      data: { status: 'paused', purpose: 'Car loan' },
+    })
 
     // Then both receive the same compact frame
-    const [fromA, fromB] = await Promise.all([a.next((e) => e.event === 'conversations'), b.next((e) => e.event === 'conversations')])
+    const [fromA, fromB] = await Promise.all([
+      a.next((e) => e.event === 'conversations'),
+      b.next((e) => e.event === 'conversations'),
+    ])
     expect(fromA).toEqual(fromB)
     expect(fromA.id).toBe((await feedIds()).at(-1))
     expect(parsed(fromA)).toEqual({
@@ -169,7 +191,10 @@ describe('GET /api/realtime', () => {
     first.close()
 
     // while 20 changes were published
-    await publishMessages(redis, Array.from({ length: 20 }, (_, i) => conversationChange(1, 'C-R', `missed ${i}`)))
+    await publishMessages(
+      redis,
+      Array.from({ length: 20 }, (_, i) => conversationChange(1, 'C-R', `missed ${i}`)),
+    )
 
     // When the browser reconnects with Last-Event-ID while 50 more are being published, then 5 more
     const publishing = (async () => {
@@ -177,7 +202,10 @@ describe('GET /api/realtime', () => {
     })()
     const again = await connect(supervisor, '', { 'last-event-id': seen.id! })
     await publishing
-    await publishMessages(redis, Array.from({ length: 5 }, (_, i) => conversationChange(1, 'C-R', `after ${i}`)))
+    await publishMessages(
+      redis,
+      Array.from({ length: 5 }, (_, i) => conversationChange(1, 'C-R', `after ${i}`)),
+    )
 
     // Then it receives every change after the one it saw, once each, in feed order
     const expected = await feedIds(seen.id)
@@ -229,7 +257,7 @@ describe('GET /api/realtime', () => {
     }
   })
 
-  it('filters by collection and by conversation (business key or record id), with its application and customer', async () => {
+  it('filters by collection, and by conversation (key or id) with its application and customer', async () => {
     // Given clients following only transcript lines, or only conversation C-9
     const lines = await connect(supervisor, '?collection=utterances')
     const byKey = await connect(supervisor, '?conversation=C-9')
@@ -237,23 +265,34 @@ describe('GET /api/realtime', () => {
 
     // When changes to several records are published
     const line = (id: number, utterance: string) =>
-      envelope('utterances', 'create', utteranceLine(id, {
-        conversation: 9,
-        conversationId: 'C-9',
-        key: `C-9:user_input:${id}`,
-        eventId: `${id}-0`,
-        username: 'customer',
-        utterance,
-        timestamp: '2025-03-03T09:00:00.000Z',
-      }), [`${id}-0`])
-    const application = (id: number) => envelope('applications', 'update', applicationCard(id, { applicationNumber: `APP-${id}` }))
-    const customer = (id: number) => envelope('customers', 'update', { id, customerId: `CUS-${id}`, fullName: 'Jo Bloggs' })
+      envelope(
+        'utterances',
+        'create',
+        utteranceLine(id, {
+          conversation: 9,
+          conversationId: 'C-9',
+          key: `C-9:user_input:${id}`,
+          eventId: `${id}-0`,
+          username: 'customer',
+          utterance,
+          timestamp: '2025-03-03T09:00:00.000Z',
+        }),
+        [`${id}-0`],
+      )
+    const application = (id: number) =>
+      envelope('applications', 'update', applicationCard(id, { applicationNumber: `APP-${id}` }))
+    const customer = (id: number) =>
+      envelope('customers', 'update', { id, customerId: `CUS-${id}`, fullName: 'Jo Bloggs' })
     await publishMessages(redis, [
       conversationChange(8, 'C-8', 'other'),
       application(77),
       conversationChange(9, 'C-9', 'mine'),
       // C-9 is linked to application 77 and customer 3 (as the worker's messages say once it knows)
-      envelope('conversations', 'update', conversationCard(9, { conversationId: 'C-9', application: 77, applicationNumber: 'APP-77', customer: 3 })),
+      envelope(
+        'conversations',
+        'update',
+        conversationCard(9, { conversationId: 'C-9', application: 77, applicationNumber: 'APP-77', customer: 3 }),
+      ),
       line(100, 'hello'),
       application(78),
       application(77),
@@ -263,11 +302,19 @@ describe('GET /api/realtime', () => {
     ])
 
     // Then each receives only what it asked for
-    for (const client of [lines, byKey, byId]) await client.next((e) => e.event === 'utterances' && e.data.includes('"last"'))
+    for (const client of [lines, byKey, byId])
+      await client.next((e) => e.event === 'utterances' && e.data.includes('"last"'))
     const summary = (client: SseClient) => changes(client).map((event) => `${event.event}:${parsed(event).id}`)
     expect(summary(lines)).toEqual(['utterances:100', 'utterances:101'])
     // (application 77 before the link was known is not C-9's news yet)
-    expect(summary(byKey)).toEqual(['conversations:9', 'conversations:9', 'utterances:100', 'applications:77', 'customers:3', 'utterances:101'])
+    expect(summary(byKey)).toEqual([
+      'conversations:9',
+      'conversations:9',
+      'utterances:100',
+      'applications:77',
+      'customers:3',
+      'utterances:101',
+    ])
     expect(summary(byId)).toEqual(summary(byKey))
     for (const client of [lines, byKey, byId]) client.close()
   })
@@ -276,7 +323,10 @@ describe('GET /api/realtime', () => {
     // Given a conversation stored with its links
     const app = await payload.create({ collection: 'applications', data: { applicationNumber: 'APP-F1' } })
     const person = await payload.create({ collection: 'customers', data: { customerId: 'CUS-F1', firstName: 'Fay' } })
-    await payload.create({ collection: 'conversations', data: { conversationId: 'C-F1', status: 'active', application: app.id, customer: person.id } })
+    await payload.create({
+      collection: 'conversations',
+      data: { conversationId: 'C-F1', status: 'active', application: app.id, customer: person.id },
+    })
     const client = await connect(supervisor, '?conversation=C-F1')
 
     // When its application and customer change, and another application does
@@ -288,7 +338,10 @@ describe('GET /api/realtime', () => {
 
     // Then the client receives exactly those of its conversation
     await client.next((e) => e.event === 'customers')
-    expect(changes(client).map((event) => `${event.event}:${parsed(event).id}`)).toEqual([`applications:${app.id}`, `customers:${person.id}`])
+    expect(changes(client).map((event) => `${event.event}:${parsed(event).id}`)).toEqual([
+      `applications:${app.id}`,
+      `customers:${person.id}`,
+    ])
   })
 
   it('serves 500 idle clients from one Redis reader', async () => {
@@ -299,7 +352,9 @@ describe('GET /api/realtime', () => {
     // When 499 more connect
     const clients = [one]
     while (clients.length < 500) {
-      clients.push(...(await Promise.all(Array.from({ length: Math.min(50, 500 - clients.length) }, () => connect(supervisor)))))
+      clients.push(
+        ...(await Promise.all(Array.from({ length: Math.min(50, 500 - clients.length) }, () => connect(supervisor)))),
+      )
     }
     expect(feedSubscribers()).toBe(500)
 
@@ -327,7 +382,10 @@ describe('GET /api/realtime', () => {
 
   it('releases a connection when the request is aborted (Next aborts request.signal on disconnect)', async () => {
     const abort = new AbortController()
-    const request = new Request(`${server.url}/api/realtime`, { headers: { authorization: supervisor }, signal: abort.signal })
+    const request = new Request(`${server.url}/api/realtime`, {
+      headers: { authorization: supervisor },
+      signal: abort.signal,
+    })
     const response = await handleEndpoints({ config, request })
     const reader = response.body!.getReader()
     const { value } = await reader.read()
@@ -347,7 +405,11 @@ describe('the worker publishing to the change feed', () => {
     const ledger = `test:${crypto.randomUUID()}:ledger`
     process.env.CHAT_LEDGER_STREAM = ledger
     process.env.WORKER_BATCH_SIZE = '60'
-    const appended = await appendAll(redis, ledger, generateCorpus({ conversations: 25, seed: 11, retries: 15, foreignAgents: 10 }))
+    const appended = await appendAll(
+      redis,
+      ledger,
+      generateCorpus({ conversations: 25, seed: 11, retries: 15, foreignAgents: 10 }),
+    )
     const start = (await feedIds()).at(-1) ?? '0-0'
     const client = await connect(supervisor)
 
@@ -359,7 +421,8 @@ describe('the worker publishing to the change feed', () => {
     // Then every message comes from the worker (hooks did not fire: entry ids on each) and is small
     const entries = (await redis.xrange(FEED, `(${start}`, '+')) as [string, string[]][]
     const messages = entries.map(([id, fields]) => ({ id, json: fields[fields.indexOf('message') + 1]! }))
-    const byCollection = (collection: string) => messages.filter(({ json }) => JSON.parse(json).collection === collection)
+    const byCollection = (collection: string) =>
+      messages.filter(({ json }) => JSON.parse(json).collection === collection)
     const conversations = byCollection('conversations')
     expect(conversations.length).toBeGreaterThan(25)
     for (const { json } of messages) expect(JSON.parse(json).entryIds.length).toBeGreaterThan(0)
@@ -369,8 +432,15 @@ describe('the worker publishing to the change feed', () => {
     expect(average).toBeLessThan(1_024)
 
     // and each stored transcript line was announced exactly once (retries and redeliveries not at all)
-    const lines = byCollection('utterances').map(({ json }) => JSON.parse(json).doc as { id: number; key: string; eventId: string })
-    const stored = await payload.find({ collection: 'utterances', pagination: false, depth: 0, select: { key: true, eventId: true } })
+    const lines = byCollection('utterances').map(
+      ({ json }) => JSON.parse(json).doc as { id: number; key: string; eventId: string },
+    )
+    const stored = await payload.find({
+      collection: 'utterances',
+      pagination: false,
+      depth: 0,
+      select: { key: true, eventId: true },
+    })
     expect(lines).toHaveLength(stored.docs.length)
     expect(new Set(lines.map((line) => line.key)).size).toBe(lines.length)
     expect(lines.map(({ id, key, eventId }) => ({ id, key, eventId })).sort((a, b) => a.id - b.id)).toEqual(
@@ -380,7 +450,12 @@ describe('the worker publishing to the change feed', () => {
     // and the last message of each conversation matches what was committed
     const last = new Map<string, ChangeMessage>()
     for (const { json } of conversations) last.set(String(JSON.parse(json).id), JSON.parse(json))
-    const committed = await payload.find({ collection: 'conversations', pagination: false, depth: 0, where: { conversationId: { not_in: ['C-1', 'C-F1'] } } })
+    const committed = await payload.find({
+      collection: 'conversations',
+      pagination: false,
+      depth: 0,
+      where: { conversationId: { not_in: ['C-1', 'C-F1'] } },
+    })
     expect(last.size).toBe(committed.docs.length)
     for (const doc of committed.docs) {
       // with the version the commit wrote, so readers can drop a change older than one they applied
@@ -412,7 +487,14 @@ describe('the worker publishing to the change feed', () => {
       ([, fields]) => JSON.parse(fields[fields.indexOf('message') + 1]!) as ChangeMessage,
     )
     expect(retried.map((message) => [message.collection, message.doc])).toEqual([
-      ['conversations', expect.objectContaining({ conversationId: line.fields.cid, lastUtteranceAt: '2030-01-01T00:00:00.000Z', lastActivityAt: '2030-01-01T00:00:00.000Z' })],
+      [
+        'conversations',
+        expect.objectContaining({
+          conversationId: line.fields.cid,
+          lastUtteranceAt: '2030-01-01T00:00:00.000Z',
+          lastActivityAt: '2030-01-01T00:00:00.000Z',
+        }),
+      ],
     ])
 
     // When the whole ledger is replayed by another consumer group: nothing changes, nothing is published

@@ -7,9 +7,13 @@ import { freePort } from '@/server/freePort'
 
 const run = async (redisUrl: string) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/server/test-redis-connection.ts'], {
-      env: { ...process.env, REDIS_URL: redisUrl },
-    })
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/server/test-redis-connection.ts'],
+      {
+        env: { ...process.env, REDIS_URL: redisUrl },
+      },
+    )
     return { code: 0, output: stdout + stderr }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
@@ -21,7 +25,9 @@ describe('src/server/test-redis-connection.ts', () => {
   it('reports success with the server version and the stream', async () => {
     const { code, output } = await run(process.env.REDIS_URL!)
     expect(code).toBe(0)
-    expect(output).toMatch(/^OK: redis:\/\/127\.0\.0\.1:\d+ answered PONG \(Redis \d+\.\d+\.\d+\); stream chatLedger holds \d+ entries/)
+    expect(output).toMatch(
+      /^OK: redis:\/\/127\.0\.0\.1:\d+ answered PONG \(Redis \d+\.\d+\.\d+\); stream chatLedger holds \d+ entries/,
+    )
   })
 
   it('diagnoses an unreachable Redis: host, port, error and what to do', async () => {

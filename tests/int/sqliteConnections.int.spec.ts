@@ -31,7 +31,16 @@ afterAll(async () => {
 describe.runIf(onSqlite)('SQLite connections shared by the app and the worker', () => {
   it("an admin's write after a worker transaction waits out another process's lock, and is stored", async () => {
     // Given a user, and a worker batch committed in this process (it takes the client's connection)
-    const user = await payload.create({ collection: 'users', data: { email: 'lock@example.com', password: 'pass-pass-1', firstName: 'Before', lastName: 'Lock', role: 'supervisor' } })
+    const user = await payload.create({
+      collection: 'users',
+      data: {
+        email: 'lock@example.com',
+        password: 'pass-pass-1',
+        firstName: 'Before',
+        lastName: 'Lock',
+        role: 'supervisor',
+      },
+    })
     const session = await openSession(payload)
     await commit(session)
 

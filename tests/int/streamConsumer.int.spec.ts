@@ -29,7 +29,9 @@ describe('StreamConsumer', () => {
     await consumer.ensureGroup()
 
     const [group] = (await redis.xinfo('GROUPS', stream)) as Array<Array<string | number>>
-    const info = Object.fromEntries(Array.from({ length: group!.length / 2 }, (_, i) => [group![2 * i], group![2 * i + 1]]))
+    const info = Object.fromEntries(
+      Array.from({ length: group!.length / 2 }, (_, i) => [group![2 * i], group![2 * i + 1]]),
+    )
     expect(info).toMatchObject({ name: 'g', pending: 1 })
   })
 
@@ -73,7 +75,9 @@ describe('StreamConsumer', () => {
     await consumer.deadLetter([{ entry: entry!, reason: 'dat: invalid JSON', attempts: 1 }])
 
     const [[, fields]] = (await redis.xrange(`${stream}:dlq`, '-', '+')) as Array<[string, string[]]>
-    const letter = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]))
+    const letter = Object.fromEntries(
+      Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]),
+    )
     expect(letter).toMatchObject({ entryId: id, reason: 'dat: invalid JSON', attempts: '1', consumer: 'c' })
     expect(JSON.parse(letter.fields!)).toEqual(['typ', 'user_input', 'dat', '{not json'])
     expect(await redis.xpending(stream, 'g')).toEqual([0, null, null, null])

@@ -31,7 +31,11 @@ afterAll(async () => {
 
 /** Runs one worker in this process until the stream has been idle for a moment. */
 async function drain(stream: string) {
-  const settings = workerSettings({ stream, deadLetterStream: `${stream}:dlq`, consumer: `test-${crypto.randomUUID()}` })
+  const settings = workerSettings({
+    stream,
+    deadLetterStream: `${stream}:dlq`,
+    consumer: `test-${crypto.randomUUID()}`,
+  })
   const worker = new Worker({ payload, reader, redis, settings, stopWhenIdleMs: 500 })
   await worker.start()
   return settings

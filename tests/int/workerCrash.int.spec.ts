@@ -67,7 +67,10 @@ describe('workers killed at random while three of them drain one stream', () => 
     const random = seededRandom(SEED)
     let generation = 0
     const start = (slot: number) => {
-      const worker = spawnWorker(`crash-${stream.slice(-8)}-${slot}-${generation++}`, { ...env, WORKER_ID: `crash-${slot}` })
+      const worker = spawnWorker(`crash-${stream.slice(-8)}-${slot}-${generation++}`, {
+        ...env,
+        WORKER_ID: `crash-${slot}`,
+      })
       spawned.push(worker)
       return worker
     }
@@ -94,20 +97,29 @@ describe('workers killed at random while three of them drain one stream', () => 
       }
       await waitUntilDrained(redis, stream, group, 150_000)
     } catch (error) {
-      throw new Error(`${(error as Error).message} (seed ${SEED}, kills ${JSON.stringify(kills)})\n${slots.map((w) => `--- ${w.name}\n${tailOf(w)}`).join('\n')}`)
+      throw new Error(
+        [
+          `${(error as Error).message} (seed ${SEED}, kills ${JSON.stringify(kills)})`,
+          ...slots.map((w) => `--- ${w.name}\n${tailOf(w)}`),
+        ].join('\n'),
+      )
     }
 
     // Then the survivors stop on SIGTERM with exit code 0
     for (const worker of slots) worker.child.kill('SIGTERM')
     const exits = await Promise.all(slots.map((worker) => exitWithin(worker, 20_000)))
-    expect(exits, `graceful exits (seed ${SEED})\n${slots.map((w) => `--- ${w.name}\n${tailOf(w)}`).join('\n')}`).toEqual(
-      slots.map(() => ({ code: 0, signal: null })),
-    )
+    expect(
+      exits,
+      `graceful exits (seed ${SEED})\n${slots.map((w) => `--- ${w.name}\n${tailOf(w)}`).join('\n')}`,
+    ).toEqual(slots.map(() => ({ code: 0, signal: null })))
     // and every entry is acknowledged, none dead-lettered, and the database equals the oracle
     expect(await groupInfo(redis, stream, group)).toEqual({ pending: 0, lag: 0 })
     expect(await redis.xlen(`${stream}:dlq`)).toBe(0)
     await expectDatabaseToEqual(payload, oracleOf(appended))
     // and the kills really hit workers with work in hand
-    expect(kills.filter((kill) => kill.pending > 0 || kill.lag > 0).length, `kills with work pending (seed ${SEED})`).toBeGreaterThanOrEqual(3)
+    expect(
+      kills.filter((kill) => kill.pending > 0 || kill.lag > 0).length,
+      `kills with work pending (seed ${SEED})`,
+    ).toBeGreaterThanOrEqual(3)
   }, 240_000)
 })

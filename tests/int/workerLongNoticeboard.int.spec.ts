@@ -6,7 +6,7 @@ import { generateCorpus, type StreamEntryFields } from '@/events/generate'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker } from '../helpers/inProcessWorker'
-import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, deadLettersOf, groupInfo, oracleOf } from '../helpers/stream'
 
 /*
@@ -16,7 +16,7 @@ import { appendAll, deadLettersOf, groupInfo, oracleOf } from '../helpers/stream
  */
 const AGENTS = ['identity-agent', 'serviceability-agent', 'fraud-agent', 'broker-agent']
 
-const opened = usePayloadAndRedis()
+const opened = openPayloadAndRedis()
 
 describe('an application whose noticeboard keeps growing', () => {
   it('projects 8,000 noticeboard posts (four agents) and the decision after them; nothing dead-lettered', async () => {
@@ -36,20 +36,35 @@ describe('an application whose noticeboard keeps growing', () => {
       dat: JSON.stringify(dat),
     })
     const posts = Array.from({ length: 8_000 }, (_, i) =>
-      event('noticeboard_updated', i, { agentName: AGENTS[i % 4], content: `Round ${Math.floor(i / 4)}: all checks on track.` }),
+      event('noticeboard_updated', i, {
+        agentName: AGENTS[i % 4],
+        content: `Round ${Math.floor(i / 4)}: all checks on track.`,
+      }),
     )
     const stream = `test:noticeboard:${crypto.randomUUID()}`
-    const appended = await appendAll(redis, stream, [...corpus, ...posts, event('final_decision', 8_000, { decision: 'approved' })])
+    const appended = await appendAll(redis, stream, [
+      ...corpus,
+      ...posts,
+      event('final_decision', 8_000, { decision: 'approved' }),
+    ])
 
     // When one worker drains it
-    const { settings, done } = startWorker(payload, stream, { connectionName: 'noticeboard', group: 'noticeboard-test', batchSize: 250 })
+    const { settings, done } = startWorker(payload, stream, {
+      connectionName: 'noticeboard',
+      group: 'noticeboard-test',
+      batchSize: 250,
+    })
     await done
 
     // Then every post is kept (each note with its versions), the decision is in, nothing is dead-lettered
     expect(await deadLettersOf(redis, stream)).toEqual([])
     expect((await countersOf(redis, settings)).deadLettered).toBe(0)
     expect(await groupInfo(redis, stream, settings.group)).toEqual({ pending: 0, lag: 0 })
-    const { docs } = await payload.find({ collection: 'applications', where: { applicationNumber: { equals: started.aid } }, depth: 0 })
+    const { docs } = await payload.find({
+      collection: 'applications',
+      where: { applicationNumber: { equals: started.aid } },
+      depth: 0,
+    })
     const notes = new Map(docs[0]?.noticeboard?.map((note) => [note.agentName, note]))
     for (const agent of AGENTS) {
       expect(notes.get(agent)?.content).toBe('Round 1999: all checks on track.')

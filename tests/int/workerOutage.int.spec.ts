@@ -6,7 +6,7 @@ import { generateCorpus } from '@/events/generate'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
-import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { openSqlite } from '../helpers/sqlite'
 import { appendAll, groupInfo, oracleOf } from '../helpers/stream'
 
@@ -21,7 +21,7 @@ vi.hoisted(() => {
 })
 const onSqlite = (process.env.DATABASE_URI ?? 'file:').startsWith('file:')
 
-const opened = usePayloadAndRedis()
+const opened = openPayloadAndRedis()
 
 afterAll(async () => {
   delete process.env.SQLITE_BUSY_TIMEOUT_MS
@@ -34,14 +34,22 @@ describe.runIf(onSqlite)('the worker during a database outage', () => {
     const { payload, redis } = opened
     // Given a worker draining 6,000 events in batches of 100
     const stream = `test:outage:${crypto.randomUUID()}`
-    const appended = await appendAll(redis, stream, generateCorpus({ events: 6_000, seed: 404, retries: 30, foreignAgents: 20 }))
-    const { settings, done } = startWorker(payload, stream, { connectionName: 'db-outage', group: 'outage-test', batchSize: 100 })
+    const appended = await appendAll(
+      redis,
+      stream,
+      generateCorpus({ events: 6_000, seed: 404, retries: 30, foreignAgents: 20 }),
+    )
+    const { settings, done } = startWorker(payload, stream, {
+      connectionName: 'db-outage',
+      group: 'outage-test',
+      batchSize: 100,
+    })
     await untilProcessed(redis, settings, 500)
 
     // When another connection takes the database's write lock and holds it for 4 s
     const locker = openSqlite(process.env.DATABASE_URI!)
     let lock: Awaited<ReturnType<typeof locker.transaction>> | undefined
-    for (const deadline = Date.now() + 30_000; !lock; ) {
+    for (const deadline = Date.now() + 30_000; !lock;) {
       // The worker holds the lock while it writes a batch: take it in the gap between two.
       lock = await locker.transaction('write').catch((error: Error) => {
         if (Date.now() > deadline || !/SQLITE_BUSY/.test(error.message)) throw error

@@ -37,14 +37,16 @@ afterAll(async () => {
 })
 
 describe.runIf(onSqlite)('the worker given an event whose write fails every time', () => {
-  it('dead-letters that event after WORKER_MAX_ATTEMPTS with the reason, and projects the rest of its batch', async () => {
+  it('dead-letters that event after WORKER_MAX_ATTEMPTS with the reason, projects the rest of its batch', async () => {
     // Given 1,000 generated events and, in the middle of the third batch of 250, a summary of a
     // conversation already started whose 10,000 facts SQLite cannot insert in one statement (some
     // of them quoting the customer: words that also appear in outage errors)
     const corpus: StreamEntryFields[] = generateCorpus({ events: 1_000, seed: 77, retries: 10 })
     const started = corpus.slice(0, 500).find((fields) => fields.typ === 'conversation_started')!
     const facts = Array.from({ length: 10_000 }, (_, i) =>
-      i % 2 ? `Fact ${i}: the customer said the connection closed twice` : `Fact ${i}: the database is locked, the customer says`,
+      i % 2
+        ? `Fact ${i}: the customer said the connection closed twice`
+        : `Fact ${i}: the database is locked, the customer says`,
     )
     const poison = {
       agt: 'broker',
@@ -63,7 +65,11 @@ describe.runIf(onSqlite)('the worker given an event whose write fails every time
     expect(parse(poisoned.id, poisoned.fields).ok, 'the poisoned event is valid').toBe(true)
 
     // When one worker drains the stream in batches of 250
-    const { settings, done } = startWorker(payload, stream, { connectionName: 'poison', group: 'poison-test', batchSize: 250 })
+    const { settings, done } = startWorker(payload, stream, {
+      connectionName: 'poison',
+      group: 'poison-test',
+      batchSize: 250,
+    })
     await done
 
     // Then that one event is dead-lettered, after maxAttempts tries, with the database's reason

@@ -6,10 +6,10 @@ import { generateCorpus } from '@/events/generate'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
-import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
 
-const opened = usePayloadAndRedis()
+const opened = openPayloadAndRedis()
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -18,7 +18,11 @@ describe('the worker while Redis drops its connections', () => {
     const { payload, redis } = opened
     // Given a worker draining 6,000 events in batches of 100
     const stream = `test:redis-blip:${crypto.randomUUID()}`
-    const appended = await appendAll(redis, stream, generateCorpus({ events: 6_000, seed: 405, retries: 30, foreignAgents: 20 }))
+    const appended = await appendAll(
+      redis,
+      stream,
+      generateCorpus({ events: 6_000, seed: 405, retries: 30, foreignAgents: 20 }),
+    )
     const name = `redis-blip-${stream.slice(-8)}`
     // (A read whose reply is lost leaves its entries pending with this consumer: with a short
     // claim threshold it takes them back within seconds. It runs until told to stop.)
@@ -33,11 +37,12 @@ describe('the worker while Redis drops its connections', () => {
 
     // When Redis drops both of its connections (CLIENT KILL) every 300 ms for 3 s
     let killed = 0
-    for (const stop = Date.now() + 3_000; Date.now() < stop; ) {
+    for (const stop = Date.now() + 3_000; Date.now() < stop;) {
       const clients = String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal'))
         .split('\n')
         .filter((line) => line.includes(` name=${name} `))
-      for (const line of clients) killed += Number(await redis.call('CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!))
+      for (const line of clients)
+        killed += Number(await redis.call('CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!))
       await sleep(300)
     }
     const during = await groupInfo(redis, stream, settings.group)

@@ -6,13 +6,16 @@ import { generateCorpus } from '@/events/generate'
 import { freePort } from '@/server/freePort'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
-import { usePayloadAndRedis } from '../helpers/payloadAndRedis'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
 import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } from '../helpers/workerProcess'
 
-/* `pnpm worker` on SIGTERM: finish (or let go of) the batch in hand, exit 0, in time for an orchestrator's grace period. */
+/*
+ * `pnpm worker` on SIGTERM: finish (or let go of) the batch in hand, exit 0, in time for an
+ * orchestrator's grace period.
+ */
 
-const opened = usePayloadAndRedis()
+const opened = openPayloadAndRedis()
 const spawned: WorkerProcess[] = []
 
 afterAll(async () => {
@@ -27,8 +30,19 @@ describe('pnpm worker on SIGTERM', () => {
     // Given a worker draining 5,000 events
     const stream = `test:shutdown:${crypto.randomUUID()}`
     const group = 'shutdown-test'
-    const appended = await appendAll(redis, stream, generateCorpus({ events: 5_000, seed: 505, retries: 20, foreignAgents: 10 }))
-    const env = { ...baseEnv(), REDIS_URL: process.env.REDIS_URL!, CHAT_LEDGER_STREAM: stream, CONSUMER_GROUP: group, WORKER_BATCH_SIZE: '100', WORKER_CLAIM_IDLE_MS: '1000' }
+    const appended = await appendAll(
+      redis,
+      stream,
+      generateCorpus({ events: 5_000, seed: 505, retries: 20, foreignAgents: 10 }),
+    )
+    const env = {
+      ...baseEnv(),
+      REDIS_URL: process.env.REDIS_URL!,
+      CHAT_LEDGER_STREAM: stream,
+      CONSUMER_GROUP: group,
+      WORKER_BATCH_SIZE: '100',
+      WORKER_CLAIM_IDLE_MS: '1000',
+    }
     const first = spawnWorker(`shutdown-${stream.slice(-8)}-first`, { ...env, WORKER_ID: 'first' })
     spawned.push(first)
     await untilLogged(first, 'batch committed')
@@ -41,7 +55,11 @@ describe('pnpm worker on SIGTERM', () => {
     // Then it exits 0, and a second worker drains what is left into exactly the oracle's state
     expect(exit).toEqual({ code: 0, signal: null })
     expect(left!.lag + left!.pending, 'entries left for the second worker').toBeGreaterThan(0)
-    const second = spawnWorker(`shutdown-${stream.slice(-8)}-second`, { ...env, WORKER_ID: 'second', WORKER_STOP_WHEN_IDLE_MS: '2000' })
+    const second = spawnWorker(`shutdown-${stream.slice(-8)}-second`, {
+      ...env,
+      WORKER_ID: 'second',
+      WORKER_STOP_WHEN_IDLE_MS: '2000',
+    })
     spawned.push(second)
     await waitUntilDrained(redis, stream, group, 90_000)
     expect(await exitWithin(second, 30_000)).toEqual({ code: 0, signal: null })
@@ -50,7 +68,6 @@ describe('pnpm worker on SIGTERM', () => {
   })
 
   it('exits 0 even while Redis is unreachable', async () => {
-    const { redis } = opened
     // Given a worker whose Redis does not answer (nothing listens on its port)
     const worker = spawnWorker(`shutdown-no-redis-${crypto.randomUUID().slice(-8)}`, {
       ...baseEnv(),

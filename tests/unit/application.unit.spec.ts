@@ -4,7 +4,8 @@ import { evolveApplication } from '@/projections'
 
 import { AID, at, event, fold, UID } from './given'
 
-const snapshot = (id: string, dat: object, minutes = 0) => event(id, 'applicationDetail_changed', dat, { tsp: at(minutes) })
+const snapshot = (id: string, dat: object, minutes = 0) =>
+  event(id, 'applicationDetail_changed', dat, { tsp: at(minutes) })
 const posted = (id: string, agentName: string, content: string, minutes: number) =>
   event(id, 'noticeboard_updated', { agentName, content }, { tsp: at(minutes) })
 
@@ -40,9 +41,17 @@ describe('applications', () => {
   })
 
   it('rounds a derived fee to the cent, and keeps a stated fee and total', () => {
-    expect(applicationOf(snapshot('1-1', { loanAmount: 1234.57 }))).toMatchObject({ loanFee: 61.73, loanTotalPayable: 1296.3 })
-    expect(applicationOf(snapshot('1-1', { loanAmount: 1000, loanFee: '30.00' }))).toMatchObject({ loanFee: 30, loanTotalPayable: 1030 })
-    expect(applicationOf(snapshot('1-1', { loanAmount: 1000, loanFee: 30, loanTotalPayable: 1100 }))).toMatchObject({ loanTotalPayable: 1100 })
+    expect(applicationOf(snapshot('1-1', { loanAmount: 1234.57 }))).toMatchObject({
+      loanFee: 61.73,
+      loanTotalPayable: 1296.3,
+    })
+    expect(applicationOf(snapshot('1-1', { loanAmount: 1000, loanFee: '30.00' }))).toMatchObject({
+      loanFee: 30,
+      loanTotalPayable: 1030,
+    })
+    expect(applicationOf(snapshot('1-1', { loanAmount: 1000, loanFee: 30, loanTotalPayable: 1100 }))).toMatchObject({
+      loanTotalPayable: 1100,
+    })
   })
 
   it('an older snapshot arriving after a newer one does not overwrite it', () => {
@@ -77,7 +86,9 @@ describe('applications', () => {
       currentProcessStage: 'loan_details',
       startedAt: at(2),
       updatedAt: at(10),
-      applicationProcessState: [{ stageName: 'loan_details', complete: false, steps: [{ stepName: 'first', complete: false }] }],
+      applicationProcessState: [
+        { stageName: 'loan_details', complete: false, steps: [{ stepName: 'first', complete: false }] },
+      ],
     })
   })
 
@@ -90,7 +101,11 @@ describe('applications', () => {
       event('1-4', 'fraudCheck_results', { fraudScore: 12.5, result: 'PASS' }),
       event('1-3', 'fraudCheck_results', { fraudScore: 99, result: 'FAIL' }),
     )
-    expect(application?.assessments).toEqual({ identityRisk, serviceability, fraudCheck: { fraudScore: 12.5, result: 'PASS' } })
+    expect(application?.assessments).toEqual({
+      identityRisk,
+      serviceability,
+      fraudCheck: { fraudScore: 12.5, result: 'PASS' },
+    })
   })
 
   it('keeps one noticeboard note per agent, earlier contents in its versions, oldest first', () => {
@@ -132,9 +147,24 @@ describe('applications', () => {
   })
 
   it('final_decision sets the outcome; it is last-writer-wins with the snapshot’s outcome', () => {
-    expect(applicationOf(snapshot('1-1', { applicationOutcome: 'pending' }), event('1-2', 'final_decision', { decision: 'APPROVED' }))?.applicationOutcome).toBe('approved')
-    expect(applicationOf(event('1-2', 'final_decision', { decision: 'approved' }), snapshot('1-3', { applicationOutcome: 'WITHDRAWN' }))?.applicationOutcome).toBe('withdrawn')
-    expect(applicationOf(event('1-2', 'final_decision', { decision: 'Declined' }), snapshot('1-1', { applicationOutcome: 'pending' }))?.applicationOutcome).toBe('declined')
+    expect(
+      applicationOf(
+        snapshot('1-1', { applicationOutcome: 'pending' }),
+        event('1-2', 'final_decision', { decision: 'APPROVED' }),
+      )?.applicationOutcome,
+    ).toBe('approved')
+    expect(
+      applicationOf(
+        event('1-2', 'final_decision', { decision: 'approved' }),
+        snapshot('1-3', { applicationOutcome: 'WITHDRAWN' }),
+      )?.applicationOutcome,
+    ).toBe('withdrawn')
+    expect(
+      applicationOf(
+        event('1-2', 'final_decision', { decision: 'Declined' }),
+        snapshot('1-1', { applicationOutcome: 'pending' }),
+      )?.applicationOutcome,
+    ).toBe('declined')
   })
 
   it('any event naming the application creates it; the first customer named is linked', () => {
@@ -142,7 +172,12 @@ describe('applications', () => {
       event('1-5', 'user_input', { u: 'Hi' }, { uid: 'CUS-0000099' }),
       event('1-3', 'conversation_started', undefined, { uid: UID }),
     )
-    expect(application).toMatchObject({ applicationNumber: AID, customerId: UID, applicationOutcome: 'pending', loanAmount: null })
+    expect(application).toMatchObject({
+      applicationNumber: AID,
+      customerId: UID,
+      applicationOutcome: 'pending',
+      loanAmount: null,
+    })
   })
 
   it('an event applied twice changes nothing the second time', () => {
@@ -155,7 +190,9 @@ describe('applications', () => {
 
   it('is not touched by events of other applications or without one', () => {
     const application = applicationOf(snapshot('1-1', { loanAmount: 900 }))
-    expect(evolveApplication(application, event('1-2', 'fraudCheck_results', { x: 1 }, { aid: 'APP-000999' }))).toBe(application)
+    expect(evolveApplication(application, event('1-2', 'fraudCheck_results', { x: 1 }, { aid: 'APP-000999' }))).toBe(
+      application,
+    )
     expect(evolveApplication(undefined, event('1-3', 'user_input', { u: 'Hi' }, { aid: undefined }))).toBeUndefined()
   })
 })

@@ -5,7 +5,8 @@ import { MARKED_SEQS } from '@/projections/seenLines'
 
 import { AID, at, CID, event, fold, UID } from './given'
 
-const started = (id: string, minutes = 0) => event(id, 'conversation_started', undefined, { seq: '1', tsp: at(minutes) })
+const started = (id: string, minutes = 0) =>
+  event(id, 'conversation_started', undefined, { seq: '1', tsp: at(minutes) })
 const customerSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
   event(id, 'user_input', { u: text, ...extra }, { seq: String(seq), tsp: at(minutes) })
 const assistantSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
@@ -52,20 +53,34 @@ describe('conversations', () => {
   it('an utterance that ends the conversation makes it soft_end; a later decision then decides it', () => {
     const ended = conversationOf(started('1-0'), customerSays('1-1', 2, 'Bye', 2, { e: true }))
     expect(ended?.status).toBe('soft_end')
-    expect(fold(evolveConversation, [decided('1-2', 'APPROVED')], ended)).toMatchObject({ status: 'approved', finalDecision: 'approved' })
+    expect(fold(evolveConversation, [decided('1-2', 'APPROVED')], ended)).toMatchObject({
+      status: 'approved',
+      finalDecision: 'approved',
+    })
   })
 
   it('status is last-writer-wins by entry id, whatever order the events arrive in', () => {
-    const events = [started('1-0'), decided('1-5', 'declined'), assistantSays('1-9', 3, 'Bye', 3, { end_conversation: 'true' })]
+    const events = [
+      started('1-0'),
+      decided('1-5', 'declined'),
+      assistantSays('1-9', 3, 'Bye', 3, { end_conversation: 'true' }),
+    ]
     expect(conversationOf(...events)?.status).toBe('soft_end')
     expect(conversationOf(...[...events].reverse())?.status).toBe('soft_end')
-    expect(conversationOf(started('2-0'), decided('2-1', 'Declined'), started('1-0'))).toMatchObject({ status: 'declined', finalDecision: 'declined' })
+    expect(conversationOf(started('2-0'), decided('2-1', 'Declined'), started('1-0'))).toMatchObject({
+      status: 'declined',
+      finalDecision: 'declined',
+    })
   })
 
   it('an utterance before conversation_started creates the conversation; started later sets startedAt', () => {
     const early = conversationOf(customerSays('1-5', 3, 'Hello?', 7), assistantSays('1-6', 4, 'Hi!', 8))
     expect(early).toMatchObject({ status: 'active', startedAt: at(7), messageCount: 2, lastUtteranceAt: at(8) })
-    expect(fold(evolveConversation, [started('1-0', 5)], early)).toMatchObject({ status: 'active', startedAt: at(5), messageCount: 2 })
+    expect(fold(evolveConversation, [started('1-0', 5)], early)).toMatchObject({
+      status: 'active',
+      startedAt: at(5),
+      messageCount: 2,
+    })
   })
 
   it('an event applied twice changes nothing the second time', () => {
@@ -99,8 +114,13 @@ describe('conversations', () => {
   })
 
   it('a summary sets purpose and facts; an older summary arriving later does not overwrite it', () => {
-    const summary = (id: string, purpose: string) => event(id, 'conversation_summary', { conversation_purpose: purpose, conversation_facts: [`${purpose} fact`] })
-    const conversation = conversationOf(started('1-0'), summary('1-9', 'Loan for a car'), summary('1-4', 'Draft purpose'))
+    const summary = (id: string, purpose: string) =>
+      event(id, 'conversation_summary', { conversation_purpose: purpose, conversation_facts: [`${purpose} fact`] })
+    const conversation = conversationOf(
+      started('1-0'),
+      summary('1-9', 'Loan for a car'),
+      summary('1-4', 'Draft purpose'),
+    )
     expect(conversation).toMatchObject({ purpose: 'Loan for a car', facts: [{ fact: 'Loan for a car fact' }] })
   })
 
@@ -115,7 +135,11 @@ describe('conversations', () => {
   it('is not changed by application events or another conversation’s events', () => {
     const conversation = conversationOf(started('1-0'))
     expect(evolveConversation(conversation, event('1-1', 'fraudCheck_results', { fraudScore: 4 }))).toBe(conversation)
-    expect(evolveConversation(conversation, event('1-2', 'user_input', { u: 'Hi' }, { cid: 'conv-other' }))).toBe(conversation)
-    expect(evolveConversation(undefined, event('1-3', 'noticeboard_updated', { agentName: 'A', content: 'x' }))).toBeUndefined()
+    expect(evolveConversation(conversation, event('1-2', 'user_input', { u: 'Hi' }, { cid: 'conv-other' }))).toBe(
+      conversation,
+    )
+    expect(
+      evolveConversation(undefined, event('1-3', 'noticeboard_updated', { agentName: 'A', content: 'x' })),
+    ).toBeUndefined()
   })
 })

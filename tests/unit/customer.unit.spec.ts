@@ -19,7 +19,13 @@ const jess = {
   email_address: { value: 'jess.nguyen@example.com.au' },
   mobile_phone_number: { value: '0412 345 678' },
   date_of_birth: '1990-07-14',
-  residential_address: { street: '12 George Street', city: 'Sydney', state: 'NSW', postcode: '2000', country: 'Australia' },
+  residential_address: {
+    street: '12 George Street',
+    city: 'Sydney',
+    state: 'NSW',
+    postcode: '2000',
+    country: 'Australia',
+  },
   mailing_address: { street: 'PO Box 77', city: 'Sydney', state: 'NSW', postcode: '2001' },
   staff_flag: false,
   investor_flag: 'false',
@@ -45,7 +51,13 @@ describe('customers', () => {
       emailAddress: 'jess.nguyen@example.com.au',
       mobilePhoneNumber: '0412 345 678',
       dateOfBirth: '1990-07-14',
-      residentialAddress: { street: '12 George Street', city: 'Sydney', state: 'NSW', postcode: '2000', country: 'Australia' },
+      residentialAddress: {
+        street: '12 George Street',
+        city: 'Sydney',
+        state: 'NSW',
+        postcode: '2000',
+        country: 'Australia',
+      },
       mailingAddress: { street: 'PO Box 77', city: 'Sydney', state: 'NSW', postcode: '2001', country: 'Australia' },
       staffFlag: false,
       investorFlag: false,
@@ -70,7 +82,13 @@ describe('customers', () => {
 
   it('an application event before the customer’s snapshot creates them, known only by id', () => {
     const known = customerOf(event('1-5', 'identityRisk_assessment', { riskScore: 12 }))
-    expect(known).toMatchObject({ customerId: UID, firstName: null, fullName: '', emailAddress: null, identityDocuments: [] })
+    expect(known).toMatchObject({
+      customerId: UID,
+      firstName: null,
+      fullName: '',
+      emailAddress: null,
+      identityDocuments: [],
+    })
     expect(fold(evolveCustomer, [describing('1-2', jess)], known)).toMatchObject({ fullName: 'Jessica Anne Nguyen' })
     expect(customerOf(event('1-6', 'user_input', { u: 'Hi' }))).toMatchObject({ customerId: UID, fullName: '' })
   })
@@ -82,7 +100,11 @@ describe('customers', () => {
 
   it('an older snapshot arriving after a newer one does not overwrite it, field by field', () => {
     const newer = describing('1-9', { last_name: 'Smith', email_address: 'jess@new.example.com' })
-    const older = describing('1-2', { first_name: 'Jessica', last_name: 'Nguyen', email_address: 'jess@old.example.com' })
+    const older = describing('1-2', {
+      first_name: 'Jessica',
+      last_name: 'Nguyen',
+      email_address: 'jess@old.example.com',
+    })
     expect(customerOf(newer, older)).toMatchObject({
       firstName: 'Jessica',
       lastName: 'Smith',
@@ -93,7 +115,10 @@ describe('customers', () => {
   })
 
   it('a partial snapshot keeps what it does not state; null clears, an address too', () => {
-    const customer = customerOf(describing('1-1', jess), describing('1-2', { middle_name: null, mailing_address: null }))
+    const customer = customerOf(
+      describing('1-1', jess),
+      describing('1-2', { middle_name: null, mailing_address: null }),
+    )
     expect(customer).toMatchObject({
       firstName: 'Jessica',
       middleName: null,

@@ -10,7 +10,8 @@ const entry = (message: ChangeMessage): FeedEntry =>
 
 const conversation = (id: number, conversationId: string, links: object = {}) =>
   entry(envelope('conversations', 'update', conversationCard(id, { conversationId, ...links })))
-const application = (id: number, applicationNumber = `APP-${id}`) => entry(envelope('applications', 'update', applicationCard(id, { applicationNumber })))
+const application = (id: number, applicationNumber = `APP-${id}`) =>
+  entry(envelope('applications', 'update', applicationCard(id, { applicationNumber })))
 const customer = (id: number) => entry(envelope('customers', 'update', customerCard(id, { customerId: `CUS-${id}` })))
 
 describe('the feed filter of one connection', () => {
@@ -32,13 +33,18 @@ describe('the feed filter of one connection', () => {
   })
 
   it('knows an application by its number too, from the links read at connect', () => {
-    const follow = feedFilter({ conversation: { keys: ['conversation:9', 'conversation:C-9'], links: ['applicationNumber:APP-X'] } })
+    const follow = feedFilter({
+      conversation: { keys: ['conversation:9', 'conversation:C-9'], links: ['applicationNumber:APP-X'] },
+    })
     expect(follow(application(5, 'APP-X'))).toBe(true)
     expect(follow(application(6, 'APP-Y'))).toBe(false)
   })
 
   it('learns links from conversation changes even when the client asked for other collections only', () => {
-    const follow = feedFilter({ collections: new Set(['applications']), conversation: { keys: ['conversation:C-9'], links: [] } })
+    const follow = feedFilter({
+      collections: new Set(['applications']),
+      conversation: { keys: ['conversation:C-9'], links: [] },
+    })
     expect(follow(conversation(9, 'C-9', { application: 77 }))).toBe(false)
     expect(follow(application(77))).toBe(true)
   })

@@ -23,7 +23,10 @@ import { AID, at, CID, event, eventsOf, UID } from './given'
 const canonical = (projections: Projections) =>
   JSON.stringify(
     Object.fromEntries(
-      Object.entries(projections).map(([name, records]: [string, Map<string, unknown>]) => [name, [...records].sort(([a], [b]) => (a < b ? -1 : 1))]),
+      Object.entries(projections).map(([name, records]: [string, Map<string, unknown>]) => [
+        name,
+        [...records].sort(([a], [b]) => (a < b ? -1 : 1)),
+      ]),
     ),
   )
 
@@ -37,7 +40,16 @@ function expectSameProjections(actual: Projections, expected: Projections) {
 }
 
 const corpusEvents = (seed: number) =>
-  eventsOf(generateCorpus({ conversations: 6, seed, utterancesPerConversation: 16, retries: 6, malformed: 5, foreignAgents: 3 }))
+  eventsOf(
+    generateCorpus({
+      conversations: 6,
+      seed,
+      utterancesPerConversation: 16,
+      retries: 6,
+      malformed: 5,
+      foreignAgents: 3,
+    }),
+  )
 
 /**
  * What several workers do: the stream cut into batches; batches applied in any order (a dead
@@ -46,15 +58,24 @@ const corpusEvents = (seed: number) =>
  */
 function projectLikeWorkers(events: ChatEvent[], random: Random): Projections {
   const batches: ChatEvent[][] = []
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const size = random.int(1, 40)
     batches.push(events.slice(i, i + size))
     i += size
   }
   const deliveries = random.shuffle([...batches, ...batches.filter(() => random.chance(0.25))])
-  const stored = { conversations: new Map<string, string>(), applications: new Map<string, string>(), customers: new Map<string, string>() }
+  const stored = {
+    conversations: new Map<string, string>(),
+    applications: new Map<string, string>(),
+    customers: new Map<string, string>(),
+  }
   const utterances = new Map<string, ReturnType<typeof toUtterance> & object>()
-  const apply = <State extends object>(table: Map<string, string>, key: string | undefined, event: ChatEvent, evolve: (state: State | undefined, event: ChatEvent) => State | undefined) => {
+  const apply = <State extends object>(
+    table: Map<string, string>,
+    key: string | undefined,
+    event: ChatEvent,
+    evolve: (state: State | undefined, event: ChatEvent) => State | undefined,
+  ) => {
     if (key === undefined) return
     const json = table.get(key)
     const before = json === undefined ? undefined : (JSON.parse(json) as State)
@@ -71,7 +92,8 @@ function projectLikeWorkers(events: ChatEvent[], random: Random): Projections {
       if (line) utterances.set(line.key, firstCopy(utterances.get(line.key), line))
     }
   }
-  const parsed = <State>(table: Map<string, string>) => new Map([...table].map(([key, json]) => [key, JSON.parse(json) as State]))
+  const parsed = <State>(table: Map<string, string>) =>
+    new Map([...table].map(([key, json]) => [key, JSON.parse(json) as State]))
   return {
     conversations: parsed(stored.conversations),
     applications: parsed(stored.applications),
@@ -84,13 +106,32 @@ describe('foldAll, the oracle', () => {
   it('folds a conversation’s events into its four kinds of record', () => {
     const projections = foldAll([
       event('1-0', 'conversation_started', undefined, { seq: '1', tsp: at(0) }),
-      event('1-1', 'assistant_response', { u: "G'day! What's your name?", r: 'Greeting', a: 'text' }, { seq: '2', tsp: at(1) }),
+      event(
+        '1-1',
+        'assistant_response',
+        { u: "G'day! What's your name?", r: 'Greeting', a: 'text' },
+        { seq: '2', tsp: at(1) },
+      ),
       event('1-2', 'user_input', { utterance: 'Jess Nguyen 🙂', prev_seq: 2 }, { seq: '3', tsp: at(2) }),
-      event('1-3', 'applicationDetail_changed', { loanAmount: '2000.00', customer: { first_name: 'Jess', last_name: 'Nguyen' } }, { seq: '4', tsp: at(3) }),
+      event(
+        '1-3',
+        'applicationDetail_changed',
+        { loanAmount: '2000.00', customer: { first_name: 'Jess', last_name: 'Nguyen' } },
+        { seq: '4', tsp: at(3) },
+      ),
       event('1-4', 'final_decision', { decision: 'Approved' }, { seq: '5', tsp: at(4) }),
     ])
-    expect(projections.conversations.get(CID)).toMatchObject({ status: 'approved', messageCount: 2, lastUtteranceAt: at(2) })
-    expect(projections.applications.get(AID)).toMatchObject({ loanAmount: 2000, loanFee: 100, loanTotalPayable: 2100, applicationOutcome: 'approved' })
+    expect(projections.conversations.get(CID)).toMatchObject({
+      status: 'approved',
+      messageCount: 2,
+      lastUtteranceAt: at(2),
+    })
+    expect(projections.applications.get(AID)).toMatchObject({
+      loanAmount: 2000,
+      loanFee: 100,
+      loanTotalPayable: 2100,
+      applicationOutcome: 'approved',
+    })
     expect(projections.customers.get(UID)).toMatchObject({ fullName: 'Jess Nguyen' })
     expect([...projections.utterances.values()]).toEqual([
       {
@@ -107,14 +148,23 @@ describe('foldAll, the oracle', () => {
         endConversation: false,
         additionalData: null,
       },
-      expect.objectContaining({ key: `${CID}:user_input:3`, eventId: '1-2', username: 'customer', utterance: 'Jess Nguyen 🙂', prevSeq: 2 }),
+      expect.objectContaining({
+        key: `${CID}:user_input:3`,
+        eventId: '1-2',
+        username: 'customer',
+        utterance: 'Jess Nguyen 🙂',
+        prevSeq: 2,
+      }),
     ])
   })
 
   it('shows a retried utterance once: the first copy, even when the retry is applied first', () => {
     const original = event('1-9', 'user_input', { u: 'Jess' }, { seq: '3' })
     const retry = event('1-10', 'user_input', { u: 'Jess' }, { seq: '3' })
-    for (const order of [[original, retry], [retry, original]]) {
+    for (const order of [
+      [original, retry],
+      [retry, original],
+    ]) {
       const { utterances, conversations } = foldAll(order)
       expect([...utterances.values()].map((line) => line.eventId)).toEqual(['1-9'])
       expect(conversations.get(CID)?.messageCount).toBe(1)
@@ -128,10 +178,13 @@ describe('foldAll, the oracle', () => {
     expectSameProjections(foldAll(disordered), foldAll(events))
   })
 
-  it.each([21, 34, 55])('seed %i: batches reclaimed late and redelivered, stored as JSON between events, end where stream order ends', (seed) => {
-    const events = corpusEvents(seed)
-    expectSameProjections(projectLikeWorkers(events, seededRandom(seed)), foldAll(events))
-  })
+  it.each([21, 34, 55])(
+    'seed %i: batches reclaimed late and redelivered, stored as JSON between events, end where stream order ends',
+    (seed) => {
+      const events = corpusEvents(seed)
+      expectSameProjections(projectLikeWorkers(events, seededRandom(seed)), foldAll(events))
+    },
+  )
 
   it('keeps a 2,000-line conversation’s bookkeeping under 1 KB', () => {
     const { conversations } = foldAll(eventsOf(generateLongConversation({ utterances: 2_000, seed: 3 })))
@@ -149,9 +202,14 @@ describe('touches', () => {
       customer: UID,
       utterance: `${CID}:user_input:7`,
     })
-    expect(touches(event('1-2', 'conversation_started', undefined, { aid: undefined, uid: undefined }))).toEqual({ conversation: CID })
+    expect(touches(event('1-2', 'conversation_started', undefined, { aid: undefined, uid: undefined }))).toEqual({
+      conversation: CID,
+    })
     expect(touches(event('1-3', 'fraudCheck_results', { fraudScore: 1 }))).toEqual({ application: AID, customer: UID })
-    expect(touches(event('1-4', 'final_decision', { decision: 'approved' }, { uid: undefined }))).toEqual({ conversation: CID, application: AID })
+    expect(touches(event('1-4', 'final_decision', { decision: 'approved' }, { uid: undefined }))).toEqual({
+      conversation: CID,
+      application: AID,
+    })
     expect(touches(event('1-5', 'assistant_response', { u: 'Hi' }, { aid: undefined, uid: undefined }))).toEqual({
       conversation: CID,
       utterance: `${CID}:assistant_response:1-5`,
@@ -167,12 +225,19 @@ describe('changed', () => {
     expect(changedFields(undefined, conversation)).toEqual(Object.keys(conversation))
     const later = evolveConversation(conversation, event('1-1', 'user_input', { u: 'Hi' }, { seq: '2', tsp: at(3) }))!
     expect(changed(conversation, later)).toBe(true)
-    expect(changedFields(conversation, later)).toEqual(['lastUtteranceAt', 'lastActivityAt', 'messageCount', 'projection'])
+    expect(changedFields(conversation, later)).toEqual([
+      'lastUtteranceAt',
+      'lastActivityAt',
+      'messageCount',
+      'projection',
+    ])
   })
 
   it('says an equal record needs none, whatever its key order', () => {
     expect(changed(conversation, conversation)).toBe(false)
-    const reordered = JSON.parse(JSON.stringify({ ...conversation, projection: conversation.projection, conversationId: CID }))
+    const reordered = JSON.parse(
+      JSON.stringify({ ...conversation, projection: conversation.projection, conversationId: CID }),
+    )
     expect(changed(conversation, reordered)).toBe(false)
     expect(changed(conversation, undefined)).toBe(false)
   })

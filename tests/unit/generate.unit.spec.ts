@@ -7,7 +7,14 @@ import { foldAll } from '@/projections'
 
 import { entryIdAt, eventsOf } from './given'
 
-const options = { conversations: 8, seed: 42, utterancesPerConversation: 14, malformed: 10, retries: 4, foreignAgents: 5 }
+const options = {
+  conversations: 8,
+  seed: 42,
+  utterancesPerConversation: 14,
+  malformed: 10,
+  retries: 4,
+  foreignAgents: 5,
+}
 const corpus = generateCorpus(options)
 const results = corpus.map((fields, index) => parse(entryIdAt(index), fields))
 const valid = results.flatMap((result) => (result.ok ? [result.event] : []))
@@ -23,7 +30,8 @@ describe('generateCorpus', () => {
     const { conversations, utterances } = foldAll(valid)
     expect(conversations.size).toBe(options.conversations)
     expect(utterances.size).toBe(options.conversations * options.utterancesPerConversation)
-    for (const conversation of conversations.values()) expect(conversation.messageCount).toBe(options.utterancesPerConversation)
+    for (const conversation of conversations.values())
+      expect(conversation.messageCount).toBe(options.utterancesPerConversation)
   })
 
   it('adds exactly the requested malformed entries, of varied kinds, and foreign agents’ entries', () => {
@@ -41,7 +49,9 @@ describe('generateCorpus', () => {
         'dat: expected an object, got an array',
       ]),
     )
-    const foreign = results.filter((result) => !result.ok && result.kind === 'skipped' && result.reason === 'foreign_agent')
+    const foreign = results.filter(
+      (result) => !result.ok && result.kind === 'skipped' && result.reason === 'foreign_agent',
+    )
     expect(foreign).toHaveLength(options.foreignAgents)
   })
 
@@ -50,7 +60,7 @@ describe('generateCorpus', () => {
     expect(lines.length - foldAll(valid).utterances.size).toBe(options.retries)
   })
 
-  it('varies what producers vary: both utterance spellings, amounts as strings, missing fees, decisions in any case', () => {
+  it('varies what producers vary: both spellings, amounts as strings, missing fees, decisions in any case', () => {
     const dats = corpus.map((fields) => fields.dat ?? '')
     expect(dats.some((dat) => dat.startsWith('{"u":'))).toBe(true)
     expect(dats.some((dat) => dat.startsWith('{"utterance":'))).toBe(true)
@@ -69,7 +79,9 @@ describe('generateCorpus', () => {
   })
 
   it('dates every entry from startAt', () => {
-    const times = generateCorpus({ conversations: 3, seed: 1, startAt: '2030-01-01T00:00:00.000Z' }).map((fields) => fields.tsp!)
+    const times = generateCorpus({ conversations: 3, seed: 1, startAt: '2030-01-01T00:00:00.000Z' }).map(
+      (fields) => fields.tsp!,
+    )
     expect(times.every((tsp) => tsp >= '2030-01-01T00:00:00.000Z' && tsp < '2030-01-02')).toBe(true)
     expect(generateCorpus({ conversations: 1, seed: 1 })[0]!.tsp! >= DEFAULT_START).toBe(true)
   })

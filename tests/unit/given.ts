@@ -8,16 +8,36 @@ export const AID = 'APP-000123'
 export const UID = 'CUS-0000042'
 
 /** The envelope every broker entry carries unless a test says otherwise. */
-export const ENVELOPE: StreamEntryFields = { agt: 'broker', cid: CID, aid: AID, uid: UID, tsp: '2025-03-03T09:00:00.000Z' }
+export const ENVELOPE: StreamEntryFields = {
+  agt: 'broker',
+  cid: CID,
+  aid: AID,
+  uid: UID,
+  tsp: '2025-03-03T09:00:00.000Z',
+}
 
 /** A stream entry's fields: the envelope, `typ`, `dat` as JSON, and any overrides (`undefined` drops a field). */
-export function fields(typ: string, dat?: unknown, envelope: Record<string, string | undefined> = {}): StreamEntryFields {
-  const all: Record<string, string | undefined> = { ...ENVELOPE, typ, ...(dat === undefined ? {} : { dat: JSON.stringify(dat) }), ...envelope }
+export function fields(
+  typ: string,
+  dat?: unknown,
+  envelope: Record<string, string | undefined> = {},
+): StreamEntryFields {
+  const all: Record<string, string | undefined> = {
+    ...ENVELOPE,
+    typ,
+    ...(dat === undefined ? {} : { dat: JSON.stringify(dat) }),
+    ...envelope,
+  }
   return Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
 /** The event a valid entry parses into; fails the test with the reason otherwise. */
-export function event(entryId: string, typ: string, dat?: unknown, envelope: Record<string, string | undefined> = {}): ChatEvent {
+export function event(
+  entryId: string,
+  typ: string,
+  dat?: unknown,
+  envelope: Record<string, string | undefined> = {},
+): ChatEvent {
   const result = parse(entryId, fields(typ, dat, envelope))
   if (!result.ok) throw new Error(`entry ${entryId} did not parse: ${JSON.stringify(result)}`)
   return result.event
@@ -27,8 +47,11 @@ export function event(entryId: string, typ: string, dat?: unknown, envelope: Rec
 export const at = (minutes: number) => new Date(Date.parse('2025-03-03T09:00:00.000Z') + minutes * 60_000).toISOString()
 
 /** Folds events through one evolve function, as the worker does for one record. */
-export const fold = <State>(evolve: (state: State | undefined, event: ChatEvent) => State | undefined, events: ChatEvent[], from?: State) =>
-  events.reduce<State | undefined>((state, next) => evolve(state, next), from)
+export const fold = <State>(
+  evolve: (state: State | undefined, event: ChatEvent) => State | undefined,
+  events: ChatEvent[],
+  from?: State,
+) => events.reduce<State | undefined>((state, next) => evolve(state, next), from)
 
 /**
  * Entry ids as Redis assigns them to a burst: several per millisecond, so sequence numbers

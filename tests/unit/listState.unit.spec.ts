@@ -39,7 +39,7 @@ describe('the Live board list', () => {
     expect(next.next).toBeNull()
   })
 
-  it('a new conversation goes to the top while the reader is there, and behind the pill when they have scrolled', () => {
+  it('a new conversation goes to the top while the reader is there, behind the pill once they scrolled', () => {
     const atTop = listReducer(start, { type: 'arrive', cards: [card(10)], atTop: true })
     expect(ids(atTop)).toEqual([10, 9, 8, 7])
     expect(atTop.totalDocs).toBe(7)
@@ -61,7 +61,11 @@ describe('the Live board list', () => {
   })
 
   it('changes patch cards in place: the order never moves under the reader', () => {
-    const patched = listReducer(start, { type: 'patch', id: 7, doc: { status: 'approved', messageCount: 4, lastActivityAt: '2026-01-01T10:00:00.000Z' } })
+    const patched = listReducer(start, {
+      type: 'patch',
+      id: 7,
+      doc: { status: 'approved', messageCount: 4, lastActivityAt: '2026-01-01T10:00:00.000Z' },
+    })
     expect(ids(patched)).toEqual([9, 8, 7])
     expect(patched.cards[2]).toMatchObject({ status: 'approved', messageCount: 4 })
   })
@@ -71,7 +75,11 @@ describe('the Live board list', () => {
     const late = listReducer(v3, { type: 'patch', id: 7, doc: { status: 'active', messageCount: 8 }, version: 2 })
     expect(late.cards[2]).toMatchObject({ status: 'approved', messageCount: 9, version: 3 })
     // and a re-read that left before the newer change arrived does not undo it either
-    const reread = listReducer(late, { type: 'resync', result: page([card(7, { status: 'active', version: 2 })], 6), atTop: true })
+    const reread = listReducer(late, {
+      type: 'resync',
+      result: page([card(7, { status: 'active', version: 2 })], 6),
+      atTop: true,
+    })
     expect(reread.cards[2]).toMatchObject({ status: 'approved', version: 3 })
   })
 

@@ -134,7 +134,10 @@ describe('parse: application snapshots', () => {
           stageName: 'identity',
           complete: false,
           prompt: 'Collect identity',
-          steps: [{ stepName: 'name', complete: 'true', type: 'LLM', description: 'Full name', extra: 1 }, { stepName: 'address' }],
+          steps: [
+            { stepName: 'name', complete: 'true', type: 'LLM', description: 'Full name', extra: 1 },
+            { stepName: 'address' },
+          ],
         },
       ],
     },
@@ -155,8 +158,18 @@ describe('parse: application snapshots', () => {
       favourite_colour: 'teal',
     },
     customerIdentityDocuments: [
-      { document_type: 'drivers_licence', document_number: 12345678, state_of_issue: 'NSW', expiry_date: '2030-01-31T00:00:00Z' },
-      { document_type: 'MEDICARE', document_subtype: 'GREEN', document_number: '2123456701', additional_info: { individual_reference_number: 1 } },
+      {
+        document_type: 'drivers_licence',
+        document_number: 12345678,
+        state_of_issue: 'NSW',
+        expiry_date: '2030-01-31T00:00:00Z',
+      },
+      {
+        document_type: 'MEDICARE',
+        document_subtype: 'GREEN',
+        document_number: '2123456701',
+        additional_info: { individual_reference_number: 1 },
+      },
     ],
   }
 
@@ -180,8 +193,22 @@ describe('parse: application snapshots', () => {
             complete: false,
             prompt: 'Collect identity',
             steps: [
-              { stepName: 'name', description: 'Full name', complete: true, type: 'llm', completionEventName: null, answerInputType: null },
-              { stepName: 'address', description: null, complete: false, type: null, completionEventName: null, answerInputType: null },
+              {
+                stepName: 'name',
+                description: 'Full name',
+                complete: true,
+                type: 'llm',
+                completionEventName: null,
+                answerInputType: null,
+              },
+              {
+                stepName: 'address',
+                description: null,
+                complete: false,
+                type: null,
+                completionEventName: null,
+                answerInputType: null,
+              },
             ],
           },
         ],
@@ -196,7 +223,13 @@ describe('parse: application snapshots', () => {
         emailAddress: 'jess.nguyen@example.com.au',
         mobilePhoneNumber: '0412 345 678',
         dateOfBirth: '1990-07-14',
-        residentialAddress: { street: '12 George Street', city: 'Sydney', state: 'NSW', postcode: '2000', country: 'Australia' },
+        residentialAddress: {
+          street: '12 George Street',
+          city: 'Sydney',
+          state: 'NSW',
+          postcode: '2000',
+          country: 'Australia',
+        },
         staffFlag: false,
         ekycStatus: 'successful',
         individualStatus: 'LIVING',
@@ -224,7 +257,7 @@ describe('parse: application snapshots', () => {
     })
   })
 
-  it('takes the application number from the snapshot, and the customer id from dat.customer, when the envelope lacks them', () => {
+  it('takes the application number and customer id from the snapshot when the envelope lacks them', () => {
     const changed = event('1-1', 'applicationDetail_changed', snapshot, { aid: undefined, uid: undefined })
     expect(changed).toMatchObject({ applicationNumber: AID, customerId: UID })
   })
@@ -265,7 +298,9 @@ describe('parse: the other events', () => {
   })
 
   it('lets application events come without a conversation id', () => {
-    expect(event('1-1', 'fraudCheck_results', { fraudScore: 3 }, { cid: undefined })).not.toHaveProperty('conversationId')
+    expect(event('1-1', 'fraudCheck_results', { fraudScore: 3 }, { cid: undefined })).not.toHaveProperty(
+      'conversationId',
+    )
   })
 })
 
@@ -282,36 +317,127 @@ describe('parse: malformed entries, each with a reason naming the field', () => 
   it.each<[string, Record<string, string> | string[], string]>([
     ['no typ', fields('user_input', { u: 'Hi' }, { typ: undefined }), 'typ: missing'],
     ['no agt', fields('user_input', { u: 'Hi' }, { agt: undefined }), 'agt: missing'],
-    ['dat not JSON', { ...fields('user_input'), dat: '{"utterance": "I earn $5,000' }, `dat: invalid JSON (${invalidJson('{"utterance": "I earn $5,000')})`],
+    [
+      'dat not JSON',
+      { ...fields('user_input'), dat: '{"utterance": "I earn $5,000' },
+      `dat: invalid JSON (${invalidJson('{"utterance": "I earn $5,000')})`,
+    ],
     ['dat not an object', fields('noticeboard_updated', ['a', 'b']), 'dat: expected an object, got an array'],
     ['dat missing', fields('user_input'), 'dat: missing'],
-    ['seq not a number', fields('user_input', { u: 'Hi' }, { seq: 'abc' }), 'seq: expected a non-negative integer, got "abc"'],
-    ['seq negative', fields('user_input', { u: 'Hi' }, { seq: '-1' }), 'seq: expected a non-negative integer, got "-1"'],
-    ['seq a fraction', fields('user_input', { u: 'Hi' }, { seq: '1.5' }), 'seq: expected a non-negative integer, got "1.5"'],
-    ['tsp not ISO', fields('user_input', { u: 'Hi' }, { tsp: 'yesterday' }), 'tsp: expected an ISO 8601 timestamp, got "yesterday"'],
-    ['tsp impossible', fields('user_input', { u: 'Hi' }, { tsp: '2025-02-30T10:00:00Z' }), 'tsp: expected an ISO 8601 timestamp, got "2025-02-30T10:00:00Z"'],
+    [
+      'seq not a number',
+      fields('user_input', { u: 'Hi' }, { seq: 'abc' }),
+      'seq: expected a non-negative integer, got "abc"',
+    ],
+    [
+      'seq negative',
+      fields('user_input', { u: 'Hi' }, { seq: '-1' }),
+      'seq: expected a non-negative integer, got "-1"',
+    ],
+    [
+      'seq a fraction',
+      fields('user_input', { u: 'Hi' }, { seq: '1.5' }),
+      'seq: expected a non-negative integer, got "1.5"',
+    ],
+    [
+      'tsp not ISO',
+      fields('user_input', { u: 'Hi' }, { tsp: 'yesterday' }),
+      'tsp: expected an ISO 8601 timestamp, got "yesterday"',
+    ],
+    [
+      'tsp impossible',
+      fields('user_input', { u: 'Hi' }, { tsp: '2025-02-30T10:00:00Z' }),
+      'tsp: expected an ISO 8601 timestamp, got "2025-02-30T10:00:00Z"',
+    ],
     ['tsp missing', fields('user_input', { u: 'Hi' }, { tsp: undefined }), 'tsp: missing'],
-    ['decision maybe', fields('final_decision', { decision: 'maybe' }), 'dat.decision: expected APPROVED or DECLINED, got "maybe"'],
+    [
+      'decision maybe',
+      fields('final_decision', { decision: 'maybe' }),
+      'dat.decision: expected APPROVED or DECLINED, got "maybe"',
+    ],
     ['decision missing', fields('final_decision', { verdict: 'APPROVED' }), 'dat.decision: missing'],
     ['conversation event without cid', fields('user_input', { u: 'Hi' }, { cid: undefined }), 'cid: missing'],
-    ['application event without aid', fields('noticeboard_updated', { agentName: 'A', content: 'x' }, { aid: undefined }), 'aid: missing'],
+    [
+      'application event without aid',
+      fields('noticeboard_updated', { agentName: 'A', content: 'x' }, { aid: undefined }),
+      'aid: missing',
+    ],
     ['utterance without text', fields('user_input', { rationale: 'none' }), 'dat.utterance: missing'],
     ['utterance not text', fields('user_input', { u: { text: 'Hi' } }), 'dat.u: expected text, got an object'],
-    ['utterance of 1 MB', fields('user_input', { utterance: 'x'.repeat(1_048_576) }), 'dat.utterance: too long (1048576 bytes > 262144)'],
-    ['utterance over 256 KB in bytes, not characters', fields('user_input', { u: '🙂'.repeat(70_000) }), 'dat.u: too long (280000 bytes > 262144)'],
-    ['end_conversation not a boolean', fields('user_input', { u: 'Bye', end_conversation: 'yes' }), 'dat.end_conversation: expected true or false, got "yes"'],
-    ['loanAmount not a number', fields('applicationDetail_changed', { loanAmount: '$5,000' }), 'dat.loanAmount: expected a number, got "$5,000"'],
-    ['customer not an object', fields('applicationDetail_changed', { customer: 'Jane' }), 'dat.customer: expected an object, got "Jane"'],
-    ['date of birth not a date', fields('applicationDetail_changed', { customer: { date_of_birth: '14/03/1985' } }), 'dat.customer.date_of_birth: expected a date (YYYY-MM-DD), got "14/03/1985"'],
-    ['unknown eKYC status', fields('applicationDetail_changed', { customer: { ekyc_status: 'SUCCESS' } }), 'dat.customer.ekyc_status: expected successful, failed or pending, got "SUCCESS"'],
-    ['document without number', fields('applicationDetail_changed', { customerIdentityDocuments: [{ document_type: 'PASSPORT' }] }), 'dat.customerIdentityDocuments[0].document_number: missing'],
-    ['unknown document type', fields('applicationDetail_changed', { customerIdentityDocuments: [{ document_type: 'birth certificate', document_number: '1' }] }), 'dat.customerIdentityDocuments[0].document_type: expected DRIVERS_LICENCE, PASSPORT or MEDICARE, got "birth certificate"'],
-    ['stage without a name', fields('applicationDetail_changed', { applicationProcess: { applicationProcessState: [{ complete: true }] } }), 'dat.applicationProcess.applicationProcessState[0].stageName: missing'],
-    ['two application numbers', fields('applicationDetail_changed', { applicationNumber: 'APP-000999' }), `dat.applicationNumber: "APP-000999" differs from aid "${AID}"`],
-    ['two customer ids', fields('applicationDetail_changed', { customer: { customer_id: 'CUS-9' } }), `dat.customer.customer_id: "CUS-9" differs from uid "${UID}"`],
-    ['a customer nobody names', fields('applicationDetail_changed', { customer: { first_name: 'Ann' } }, { uid: undefined }), 'dat.customer.customer_id: missing, and no uid'],
+    [
+      'utterance of 1 MB',
+      fields('user_input', { utterance: 'x'.repeat(1_048_576) }),
+      'dat.utterance: too long (1048576 bytes > 262144)',
+    ],
+    [
+      'utterance over 256 KB in bytes, not characters',
+      fields('user_input', { u: '🙂'.repeat(70_000) }),
+      'dat.u: too long (280000 bytes > 262144)',
+    ],
+    [
+      'end_conversation not a boolean',
+      fields('user_input', { u: 'Bye', end_conversation: 'yes' }),
+      'dat.end_conversation: expected true or false, got "yes"',
+    ],
+    [
+      'loanAmount not a number',
+      fields('applicationDetail_changed', { loanAmount: '$5,000' }),
+      'dat.loanAmount: expected a number, got "$5,000"',
+    ],
+    [
+      'customer not an object',
+      fields('applicationDetail_changed', { customer: 'Jane' }),
+      'dat.customer: expected an object, got "Jane"',
+    ],
+    [
+      'date of birth not a date',
+      fields('applicationDetail_changed', { customer: { date_of_birth: '14/03/1985' } }),
+      'dat.customer.date_of_birth: expected a date (YYYY-MM-DD), got "14/03/1985"',
+    ],
+    [
+      'unknown eKYC status',
+      fields('applicationDetail_changed', { customer: { ekyc_status: 'SUCCESS' } }),
+      'dat.customer.ekyc_status: expected successful, failed or pending, got "SUCCESS"',
+    ],
+    [
+      'document without number',
+      fields('applicationDetail_changed', { customerIdentityDocuments: [{ document_type: 'PASSPORT' }] }),
+      'dat.customerIdentityDocuments[0].document_number: missing',
+    ],
+    [
+      'unknown document type',
+      fields('applicationDetail_changed', {
+        customerIdentityDocuments: [{ document_type: 'birth certificate', document_number: '1' }],
+      }),
+      'dat.customerIdentityDocuments[0].document_type: ' +
+        'expected DRIVERS_LICENCE, PASSPORT or MEDICARE, got "birth certificate"',
+    ],
+    [
+      'stage without a name',
+      fields('applicationDetail_changed', { applicationProcess: { applicationProcessState: [{ complete: true }] } }),
+      'dat.applicationProcess.applicationProcessState[0].stageName: missing',
+    ],
+    [
+      'two application numbers',
+      fields('applicationDetail_changed', { applicationNumber: 'APP-000999' }),
+      `dat.applicationNumber: "APP-000999" differs from aid "${AID}"`,
+    ],
+    [
+      'two customer ids',
+      fields('applicationDetail_changed', { customer: { customer_id: 'CUS-9' } }),
+      `dat.customer.customer_id: "CUS-9" differs from uid "${UID}"`,
+    ],
+    [
+      'a customer nobody names',
+      fields('applicationDetail_changed', { customer: { first_name: 'Ann' } }, { uid: undefined }),
+      'dat.customer.customer_id: missing, and no uid',
+    ],
     ['noticeboard without agent', fields('noticeboard_updated', { content: 'x' }), 'dat.agentName: missing'],
-    ['facts not a list', fields('conversation_summary', { conversation_facts: 'many' }), 'dat.conversation_facts: expected an array, got "many"'],
+    [
+      'facts not a list',
+      fields('conversation_summary', { conversation_facts: 'many' }),
+      'dat.conversation_facts: expected an array, got "many"',
+    ],
     ['odd flat array', ['agt', 'broker', 'typ'], 'fields: odd number of values (3); expected field/value pairs'],
   ])('%s', (_case, entryFields, reason) => {
     expect(parse('1700000000000-0', entryFields)).toEqual({ ok: false, kind: 'malformed', reason })

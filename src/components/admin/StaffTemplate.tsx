@@ -1,6 +1,6 @@
 import { DefaultTemplate } from '@payloadcms/next/templates'
 import type { AdminViewServerProps } from 'payload'
-import React from 'react'
+import type React from 'react'
 
 /**
  * Payload renders a custom route's view without a template: this gives it the admin's own
@@ -12,7 +12,10 @@ export function StaffTemplate({
   params,
   searchParams,
   viewType,
-}: Pick<AdminViewServerProps, 'initPageResult' | 'params' | 'searchParams'> & { children: React.ReactNode; viewType: string }) {
+}: Pick<AdminViewServerProps, 'initPageResult' | 'params' | 'searchParams'> & {
+  children: React.ReactNode
+  viewType: string
+}) {
   const { locale, permissions, req, visibleEntities } = initPageResult
   return (
     <DefaultTemplate

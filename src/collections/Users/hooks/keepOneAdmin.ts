@@ -13,7 +13,12 @@ const otherAdmins = async (req: Parameters<CollectionBeforeDeleteHook>[0]['req']
 export const keepOneAdminOnDemote: CollectionBeforeChangeHook = async ({ data, originalDoc, operation, req }) => {
   if (operation !== 'update' || originalDoc?.role !== 'admin' || !data.role || data.role === 'admin') return data
   if ((await otherAdmins(req, originalDoc.id)) === 0) {
-    throw new APIError('This is the last admin: make another user admin before changing this role.', 400, undefined, true)
+    throw new APIError(
+      'This is the last admin: make another user admin before changing this role.',
+      400,
+      undefined,
+      true,
+    )
   }
   return data
 }
@@ -21,6 +26,11 @@ export const keepOneAdminOnDemote: CollectionBeforeChangeHook = async ({ data, o
 export const keepOneAdminOnDelete: CollectionBeforeDeleteHook = async ({ id, req }) => {
   const user = await req.payload.findByID({ collection: 'users', id, depth: 0, req })
   if (user.role === 'admin' && (await otherAdmins(req, id)) === 0) {
-    throw new APIError('This is the last admin: make another user admin before deleting this one.', 400, undefined, true)
+    throw new APIError(
+      'This is the last admin: make another user admin before deleting this one.',
+      400,
+      undefined,
+      true,
+    )
   }
 }

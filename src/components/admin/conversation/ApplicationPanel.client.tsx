@@ -1,7 +1,8 @@
 import { formatAdminURL } from 'payload/shared'
-import React from 'react'
+import type React from 'react'
 
 import { ToneBadge } from '../shared/Badges.client'
+import { classNames } from '../shared/classNames'
 import { toneOfWord } from '../shared/assessments'
 import { formatMoney, label } from '../shared/format'
 import type { ApplicationRecord } from '../shared/types'
@@ -20,12 +21,26 @@ function Consent({ given, children }: { given: boolean | null | undefined; child
   )
 }
 
-function StageRow({ stage, current, currentStep }: { stage: Stage; current: boolean; currentStep: string | null | undefined }) {
+function StageRow({
+  stage,
+  current,
+  currentStep,
+}: {
+  stage: Stage
+  current: boolean
+  currentStep: string | null | undefined
+}) {
   const steps = Array.isArray(stage.steps) ? stage.steps : []
   const done = steps.filter((step) => step.complete).length
   const percent = steps.length ? Math.round((done / steps.length) * 100) : stage.complete ? 100 : 0
   return (
-    <li className={`billie-stage${stage.complete ? ' billie-stage--complete' : ''}${current ? ' billie-stage--current' : ''}`}>
+    <li
+      className={classNames(
+        'billie-stage',
+        stage.complete && 'billie-stage--complete',
+        current && 'billie-stage--current',
+      )}
+    >
       <div className="billie-stage__head">
         <span className="billie-stage__name">
           <span aria-hidden>{stage.complete ? '✓' : current ? '▸' : '○'}</span> {label(stage.stageName)}
@@ -34,13 +49,28 @@ function StageRow({ stage, current, currentStep }: { stage: Stage; current: bool
           {done}/{steps.length} steps
         </span>
       </div>
-      <div aria-label={`${label(stage.stageName)}: ${percent}% complete`} aria-valuemax={100} aria-valuemin={0} aria-valuenow={percent} className="billie-progress" role="progressbar">
+      <div
+        aria-label={`${label(stage.stageName)}: ${percent}% complete`}
+        aria-valuemax={100}
+        aria-valuemin={0}
+        aria-valuenow={percent}
+        className="billie-progress"
+        role="progressbar"
+      >
         <span style={{ width: `${percent}%` }} />
       </div>
       {steps.length > 0 && (
         <ul className="billie-stage__steps">
           {steps.map((step) => (
-            <li className={`billie-step${step.complete ? ' billie-step--complete' : ''}${current && step.stepName === currentStep ? ' billie-step--current' : ''}`} key={step.stepName} title={step.description ?? undefined}>
+            <li
+              className={classNames(
+                'billie-step',
+                step.complete && 'billie-step--complete',
+                current && step.stepName === currentStep && 'billie-step--current',
+              )}
+              key={step.stepName}
+              title={step.description ?? undefined}
+            >
               {step.complete ? '✓ ' : ''}
               {label(step.stepName)}
             </li>
@@ -51,7 +81,13 @@ function StageRow({ stage, current, currentStep }: { stage: Stage; current: bool
   )
 }
 
-export function ApplicationPanel({ application, adminRoute }: { application: ApplicationRecord | null; adminRoute: string }) {
+export function ApplicationPanel({
+  application,
+  adminRoute,
+}: {
+  application: ApplicationRecord | null
+  adminRoute: string
+}) {
   if (!application) {
     return (
       <Panel id="application" title="Application">
@@ -66,7 +102,10 @@ export function ApplicationPanel({ application, adminRoute }: { application: App
   return (
     <Panel
       aside={
-        <a className="billie-link" href={formatAdminURL({ adminRoute, path: `/collections/applications/${application.id}` })}>
+        <a
+          className="billie-link"
+          href={formatAdminURL({ adminRoute, path: `/collections/applications/${application.id}` })}
+        >
           Record
         </a>
       }
@@ -80,7 +119,12 @@ export function ApplicationPanel({ application, adminRoute }: { application: App
           ['Total payable', formatMoney(application.loanTotalPayable)],
           ['Term', typeof application.loanTerm === 'number' ? `${application.loanTerm} months` : '—'],
           ['Purpose', application.loanPurpose || '—'],
-          ['Outcome', <ToneBadge key="outcome" tone={OUTCOME_TONE[outcome] ?? toneOfWord(outcome)}>{label(outcome)}</ToneBadge>],
+          [
+            'Outcome',
+            <ToneBadge key="outcome" tone={OUTCOME_TONE[outcome] ?? toneOfWord(outcome)}>
+              {label(outcome)}
+            </ToneBadge>,
+          ],
         ]}
       />
       <ul className="billie-consents">
@@ -106,7 +150,12 @@ export function ApplicationPanel({ application, adminRoute }: { application: App
       {stages.length ? (
         <ol className="billie-stages">
           {stages.map((stage) => (
-            <StageRow current={stage.stageName === process?.currentProcessStage} currentStep={process?.currentProcessStep} key={stage.stageName} stage={stage} />
+            <StageRow
+              current={stage.stageName === process?.currentProcessStage}
+              currentStep={process?.currentProcessStep}
+              key={stage.stageName}
+              stage={stage}
+            />
           ))}
         </ol>
       ) : (

@@ -23,7 +23,16 @@ function Assessment({ summary, raw }: { summary: AssessmentSummary; raw: unknown
       {summary.present && (
         <>
           {summary.figures.length > 0 && (
-            <Facts rows={summary.figures.map((figure) => [figure.label, figure.tone ? <span className={`billie-tone billie-tone--${figure.tone}`}>{figure.value}</span> : figure.value])} />
+            <Facts
+              rows={summary.figures.map((figure) => [
+                figure.label,
+                figure.tone ? (
+                  <span className={`billie-tone billie-tone--${figure.tone}`}>{figure.value}</span>
+                ) : (
+                  figure.value
+                ),
+              ])}
+            />
           )}
           {summary.flags.length > 0 ? (
             <ul aria-label={`${summary.title} flags`} className="billie-flags">
@@ -50,7 +59,11 @@ function Assessment({ summary, raw }: { summary: AssessmentSummary; raw: unknown
   )
 }
 
-export function AssessmentsPanel({ assessments }: { assessments: ApplicationRecord['assessments'] | null | undefined }) {
+export function AssessmentsPanel({
+  assessments,
+}: {
+  assessments: ApplicationRecord['assessments'] | null | undefined
+}) {
   const summaries = summariseAssessments(assessments)
   return (
     <Panel id="assessments" title="Assessments">

@@ -1,7 +1,7 @@
 'use client'
 import { Link, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import React, { useMemo, useState } from 'react'
 
 import { DecisionBadge, StatusBadge } from '../shared/Badges.client'
 import { idOf, sameId } from '../shared/cards'
@@ -10,18 +10,28 @@ import { restFinder } from '../shared/finder'
 import { formatNumber, timeAgo } from '../shared/format'
 import { LocalTime } from '../shared/LocalTime.client'
 import { type ConversationLink, type ConversationRecord, isStatus, type Line, type RecordId } from '../shared/types'
-import { useNow } from '../shared/useNow'
+import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { ApplicationPanel } from './ApplicationPanel.client'
 import { AssessmentsPanel } from './AssessmentsPanel.client'
 import { CustomerPanel } from './CustomerPanel.client'
-import { type ConversationDetail, customerConversations, earliestOf, findApplication, findConversation, findCustomer, linesBefore, linesSince } from './loadConversation'
+import {
+  type ConversationDetail,
+  customerConversations,
+  earliestOf,
+  findApplication,
+  findConversation,
+  findCustomer,
+  linesBefore,
+  linesSince,
+} from './loadConversation'
 import { NoticeboardPanel } from './NoticeboardPanel.client'
 import { SummaryPanel } from './SummaryPanel.client'
 import { Transcript } from './Transcript.client'
 
-const byTime = (a: Line, b: Line) => a.timestamp.localeCompare(b.timestamp) || (a.seq ?? 0) - (b.seq ?? 0) || String(a.id).localeCompare(String(b.id))
+const byTime = (a: Line, b: Line) =>
+  a.timestamp.localeCompare(b.timestamp) || (a.seq ?? 0) - (b.seq ?? 0) || String(a.id).localeCompare(String(b.id))
 
 /** Adds lines, once each, in time order (a late delivery goes where it belongs). */
 export function mergeLines(current: Line[], incoming: Line[]): Line[] {
@@ -35,7 +45,8 @@ export function mergeLines(current: Line[], incoming: Line[]): Line[] {
 }
 
 const lineOf = (id: RecordId, doc: Record<string, unknown>): Line | undefined => {
-  if ((doc.username !== 'customer' && doc.username !== 'assistant') || typeof doc.timestamp !== 'string') return undefined
+  if ((doc.username !== 'customer' && doc.username !== 'assistant') || typeof doc.timestamp !== 'string')
+    return undefined
   return {
     id,
     seq: typeof doc.seq === 'number' ? doc.seq : null,
@@ -57,32 +68,34 @@ export function patchConversation(existing: ConversationRecord, doc: Record<stri
   if (typeof doc.startedAt === 'string') next.startedAt = doc.startedAt
   if (typeof doc.lastUtteranceAt === 'string') next.lastUtteranceAt = doc.lastUtteranceAt
   if (typeof doc.messageCount === 'number') next.messageCount = doc.messageCount
-  if ('finalDecision' in doc) next.finalDecision = doc.finalDecision === 'approved' || doc.finalDecision === 'declined' ? doc.finalDecision : null
+  if ('finalDecision' in doc)
+    next.finalDecision = doc.finalDecision === 'approved' || doc.finalDecision === 'declined' ? doc.finalDecision : null
   if (typeof doc.purpose === 'string') next.purpose = doc.purpose
   if (doc.customer !== undefined && doc.customer !== null) next.customer = idOf(doc.customer) ?? next.customer
-  if (doc.application !== undefined && doc.application !== null) next.application = idOf(doc.application) ?? next.application
+  if (doc.application !== undefined && doc.application !== null)
+    next.application = idOf(doc.application) ?? next.application
   return next
 }
 
-/** Runs `run` once per burst of calls (a worker batch publishes several changes at once). */
-function useCoalesced(run: () => void, ms = 250) {
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  const latest = useRef(run)
-  latest.current = run
-  useEffect(() => () => clearTimeout(timer.current), [])
-  return useCallback(() => {
-    timer.current ??= setTimeout(() => {
-      timer.current = undefined
-      latest.current()
-    }, ms)
-  }, [ms])
-}
-
-function Neighbour({ link, direction, adminRoute }: { link: ConversationLink | null; direction: 'previous' | 'next'; adminRoute: string }) {
+function Neighbour({
+  link,
+  direction,
+  adminRoute,
+}: {
+  link: ConversationLink | null
+  direction: 'previous' | 'next'
+  adminRoute: string
+}) {
   const text = direction === 'previous' ? '← Previous' : 'Next →'
   if (!link) return <span className="billie-pager__none">{text}</span>
   return (
-    <Link className="billie-pager__link" href={formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(link.conversationId)}` })} prefetch={false} rel={direction === 'previous' ? 'prev' : 'next'} title={`Started just ${direction === 'previous' ? 'before' : 'after'} this one`}>
+    <Link
+      className="billie-pager__link"
+      href={formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(link.conversationId)}` })}
+      prefetch={false}
+      rel={direction === 'previous' ? 'prev' : 'next'}
+      title={`Started just ${direction === 'previous' ? 'before' : 'after'} this one`}
+    >
       <span>{text}</span>
       <span className="billie-pager__name">{link.customerName || link.applicationNumber || link.conversationId}</span>
     </Link>
@@ -98,28 +111,32 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
   const finder = useMemo(() => restFinder(api), [api])
   const [conversation, setConversation] = useState<ConversationRecord>(initial.conversation)
   const [lines, setLines] = useState(initial.transcript.lines)
-  const [earlier, setEarlier] = useState({ hasEarlier: initial.transcript.hasEarlier, count: initial.transcript.earlier, loading: false })
+  const [earlier, setEarlier] = useState({
+    hasEarlier: initial.transcript.hasEarlier,
+    count: initial.transcript.earlier,
+    loading: false,
+  })
   const [application, setApplication] = useState(initial.application)
   const [customer, setCustomer] = useState(initial.customer)
   const [others, setOthers] = useState(initial.customerConversations)
   const [error, setError] = useState<string | null>(null)
   const now = useNow(renderedAt)
 
-  const latest = useRef({ conversation, lines, application })
-  latest.current = { conversation, lines, application }
-  const fail = (what: string) => (cause: unknown) => setError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`)
+  const latest = useLatest({ conversation, lines, application })
+  const fail = (what: string) => (cause: unknown) =>
+    setError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`)
 
-  const rereadConversation = useCoalesced(() => {
+  const rereadConversation = useGathered(() => {
     findConversation(finder, latest.current.conversation.conversationId)
       .then((doc) => doc && setConversation(doc))
       .catch(fail('Refreshing the conversation failed'))
   })
-  const rereadApplication = useCoalesced(() => {
+  const rereadApplication = useGathered(() => {
     findApplication(finder, latest.current.conversation)
       .then((doc) => doc && setApplication(doc))
       .catch(fail('Refreshing the application failed'))
   })
-  const rereadCustomer = useCoalesced(() => {
+  const rereadCustomer = useGathered(() => {
     const id = latest.current.conversation.customer
     Promise.all([findCustomer(finder, id), customerConversations(finder, id)])
       .then(([doc, list]) => {
@@ -129,38 +146,42 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
       .catch(fail('Refreshing the customer failed'))
   })
 
-  const onChange = useCallback(
-    (change: RealtimeChange) => {
-      const { conversation: current, application: app } = latest.current
-      switch (change.collection) {
-        case 'utterances': {
-          const belongs = sameId(change.doc.conversation as RecordId | undefined, current.id) || change.doc.conversationId === current.conversationId
-          const line = belongs && change.operation !== 'delete' ? lineOf(change.id, change.doc) : undefined
-          if (line) setLines((existing) => mergeLines(existing, [line]))
-          return
-        }
-        case 'conversations': {
-          if (!sameId(change.id, current.id)) return
-          const next = patchConversation(current, change.doc)
-          setConversation((existing) => patchConversation(existing, change.doc))
-          if (!sameId(next.application, current.application)) rereadApplication()
-          if (!sameId(next.customer, current.customer)) rereadCustomer()
-          // The message is a patch of the card; the summary's facts come with a re-read.
-          rereadConversation()
-          return
-        }
-        case 'applications':
-          if (sameId(change.id, app?.id ?? current.application) || (current.applicationNumber && change.doc.applicationNumber === current.applicationNumber)) rereadApplication()
-          return
-        case 'customers':
-          if (sameId(change.id, current.customer)) rereadCustomer()
-          return
+  // Plain functions: useRealtime always calls the latest ones.
+  const onChange = (change: RealtimeChange) => {
+    const { conversation: current, application: app } = latest.current
+    switch (change.collection) {
+      case 'utterances': {
+        const belongs =
+          sameId(change.doc.conversation as RecordId | undefined, current.id) ||
+          change.doc.conversationId === current.conversationId
+        const line = belongs && change.operation !== 'delete' ? lineOf(change.id, change.doc) : undefined
+        if (line) setLines((existing) => mergeLines(existing, [line]))
+        return
       }
-    },
-    [rereadApplication, rereadConversation, rereadCustomer],
-  )
+      case 'conversations': {
+        if (!sameId(change.id, current.id)) return
+        const next = patchConversation(current, change.doc)
+        setConversation((existing) => patchConversation(existing, change.doc))
+        if (!sameId(next.application, current.application)) rereadApplication()
+        if (!sameId(next.customer, current.customer)) rereadCustomer()
+        // The message is a patch of the card; the summary's facts come with a re-read.
+        rereadConversation()
+        return
+      }
+      case 'applications':
+        if (
+          sameId(change.id, app?.id ?? current.application) ||
+          (current.applicationNumber && change.doc.applicationNumber === current.applicationNumber)
+        )
+          rereadApplication()
+        return
+      case 'customers':
+        if (sameId(change.id, current.customer)) rereadCustomer()
+        return
+    }
+  }
 
-  const onResync = useCallback(() => {
+  const onResync = () => {
     const { conversation: current, lines: shown } = latest.current
     const catchUp = async () => {
       const since = await linesSince(finder, current.id, shown[shown.length - 1]?.timestamp ?? null)
@@ -174,10 +195,13 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
     rereadConversation()
     rereadApplication()
     rereadCustomer()
-  }, [finder, rereadApplication, rereadConversation, rereadCustomer])
+  }
 
   // Only this conversation, its lines, and its application's and customer's changes (the server follows the links).
-  const status = useRealtime({ onChange, onResync }, `?conversation=${encodeURIComponent(initial.conversation.conversationId)}`)
+  const status = useRealtime(
+    { onChange, onResync },
+    `?conversation=${encodeURIComponent(initial.conversation.conversationId)}`,
+  )
 
   const loadEarlier = () => {
     const first = earliestOf(lines)

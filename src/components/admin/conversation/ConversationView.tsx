@@ -35,19 +35,32 @@ export async function ConversationView(props: AdminViewServerProps) {
   const adminRoute = req.payload.config.routes.admin
   const detail = conversationId ? await loadConversationDetail(localFinder(req), conversationId) : null
   const home = formatAdminURL({ adminRoute, path: '' })
+  // A server component renders once per request: its clock reading is the page's render time.
+  // eslint-disable-next-line react-hooks/purity
+  const renderedAt = Date.now()
 
   return (
-    <StaffTemplate initPageResult={initPageResult} params={params} searchParams={searchParams} viewType="liveConversation">
-      <SetStepNav nav={[{ label: 'Live conversations', url: home }, { label: detail?.conversation.customerName || conversationId || 'Conversation' }]} />
+    <StaffTemplate
+      initPageResult={initPageResult}
+      params={params}
+      searchParams={searchParams}
+      viewType="liveConversation"
+    >
+      <SetStepNav
+        nav={[
+          { label: 'Live conversations', url: home },
+          { label: detail?.conversation.customerName || conversationId || 'Conversation' },
+        ]}
+      />
       <Gutter className="billie-conversation-view">
         {detail ? (
-          <ConversationLive initial={detail} key={detail.conversation.conversationId} renderedAt={Date.now()} />
+          <ConversationLive initial={detail} key={detail.conversation.conversationId} renderedAt={renderedAt} />
         ) : (
           <div className="billie-missing">
             <h1>Conversation not found</h1>
             <p>
-              No conversation <code>{conversationId}</code> has been recorded (yet). If it has just started, it appears on the live board within a
-              moment.
+              No conversation <code>{conversationId}</code> has been recorded (yet). If it has just started, it appears
+              on the live board within a moment.
             </p>
             <a className="billie-link" href={home}>
               Back to live conversations

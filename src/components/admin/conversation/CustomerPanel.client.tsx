@@ -12,7 +12,9 @@ import { Facts, Panel } from './Panel.client'
 type Address = CustomerRecord['residentialAddress']
 
 const addressText = (address: Address) =>
-  [address?.street, [address?.city, address?.state, address?.postcode].filter(Boolean).join(' '), address?.country].filter(Boolean).join(', ') || '—'
+  [address?.street, [address?.city, address?.state, address?.postcode].filter(Boolean).join(' '), address?.country]
+    .filter(Boolean)
+    .join(', ') || '—'
 
 export function CustomerPanel({
   customer,
@@ -32,7 +34,11 @@ export function CustomerPanel({
       </Panel>
     )
   }
-  const flags = [customer.staffFlag && 'Staff', customer.investorFlag && 'Investor', customer.founderFlag && 'Founder'].filter((flag): flag is string => Boolean(flag))
+  const flags = [
+    customer.staffFlag && 'Staff',
+    customer.investorFlag && 'Investor',
+    customer.founderFlag && 'Founder',
+  ].filter((flag): flag is string => Boolean(flag))
   const mailing = addressText(customer.mailingAddress)
   const residential = addressText(customer.residentialAddress)
   return (
@@ -56,8 +62,24 @@ export function CustomerPanel({
           ['Date of birth', customer.dateOfBirth ? formatDate(customer.dateOfBirth, 'UTC') : '—'],
           ['Address', residential],
           mailing !== residential ? ['Mailing address', mailing] : null,
-          ['eKYC', customer.ekycStatus ? <ToneBadge tone={toneOfWord(customer.ekycStatus)}>{label(customer.ekycStatus)}</ToneBadge> : '—'],
-          customer.individualStatus && customer.individualStatus !== 'LIVING' ? ['Status', <ToneBadge tone="bad">{label(customer.individualStatus)}</ToneBadge>] : null,
+          [
+            'eKYC',
+            customer.ekycStatus ? (
+              <ToneBadge key="ekyc" tone={toneOfWord(customer.ekycStatus)}>
+                {label(customer.ekycStatus)}
+              </ToneBadge>
+            ) : (
+              '—'
+            ),
+          ],
+          customer.individualStatus && customer.individualStatus !== 'LIVING'
+            ? [
+                'Status',
+                <ToneBadge key="status" tone="bad">
+                  {label(customer.individualStatus)}
+                </ToneBadge>,
+              ]
+            : null,
           flags.length ? ['Flags', flags.join(', ')] : null,
         ]}
       />
@@ -85,7 +107,13 @@ export function CustomerPanel({
                 {String(conversation.id) === String(current) ? (
                   <span className="billie-related__current">This conversation</span>
                 ) : (
-                  <Link href={formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(conversation.conversationId)}` })} prefetch={false}>
+                  <Link
+                    href={formatAdminURL({
+                      adminRoute,
+                      path: `/live/${encodeURIComponent(conversation.conversationId)}`,
+                    })}
+                    prefetch={false}
+                  >
                     {conversation.applicationNumber ?? conversation.conversationId}
                   </Link>
                 )}

@@ -6,7 +6,8 @@ import { Panel, Reveal } from './Panel.client'
 
 type Note = NonNullable<ApplicationRecord['noticeboard']>[number]
 
-const latestFirst = (a: { timestamp?: string | null }, b: { timestamp?: string | null }) => (b.timestamp ?? '').localeCompare(a.timestamp ?? '')
+const latestFirst = (a: { timestamp?: string | null }, b: { timestamp?: string | null }) =>
+  (b.timestamp ?? '').localeCompare(a.timestamp ?? '')
 
 /** One note per agent, the latest first; each note's earlier contents one click away. */
 export function NoticeboardPanel({ notes }: { notes: Note[] | null | undefined }) {
@@ -27,7 +28,10 @@ export function NoticeboardPanel({ notes }: { notes: Note[] | null | undefined }
                 </div>
                 <p className="billie-note__content">{note.content}</p>
                 {versions.length > 0 && (
-                  <Reveal hideLabel="Hide earlier versions" label={`${versions.length} earlier version${versions.length === 1 ? '' : 's'}`}>
+                  <Reveal
+                    hideLabel="Hide earlier versions"
+                    label={`${versions.length} earlier version${versions.length === 1 ? '' : 's'}`}
+                  >
                     <ol className="billie-note__versions">
                       {versions.map((version, index) => (
                         <li key={`${version.timestamp}:${index}`}>

@@ -1,7 +1,17 @@
 import React from 'react'
 
 /** A titled box beside the transcript, styled like the admin's own panels. */
-export function Panel({ title, children, aside, id }: { title: string; children: React.ReactNode; aside?: React.ReactNode; id?: string }) {
+export function Panel({
+  title,
+  children,
+  aside,
+  id,
+}: {
+  title: string
+  children: React.ReactNode
+  aside?: React.ReactNode
+  id?: string
+}) {
   return (
     <section aria-labelledby={id ? `${id}-title` : undefined} className="billie-panel" id={id}>
       <header className="billie-panel__header">
@@ -31,11 +41,24 @@ export function Facts({ rows }: { rows: Array<[string, React.ReactNode] | false 
 }
 
 /** A button that shows or hides more: the raw JSON, earlier versions, the rationale. */
-export function Reveal({ label, hideLabel, children }: { label: string; hideLabel?: string; children: React.ReactNode }) {
+export function Reveal({
+  label,
+  hideLabel,
+  children,
+}: {
+  label: string
+  hideLabel?: string
+  children: React.ReactNode
+}) {
   const [open, setOpen] = React.useState(false)
   return (
     <div className="billie-reveal">
-      <button aria-expanded={open} className="billie-link-button" onClick={() => setOpen((shown) => !shown)} type="button">
+      <button
+        aria-expanded={open}
+        className="billie-link-button"
+        onClick={() => setOpen((shown) => !shown)}
+        type="button"
+      >
         {open ? (hideLabel ?? `Hide ${label.toLowerCase()}`) : label}
       </button>
       {open && <div className="billie-reveal__content">{children}</div>}

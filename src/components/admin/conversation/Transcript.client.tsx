@@ -33,7 +33,12 @@ const Bubble = React.memo(function Bubble({ line, customerName }: { line: Line; 
         <p className="billie-line__text">{line.utterance ?? ''}</p>
         {assistant && line.rationale && (
           <>
-            <button aria-expanded={showRationale} className="billie-line__why" onClick={() => setShowRationale((shown) => !shown)} type="button">
+            <button
+              aria-expanded={showRationale}
+              className="billie-line__why"
+              onClick={() => setShowRationale((shown) => !shown)}
+              type="button"
+            >
               {showRationale ? 'Hide rationale' : 'Why? Show rationale'}
             </button>
             {showRationale && <p className="billie-line__rationale">{line.rationale}</p>}
@@ -126,7 +131,14 @@ export function Transcript({ lines, customerName, hasEarlier, earlier, loadingEa
 
   return (
     <div className="billie-transcript">
-      <div aria-label="Transcript" className="billie-transcript__scroller" onScroll={onScroll} ref={scroller} role="log" tabIndex={0}>
+      <div
+        aria-label="Transcript"
+        className="billie-transcript__scroller"
+        onScroll={onScroll}
+        ref={scroller}
+        role="log"
+        tabIndex={0}
+      >
         <div className="billie-transcript__earlier">
           {hasEarlier ? (
             <button className="billie-link-button" disabled={loadingEarlier} onClick={loadEarlier} type="button">

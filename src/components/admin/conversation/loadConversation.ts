@@ -6,7 +6,14 @@ import type { Where } from 'payload'
 
 import { idOf } from '../shared/cards'
 import type { Finder } from '../shared/finder'
-import type { ApplicationRecord, ConversationLink, ConversationRecord, CustomerRecord, Line, RecordId } from '../shared/types'
+import type {
+  ApplicationRecord,
+  ConversationLink,
+  ConversationRecord,
+  CustomerRecord,
+  Line,
+  RecordId,
+} from '../shared/types'
 
 /** Lines shown first, and read per "load earlier". A 2,000-line chat is never read in one go. */
 export const LINES_PAGE = 100
@@ -26,7 +33,15 @@ const CONVERSATION_SELECT = {
   facts: true,
 } as const
 
-const LINE_SELECT = { seq: true, username: true, utterance: true, rationale: true, timestamp: true, answerInputType: true, endConversation: true } as const
+const LINE_SELECT = {
+  seq: true,
+  username: true,
+  utterance: true,
+  rationale: true,
+  timestamp: true,
+  answerInputType: true,
+  endConversation: true,
+} as const
 
 const APPLICATION_SELECT = {
   applicationNumber: true,
@@ -64,11 +79,24 @@ const CUSTOMER_SELECT = {
   identityDocuments: true,
 } as const
 
-const LINK_SELECT = { conversationId: true, customerName: true, applicationNumber: true, status: true, startedAt: true } as const
+const LINK_SELECT = {
+  conversationId: true,
+  customerName: true,
+  applicationNumber: true,
+  status: true,
+  startedAt: true,
+} as const
 
-type ConversationDoc = Omit<ConversationRecord, 'customer' | 'application'> & { customer?: unknown; application?: unknown }
+type ConversationDoc = Omit<ConversationRecord, 'customer' | 'application'> & {
+  customer?: unknown
+  application?: unknown
+}
 
-const toConversation = (doc: ConversationDoc): ConversationRecord => ({ ...doc, customer: idOf(doc.customer), application: idOf(doc.application) })
+const toConversation = (doc: ConversationDoc): ConversationRecord => ({
+  ...doc,
+  customer: idOf(doc.customer),
+  application: idOf(doc.application),
+})
 
 export async function findConversation(finder: Finder, conversationId: string): Promise<ConversationRecord | null> {
   const result = await finder<ConversationDoc>('conversations', {
@@ -84,21 +112,35 @@ export type LinePage = { lines: Line[]; hasEarlier: boolean; earlier: number }
 /** Where a page of lines ends, in the read order (timestamp, then id): the earliest line shown. */
 export function earliestOf(lines: Line[]): Pick<Line, 'timestamp' | 'id'> | undefined {
   const compare = (a: Pick<Line, 'timestamp' | 'id'>, b: Pick<Line, 'timestamp' | 'id'>) =>
-    a.timestamp.localeCompare(b.timestamp) || (Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id)))
-  return lines.reduce<Line | undefined>((earliest, line) => (!earliest || compare(line, earliest) < 0 ? line : earliest), undefined)
+    a.timestamp.localeCompare(b.timestamp) || Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id))
+  return lines.reduce<Line | undefined>(
+    (earliest, line) => (!earliest || compare(line, earliest) < 0 ? line : earliest),
+    undefined,
+  )
 }
 
 /**
  * The `LINES_PAGE` lines before `before` (the latest lines when absent), oldest first. A keyset
  * on (timestamp, id): lines sharing a timestamp are neither skipped nor read twice.
  */
-export async function linesBefore(finder: Finder, conversation: RecordId, before?: Pick<Line, 'timestamp' | 'id'>): Promise<LinePage> {
+export async function linesBefore(
+  finder: Finder,
+  conversation: RecordId,
+  before?: Pick<Line, 'timestamp' | 'id'>,
+): Promise<LinePage> {
   const result = await finder<Line>('utterances', {
     where: {
       and: [
         { conversation: { equals: conversation } },
         ...(before
-          ? [{ or: [{ timestamp: { less_than: before.timestamp } }, { and: [{ timestamp: { equals: before.timestamp } }, { id: { less_than: before.id } }] }] }]
+          ? [
+              {
+                or: [
+                  { timestamp: { less_than: before.timestamp } },
+                  { and: [{ timestamp: { equals: before.timestamp } }, { id: { less_than: before.id } }] },
+                ],
+              },
+            ]
           : []),
       ],
     },
@@ -106,16 +148,29 @@ export async function linesBefore(finder: Finder, conversation: RecordId, before
     limit: LINES_PAGE,
     select: LINE_SELECT,
   })
-  return { lines: [...result.docs].reverse(), hasEarlier: result.hasNextPage, earlier: Math.max(0, result.totalDocs - result.docs.length) }
+  return {
+    lines: [...result.docs].reverse(),
+    hasEarlier: result.hasNextPage,
+    earlier: Math.max(0, result.totalDocs - result.docs.length),
+  }
 }
 
 /**
  * Lines from `since` on (inclusive, so none is missed), oldest first: the catch-up after a
  * reconnect or a poll. `complete` is false when more were missed than one read brings.
  */
-export async function linesSince(finder: Finder, conversation: RecordId, since: string | null): Promise<{ lines: Line[]; complete: boolean }> {
+export async function linesSince(
+  finder: Finder,
+  conversation: RecordId,
+  since: string | null,
+): Promise<{ lines: Line[]; complete: boolean }> {
   const result = await finder<Line>('utterances', {
-    where: { and: [{ conversation: { equals: conversation } }, ...(since ? [{ timestamp: { greater_than_equal: since } }] : [])] },
+    where: {
+      and: [
+        { conversation: { equals: conversation } },
+        ...(since ? [{ timestamp: { greater_than_equal: since } }] : []),
+      ],
+    },
     sort: ['timestamp', 'id'],
     limit: 500,
     select: LINE_SELECT,
@@ -123,8 +178,16 @@ export async function linesSince(finder: Finder, conversation: RecordId, since: 
   return { lines: result.docs, complete: !result.hasNextPage }
 }
 
-export async function findApplication(finder: Finder, conversation: Pick<ConversationRecord, 'application' | 'applicationNumber'>): Promise<ApplicationRecord | null> {
-  const where: Where | null = conversation.application !== null ? { id: { equals: conversation.application } } : conversation.applicationNumber ? { applicationNumber: { equals: conversation.applicationNumber } } : null
+export async function findApplication(
+  finder: Finder,
+  conversation: Pick<ConversationRecord, 'application' | 'applicationNumber'>,
+): Promise<ApplicationRecord | null> {
+  const where: Where | null =
+    conversation.application !== null
+      ? { id: { equals: conversation.application } }
+      : conversation.applicationNumber
+        ? { applicationNumber: { equals: conversation.applicationNumber } }
+        : null
   if (!where) return null
   const result = await finder<ApplicationRecord>('applications', { where, limit: 1, select: APPLICATION_SELECT })
   return result.docs[0] ?? null
@@ -132,23 +195,45 @@ export async function findApplication(finder: Finder, conversation: Pick<Convers
 
 export async function findCustomer(finder: Finder, id: RecordId | null): Promise<CustomerRecord | null> {
   if (id === null) return null
-  const result = await finder<CustomerRecord>('customers', { where: { id: { equals: id } }, limit: 1, select: CUSTOMER_SELECT })
+  const result = await finder<CustomerRecord>('customers', {
+    where: { id: { equals: id } },
+    limit: 1,
+    select: CUSTOMER_SELECT,
+  })
   return result.docs[0] ?? null
 }
 
 /** The customer's conversations, newest first (this one included). */
 export async function customerConversations(finder: Finder, customer: RecordId | null): Promise<ConversationLink[]> {
   if (customer === null) return []
-  const result = await finder<ConversationLink>('conversations', { where: { customer: { equals: customer } }, sort: ['-startedAt'], limit: 10, select: LINK_SELECT })
+  const result = await finder<ConversationLink>('conversations', {
+    where: { customer: { equals: customer } },
+    sort: ['-startedAt'],
+    limit: 10,
+    select: LINK_SELECT,
+  })
   return result.docs
 }
 
 /** The conversations started just before and just after this one. */
-export async function neighbours(finder: Finder, conversation: ConversationRecord): Promise<{ previous: ConversationLink | null; next: ConversationLink | null }> {
+export async function neighbours(
+  finder: Finder,
+  conversation: ConversationRecord,
+): Promise<{ previous: ConversationLink | null; next: ConversationLink | null }> {
   if (!conversation.startedAt) return { previous: null, next: null }
   const [previous, next] = await Promise.all([
-    finder<ConversationLink>('conversations', { where: { startedAt: { less_than: conversation.startedAt } }, sort: ['-startedAt', '-id'], limit: 1, select: LINK_SELECT }),
-    finder<ConversationLink>('conversations', { where: { startedAt: { greater_than: conversation.startedAt } }, sort: ['startedAt', 'id'], limit: 1, select: LINK_SELECT }),
+    finder<ConversationLink>('conversations', {
+      where: { startedAt: { less_than: conversation.startedAt } },
+      sort: ['-startedAt', '-id'],
+      limit: 1,
+      select: LINK_SELECT,
+    }),
+    finder<ConversationLink>('conversations', {
+      where: { startedAt: { greater_than: conversation.startedAt } },
+      sort: ['startedAt', 'id'],
+      limit: 1,
+      select: LINK_SELECT,
+    }),
   ])
   return { previous: previous.docs[0] ?? null, next: next.docs[0] ?? null }
 }
@@ -163,7 +248,10 @@ export type ConversationDetail = {
   next: ConversationLink | null
 }
 
-export async function loadConversationDetail(finder: Finder, conversationId: string): Promise<ConversationDetail | null> {
+export async function loadConversationDetail(
+  finder: Finder,
+  conversationId: string,
+): Promise<ConversationDetail | null> {
   const conversation = await findConversation(finder, conversationId)
   if (!conversation) return null
   const [transcript, application, customer, others, around] = await Promise.all([

@@ -2,16 +2,31 @@ import { Link } from '@payloadcms/ui'
 import React from 'react'
 
 import { DecisionBadge, MarkerList, StatusBadge } from '../shared/Badges.client'
+import { classNames } from '../shared/classNames'
 import { plural, timeAgo } from '../shared/format'
 import type { Card } from '../shared/types'
 
 const SPEAKER = { customer: 'Customer', assistant: 'Billie' } as const
 
 /** One conversation on the Live Conversations board. Everything people wrote is text. */
-export const ConversationCard = React.memo(function ConversationCard({ card, href, now }: { card: Card; href: string; now: number }) {
+export const ConversationCard = React.memo(function ConversationCard({
+  card,
+  href,
+  now,
+}: {
+  card: Card
+  href: string
+  now: number
+}) {
   const line = card.lastLine
   return (
-    <Link aria-label={`${card.customerName ?? 'Unknown customer'}, ${card.applicationNumber ?? card.conversationId}`} className="billie-card" data-conversation-id={card.conversationId} href={href} prefetch={false}>
+    <Link
+      aria-label={`${card.customerName ?? 'Unknown customer'}, ${card.applicationNumber ?? card.conversationId}`}
+      className="billie-card"
+      data-conversation-id={card.conversationId}
+      href={href}
+      prefetch={false}
+    >
       <div className="billie-card__head">
         <span className="billie-card__name">{card.customerName || 'Customer not known yet'}</span>
         <StatusBadge status={card.status} />
@@ -23,10 +38,15 @@ export const ConversationCard = React.memo(function ConversationCard({ card, hre
       <p className="billie-card__snippet">
         {line ? (
           <>
-            <span className={`billie-card__who billie-card__who--${line.username}`}>{SPEAKER[line.username]}:</span> {line.utterance ?? ''}
+            <span className={classNames('billie-card__who', `billie-card__who--${line.username}`)}>
+              {SPEAKER[line.username]}:
+            </span>{' '}
+            {line.utterance ?? ''}
           </>
         ) : (
-          <span className="billie-card__empty">{card.messageCount ? 'Loading the last message…' : 'No messages yet'}</span>
+          <span className="billie-card__empty">
+            {card.messageCount ? 'Loading the last message…' : 'No messages yet'}
+          </span>
         )}
       </p>
       <div className="billie-card__foot">

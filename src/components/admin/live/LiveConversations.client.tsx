@@ -8,7 +8,7 @@ import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
 import { restFinder } from '../shared/finder'
 import { plural } from '../shared/format'
 import { type CardPage, type ListFilters, type RecordId, STATUSES } from '../shared/types'
-import { useNow } from '../shared/useNow'
+import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { ConversationCard } from './ConversationCard.client'
@@ -17,29 +17,6 @@ import { initialListState, isKnown, listReducer } from './listState'
 type Props = { initial: CardPage; initialFilters: ListFilters; renderedAt: number }
 
 const SEARCH_DEBOUNCE_MS = 300
-/** Change messages arrive in bursts (a worker batch): reads they trigger are gathered this long. */
-const GATHER_MS = 250
-
-/** Calls `run` with everything added during the last `ms`, once. */
-function useGathered<T>(run: (items: T[]) => void, ms = GATHER_MS) {
-  const queue = useRef(new Set<T>())
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  const latest = useRef(run)
-  latest.current = run
-  useEffect(() => () => clearTimeout(timer.current), [])
-  return useCallback(
-    (item: T) => {
-      queue.current.add(item)
-      timer.current ??= setTimeout(() => {
-        const items = [...queue.current]
-        queue.current.clear()
-        timer.current = undefined
-        latest.current(items)
-      }, ms)
-    },
-    [ms],
-  )
-}
 
 export function LiveConversations({ initial, initialFilters, renderedAt }: Props) {
   const {
@@ -55,10 +32,8 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
   const [error, setError] = useState<string | null>(null)
   const now = useNow(renderedAt)
 
-  const stateRef = useRef(state)
-  stateRef.current = state
-  const filtersRef = useRef(filters)
-  filtersRef.current = filters
+  const stateRef = useLatest(state)
+  const filtersRef = useLatest(filters)
   /** Bumped whenever the filters change: answers to older queries are dropped. */
   const generation = useRef(0)
   const loadingMore = useRef(false)
@@ -71,11 +46,15 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
     return top === undefined || top >= 0
   }
 
-  const fail = (what: string) => (cause: unknown) => setError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`)
+  const fail = (what: string) => (cause: unknown) =>
+    setError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`)
 
   // Filters: the search box is debounced; both go into the URL so a reload or a shared link keeps them.
   useEffect(() => {
-    const timer = setTimeout(() => setFilters((current) => (current.search === searchText ? current : { ...current, search: searchText })), SEARCH_DEBOUNCE_MS)
+    const timer = setTimeout(
+      () => setFilters((current) => (current.search === searchText ? current : { ...current, search: searchText })),
+      SEARCH_DEBOUNCE_MS,
+    )
     return () => clearTimeout(timer)
   }, [searchText])
 
@@ -118,13 +97,16 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
         loadingMore.current = false
         if (mine === generation.current) setLoading(null)
       })
-  }, [finder])
+  }, [finder, filtersRef, stateRef])
 
   // Infinite scroll: a sentinel below the grid loads the next page before the reader gets there.
   useEffect(() => {
     const sentinel = sentinelRef.current
     if (!sentinel || !state.next || loading || error) return
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && loadMore(), { rootMargin: '600px 0px' })
+    const observer = new IntersectionObserver(
+      (entries) => entries.some((entry) => entry.isIntersecting) && loadMore(),
+      { rootMargin: '600px 0px' },
+    )
     observer.observe(sentinel)
     return () => observer.disconnect()
   }, [state.next, state.cards.length, loading, error, loadMore])
@@ -133,7 +115,9 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
   const fetchArrivals = useGathered<string>((ids) => {
     const mine = generation.current
     loadCards(finder, filtersRef.current, null, { id: { in: ids } })
-      .then((result) => mine === generation.current && dispatch({ type: 'arrive', cards: result.cards, atTop: atTop() }))
+      .then(
+        (result) => mine === generation.current && dispatch({ type: 'arrive', cards: result.cards, atTop: atTop() }),
+      )
       .catch(fail('Reading a new conversation failed'))
   })
   const fetchMarkers = useGathered<string>((ids) => {
@@ -145,28 +129,36 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
   const onChange = useCallback(
     (change: RealtimeChange) => {
       const current = stateRef.current
-      const listed = (match: (card: (typeof current.cards)[number]) => boolean) => current.cards.some(match) || current.pending.some(match)
+      const listed = (match: (card: (typeof current.cards)[number]) => boolean) =>
+        current.cards.some(match) || current.pending.some(match)
       switch (change.collection) {
         case 'conversations':
           if (change.operation === 'delete') dispatch({ type: 'remove', id: change.id })
-          else if (isKnown(current, change.id)) dispatch({ type: 'patch', id: change.id, doc: change.doc, version: change.version })
+          else if (isKnown(current, change.id))
+            dispatch({ type: 'patch', id: change.id, doc: change.doc, version: change.version })
           else fetchArrivals(String(change.id))
           return
         case 'utterances': {
           const conversation = change.doc.conversation as RecordId | undefined
-          const { username, utterance, timestamp } = change.doc as { username?: 'customer' | 'assistant'; utterance?: string | null; timestamp?: string }
-          if (conversation !== undefined && username && timestamp) dispatch({ type: 'line', conversation, line: { username, utterance: utterance ?? null, timestamp } })
+          const { username, utterance, timestamp } = change.doc as {
+            username?: 'customer' | 'assistant'
+            utterance?: string | null
+            timestamp?: string
+          }
+          if (conversation !== undefined && username && timestamp)
+            dispatch({ type: 'line', conversation, line: { username, utterance: utterance ?? null, timestamp } })
           return
         }
         case 'applications':
           if (listed((card) => sameId(card.application, change.id))) fetchMarkers(String(change.id))
           return
         case 'customers':
-          if (typeof change.doc.fullName === 'string' && change.doc.fullName) dispatch({ type: 'customer', id: change.id, fullName: change.doc.fullName })
+          if (typeof change.doc.fullName === 'string' && change.doc.fullName)
+            dispatch({ type: 'customer', id: change.id, fullName: change.doc.fullName })
           return
       }
     },
-    [fetchArrivals, fetchMarkers],
+    [fetchArrivals, fetchMarkers, stateRef],
   )
 
   const onResync = useCallback(() => {
@@ -174,7 +166,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
     loadCards(finder, filtersRef.current)
       .then((result) => mine === generation.current && dispatch({ type: 'resync', result, atTop: atTop() }))
       .catch(fail('Refreshing failed'))
-  }, [finder])
+  }, [filtersRef, finder])
 
   const status = useRealtime({ onChange, onResync })
 
@@ -183,7 +175,8 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
     topRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' })
   }
 
-  const hrefOf = (conversationId: string) => formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(conversationId)}` })
+  const hrefOf = (conversationId: string) =>
+    formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(conversationId)}` })
   const filtered = Boolean(filters.search.trim() || filters.status)
 
   return (
@@ -238,10 +231,15 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
 
       {state.cards.length === 0 && !loading ? (
         <p className="billie-live__empty">
-          {filtered ? 'No conversations match. Try fewer words or another status.' : 'No conversations yet: they appear here as soon as a chat starts.'}
+          {filtered
+            ? 'No conversations match. Try fewer words or another status.'
+            : 'No conversations yet: they appear here as soon as a chat starts.'}
         </p>
       ) : (
-        <ul aria-busy={loading === 'filter'} className={`billie-live__grid${loading === 'filter' ? ' billie-live__grid--loading' : ''}`}>
+        <ul
+          aria-busy={loading === 'filter'}
+          className={`billie-live__grid${loading === 'filter' ? ' billie-live__grid--loading' : ''}`}
+        >
           {state.cards.map((card) => (
             <li key={card.id}>
               <ConversationCard card={card} href={hrefOf(card.conversationId)} now={now} />
@@ -256,7 +254,9 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
             {loading === 'more' ? 'Loading…' : 'Load more'}
           </Button>
         ) : (
-          state.cards.length > 0 && <span className="billie-live__end">That is every conversation{filtered ? ' that matches' : ''}.</span>
+          state.cards.length > 0 && (
+            <span className="billie-live__end">That is every conversation{filtered ? ' that matches' : ''}.</span>
+          )
         )}
       </div>
     </div>

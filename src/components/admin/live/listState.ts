@@ -102,7 +102,12 @@ export function listReducer(state: ListState, action: ListAction): ListState {
     case 'remove': {
       if (!isKnown(state, action.id)) return state
       const keep = (card: Card) => !sameId(card.id, action.id)
-      return { ...state, cards: state.cards.filter(keep), pending: state.pending.filter(keep), totalDocs: Math.max(0, state.totalDocs - 1) }
+      return {
+        ...state,
+        cards: state.cards.filter(keep),
+        pending: state.pending.filter(keep),
+        totalDocs: Math.max(0, state.totalDocs - 1),
+      }
     }
     case 'line':
       return mapBoth(state, (card) => (sameId(card.id, action.conversation) ? withLine(card, action.line) : card))
@@ -112,6 +117,10 @@ export function listReducer(state: ListState, action: ListAction): ListState {
         return markers ? { ...card, markers } : card
       })
     case 'customer':
-      return mapBoth(state, (card) => (sameId(card.customer, action.id) && card.customerName !== action.fullName ? { ...card, customerName: action.fullName } : card))
+      return mapBoth(state, (card) =>
+        sameId(card.customer, action.id) && card.customerName !== action.fullName
+          ? { ...card, customerName: action.fullName }
+          : card,
+      )
   }
 }

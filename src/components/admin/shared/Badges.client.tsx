@@ -1,9 +1,10 @@
-import React from 'react'
+import type React from 'react'
 
 import { label } from './format'
 import { type ConversationStatus, type Marker, STATUSES, type Tone } from './types'
 
-const statusLabel = (status: ConversationStatus) => STATUSES.find((item) => item.value === status)?.label ?? label(status)
+const statusLabel = (status: ConversationStatus) =>
+  STATUSES.find((item) => item.value === status)?.label ?? label(status)
 
 export function StatusBadge({ status }: { status: ConversationStatus }) {
   return (
@@ -23,9 +24,19 @@ export function ToneBadge({ tone, children, title }: { tone: Tone; children: Rea
 }
 
 /** The final decision; left out where the status badge already says it (status approved/declined). */
-export function DecisionBadge({ decision, status }: { decision: 'approved' | 'declined' | null | undefined; status?: ConversationStatus }) {
+export function DecisionBadge({
+  decision,
+  status,
+}: {
+  decision: 'approved' | 'declined' | null | undefined
+  status?: ConversationStatus
+}) {
   if (!decision || decision === status) return null
-  return <ToneBadge tone={decision === 'approved' ? 'ok' : 'bad'}>{decision === 'approved' ? 'Decision: approved' : 'Decision: declined'}</ToneBadge>
+  return (
+    <ToneBadge tone={decision === 'approved' ? 'ok' : 'bad'}>
+      {decision === 'approved' ? 'Decision: approved' : 'Decision: declined'}
+    </ToneBadge>
+  )
 }
 
 export function MarkerList({ markers }: { markers: Marker[] }) {

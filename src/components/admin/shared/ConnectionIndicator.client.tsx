@@ -18,7 +18,13 @@ const TITLE: Record<RealtimeStatus, string> = {
 
 export function ConnectionIndicator({ status }: { status: RealtimeStatus }) {
   return (
-    <span aria-live="polite" className={`billie-connection billie-connection--${status}`} data-status={status} role="status" title={TITLE[status]}>
+    <span
+      aria-live="polite"
+      className={`billie-connection billie-connection--${status}`}
+      data-status={status}
+      role="status"
+      title={TITLE[status]}
+    >
       <span aria-hidden className="billie-connection__dot" />
       {TEXT[status]}
     </span>

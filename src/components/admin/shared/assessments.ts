@@ -31,7 +31,8 @@ export const ASSESSMENT_TITLES: Record<AssessmentKind, string> = {
 
 const norm = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '')
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The first entry whose key is one of `names` (normalised). */
 function find(source: JsonObject, names: string[]): [string, unknown] | undefined {
@@ -39,9 +40,12 @@ function find(source: JsonObject, names: string[]): [string, unknown] | undefine
   return Object.entries(source).find(([key, value]) => wanted.has(norm(key)) && value !== null && value !== undefined)
 }
 
-const OK_WORDS = /^(low|verylow|pass|passed|clear|cleared|ok|approve|approved|verified|successful|success|accept|accepted|green|true|yes|serviceable)$/
-const WARN_WORDS = /^(medium|moderate|review|refer|referred|pending|manual|manualreview|amber|caution|warn|warning|unknown)$/
-const BAD_WORDS = /^(high|veryhigh|critical|severe|fail|failed|decline|declined|reject|rejected|red|blocked|deny|denied|false|no|unserviceable|notserviceable)$/
+const OK_WORDS =
+  /^(low|verylow|pass|passed|clear|cleared|ok|approve|approved|verified|successful|success|accept|accepted|green|true|yes|serviceable)$/
+const WARN_WORDS =
+  /^(medium|moderate|review|refer|referred|pending|manual|manualreview|amber|caution|warn|warning|unknown)$/
+const BAD_WORDS =
+  /^(high|veryhigh|critical|severe|fail|failed|decline|declined|reject|rejected|red|blocked|deny|denied|false|no|unserviceable|notserviceable)$/
 
 /** How a word such as "LOW", "REVIEW" or "FAIL" reads. */
 export function toneOfWord(value: unknown): Tone {
@@ -66,10 +70,12 @@ export function displayValue(key: string, value: unknown): string {
     if (MONEY_KEY.test(k) && !/ratio|count|days|months|hits/.test(k)) return formatMoney(value)
     return formatNumber(value)
   }
-  if (typeof value === 'string') return ISO_DATE.test(value) && value.length > 10 ? `${formatDateTime(value, 'UTC')} UTC` : value
+  if (typeof value === 'string')
+    return ISO_DATE.test(value) && value.length > 10 ? `${formatDateTime(value, 'UTC')} UTC` : value
   if (Array.isArray(value)) {
     if (value.length === 0) return 'none'
-    if (value.every((item) => item === null || ['string', 'number', 'boolean'].includes(typeof item))) return value.map((item) => displayValue(key, item)).join(', ')
+    if (value.every((item) => item === null || ['string', 'number', 'boolean'].includes(typeof item)))
+      return value.map((item) => displayValue(key, item)).join(', ')
     return `${value.length} item${value.length === 1 ? '' : 's'} (see raw JSON)`
   }
   if (isObject(value)) return `${Object.keys(value).length} fields (see raw JSON)`
@@ -77,7 +83,9 @@ export function displayValue(key: string, value: unknown): string {
 }
 
 const figure = (entry: [string, unknown] | undefined, tone?: Tone, label?: string): Figure | undefined =>
-  entry ? { label: label ?? humanize(entry[0]), value: displayValue(entry[0], entry[1]), ...(tone ? { tone } : {}) } : undefined
+  entry
+    ? { label: label ?? humanize(entry[0]), value: displayValue(entry[0], entry[1]), ...(tone ? { tone } : {}) }
+    : undefined
 
 /** Strings from an array of flags: plain strings, or objects with a name/description. */
 function flagList(value: unknown): string[] {
@@ -92,7 +100,18 @@ function flagList(value: unknown): string[] {
   })
 }
 
-const FLAG_ARRAYS = ['flags', 'warnings', 'alerts', 'redflags', 'riskflags', 'reasons', 'reasoncodes', 'triggeredrules', 'rules', 'issues']
+const FLAG_ARRAYS = [
+  'flags',
+  'warnings',
+  'alerts',
+  'redflags',
+  'riskflags',
+  'reasons',
+  'reasoncodes',
+  'triggeredrules',
+  'rules',
+  'issues',
+]
 
 /** Flags an assessment raises anywhere at its top level: lists of flags, true matches, failed verifications, hits. */
 function collectFlags(source: JsonObject): string[] {
@@ -100,11 +119,19 @@ function collectFlags(source: JsonObject): string[] {
   for (const [key, value] of Object.entries(source)) {
     const k = norm(key)
     if (FLAG_ARRAYS.includes(k)) flags.push(...flagList(value))
-    else if (typeof value === 'boolean' && value && /(pep|sanction|watchlist|adverse|deceased|fraud|mismatch|blacklist|match)$/.test(k) && !/nomatch/.test(k))
+    else if (
+      typeof value === 'boolean' &&
+      value &&
+      /(pep|sanction|watchlist|adverse|deceased|fraud|mismatch|blacklist|match)$/.test(k) &&
+      !/nomatch/.test(k)
+    )
       flags.push(humanize(key))
-    else if (typeof value === 'boolean' && !value && /(verified|passed|matched|valid)$/.test(k)) flags.push(`${humanize(key)}: no`)
-    else if (typeof value === 'number' && value > 0 && /(hits|matches|alerts)$/.test(k)) flags.push(`${humanize(key)}: ${formatNumber(value)}`)
-    else if (typeof value === 'string' && /status$/.test(k) && toneOfWord(value) === 'bad') flags.push(`${humanize(key)}: ${value}`)
+    else if (typeof value === 'boolean' && !value && /(verified|passed|matched|valid)$/.test(k))
+      flags.push(`${humanize(key)}: no`)
+    else if (typeof value === 'number' && value > 0 && /(hits|matches|alerts)$/.test(k))
+      flags.push(`${humanize(key)}: ${formatNumber(value)}`)
+    else if (typeof value === 'string' && /status$/.test(k) && toneOfWord(value) === 'bad')
+      flags.push(`${humanize(key)}: ${value}`)
   }
   return flags
 }
@@ -115,14 +142,35 @@ function details(source: JsonObject, shown: Set<string>): Figure[] {
     .map(([key, value]) => ({ label: humanize(key), value: displayValue(key, value) }))
 }
 
-function summary(kind: AssessmentKind, raw: unknown, build: (source: JsonObject) => { verdict: Verdict | null; figures: Array<Figure | undefined>; used: string[] }): AssessmentSummary {
+function summary(
+  kind: AssessmentKind,
+  raw: unknown,
+  build: (source: JsonObject) => { verdict: Verdict | null; figures: Array<Figure | undefined>; used: string[] },
+): AssessmentSummary {
   const title = ASSESSMENT_TITLES[kind]
-  if (raw === null || raw === undefined) return { kind, title, present: false, verdict: null, figures: [], flags: [], details: [] }
+  if (raw === null || raw === undefined)
+    return { kind, title, present: false, verdict: null, figures: [], flags: [], details: [] }
   if (!isObject(raw)) {
-    return { kind, title, present: true, verdict: null, figures: [{ label: 'Result', value: displayValue(kind, raw), tone: toneOfWord(raw) }], flags: [], details: [] }
+    return {
+      kind,
+      title,
+      present: true,
+      verdict: null,
+      figures: [{ label: 'Result', value: displayValue(kind, raw), tone: toneOfWord(raw) }],
+      flags: [],
+      details: [],
+    }
   }
   const { verdict, figures, used } = build(raw)
-  return { kind, title, present: true, verdict, figures: figures.filter((item): item is Figure => Boolean(item)), flags: collectFlags(raw), details: details(raw, new Set(used)) }
+  return {
+    kind,
+    title,
+    present: true,
+    verdict,
+    figures: figures.filter((item): item is Figure => Boolean(item)),
+    flags: collectFlags(raw),
+    details: details(raw, new Set(used)),
+  }
 }
 
 const RESULT_KEYS = ['result', 'outcome', 'decision', 'recommendation', 'status', 'verdict', 'overallresult']
@@ -137,13 +185,22 @@ export function summariseIdentityRisk(raw: unknown): AssessmentSummary {
     const checked = find(source, ['checkedat', 'assessedat', 'timestamp', 'createdat'])
     const bandText = band && typeof band[1] === 'string' ? band[1] : undefined
     const verdict: Verdict | null = bandText
-      ? { label: `${humanize(bandText)} risk${score ? ` (${displayValue(score[0], score[1])})` : ''}`, tone: toneOfWord(bandText) }
+      ? {
+          label: `${humanize(bandText)} risk${score ? ` (${displayValue(score[0], score[1])})` : ''}`,
+          tone: toneOfWord(bandText),
+        }
       : result
         ? { label: humanize(String(result[1])), tone: toneOfWord(result[1]) }
         : null
     return {
       verdict,
-      figures: [figure(score, undefined, 'Risk score'), figure(band, toneOfWord(band?.[1]), 'Risk band'), figure(ekyc, toneOfWord(ekyc?.[1]), 'eKYC'), figure(provider), figure(checked, undefined, 'Checked')],
+      figures: [
+        figure(score, undefined, 'Risk score'),
+        figure(band, toneOfWord(band?.[1]), 'Risk band'),
+        figure(ekyc, toneOfWord(ekyc?.[1]), 'eKYC'),
+        figure(provider),
+        figure(checked, undefined, 'Checked'),
+      ],
       used: [score, band, result, ekyc, provider, checked].flatMap((entry) => (entry ? [entry[0]] : [])),
     }
   })
@@ -153,7 +210,14 @@ export function summariseServiceability(raw: unknown): AssessmentSummary {
   return summary('serviceability', raw, (source) => {
     const serviceable = find(source, ['serviceable', 'isserviceable', 'affordable', 'passed', 'pass'])
     const result = find(source, RESULT_KEYS)
-    const surplus = find(source, ['netmonthlysurplus', 'monthlysurplus', 'netsurplus', 'surplus', 'disposableincome', 'uncommittedincome'])
+    const surplus = find(source, [
+      'netmonthlysurplus',
+      'monthlysurplus',
+      'netsurplus',
+      'surplus',
+      'disposableincome',
+      'uncommittedincome',
+    ])
     const income = find(source, ['monthlyincome', 'netmonthlyincome', 'income', 'totalincome', 'netincome'])
     const rent = find(source, ['monthlyrent', 'rent', 'housingcost', 'housing'])
     const expenses = find(source, ['monthlylivingexpenses', 'livingexpenses', 'monthlyexpenses', 'expenses'])
@@ -180,7 +244,9 @@ export function summariseServiceability(raw: unknown): AssessmentSummary {
         figure(ratio, undefined, 'Debt to income'),
         figure(max, undefined, 'Max serviceable'),
       ],
-      used: [serviceable, result, surplus, income, rent, expenses, debts, ratio, max].flatMap((entry) => (entry ? [entry[0]] : [])),
+      used: [serviceable, result, surplus, income, rent, expenses, debts, ratio, max].flatMap((entry) =>
+        entry ? [entry[0]] : [],
+      ),
     }
   })
 }
@@ -192,11 +258,19 @@ export function summariseFraudCheck(raw: unknown): AssessmentSummary {
     const device = find(source, ['devicerisk', 'devicerisklevel'])
     const provider = find(source, ['provider', 'vendor', 'source'])
     const verdict: Verdict | null = result
-      ? { label: `${humanize(String(result[1]))}${score ? ` (${displayValue(score[0], score[1])})` : ''}`, tone: toneOfWord(result[1]) }
+      ? {
+          label: `${humanize(String(result[1]))}${score ? ` (${displayValue(score[0], score[1])})` : ''}`,
+          tone: toneOfWord(result[1]),
+        }
       : null
     return {
       verdict,
-      figures: [figure(score, undefined, 'Fraud score'), figure(result, toneOfWord(result?.[1]), 'Result'), figure(device, toneOfWord(device?.[1]), 'Device risk'), figure(provider)],
+      figures: [
+        figure(score, undefined, 'Fraud score'),
+        figure(result, toneOfWord(result?.[1]), 'Result'),
+        figure(device, toneOfWord(device?.[1]), 'Device risk'),
+        figure(provider),
+      ],
       used: [result, score, device, provider].flatMap((entry) => (entry ? [entry[0]] : [])),
     }
   })
@@ -219,11 +293,20 @@ export function riskMarkers(assessments: Assessments): Marker[] {
   const summaries = summariseAssessments(assessments).filter((item) => item.present)
   const markers: Marker[] = summaries.map((item) => ({
     key: item.kind,
-    label: item.kind === 'serviceability' && item.verdict ? item.verdict.label : `${SHORT[item.kind]}: ${item.verdict?.label ?? 'received'}`,
+    label:
+      item.kind === 'serviceability' && item.verdict
+        ? item.verdict.label
+        : `${SHORT[item.kind]}: ${item.verdict?.label ?? 'received'}`,
     tone: item.verdict?.tone ?? 'neutral',
     title: item.title,
   }))
   const flags = summaries.flatMap((item) => item.flags)
-  if (flags.length) markers.push({ key: 'flags', label: `${flags.length} flag${flags.length === 1 ? '' : 's'}`, tone: 'warn', title: flags.join('\n') })
+  if (flags.length)
+    markers.push({
+      key: 'flags',
+      label: `${flags.length} flag${flags.length === 1 ? '' : 's'}`,
+      tone: 'warn',
+      title: flags.join('\n'),
+    })
   return markers
 }

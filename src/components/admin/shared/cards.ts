@@ -7,7 +7,17 @@ import type { Where } from 'payload'
 
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'
-import { type Card, type CardPage, type ConversationStatus, type Cursor, isStatus, type Line, type ListFilters, type Marker, type RecordId } from './types'
+import {
+  type Card,
+  type CardPage,
+  type ConversationStatus,
+  type Cursor,
+  isStatus,
+  type Line,
+  type ListFilters,
+  type Marker,
+  type RecordId,
+} from './types'
 
 export const PAGE_SIZE = 24
 
@@ -61,7 +71,11 @@ export function conversationsWhere({ search, status }: ListFilters): Where | und
   const words = search.trim()
   if (words) {
     clauses.push({
-      or: [{ customerName: { like: words } }, { applicationNumber: { like: words } }, { conversationId: { like: words } }],
+      or: [
+        { customerName: { like: words } },
+        { applicationNumber: { like: words } },
+        { conversationId: { like: words } },
+      ],
     })
   }
   if (status) clauses.push({ status: { equals: status } })
@@ -119,7 +133,8 @@ export function patchCard(card: Card, doc: Record<string, unknown>, version?: nu
   if ('applicationNumber' in doc) next.applicationNumber = (doc.applicationNumber as string | null) ?? null
   if ('customerName' in doc && doc.customerName) next.customerName = doc.customerName as string
   if ('customer' in doc && doc.customer !== undefined) next.customer = idOf(doc.customer) ?? next.customer
-  if ('application' in doc && doc.application !== undefined) next.application = idOf(doc.application) ?? next.application
+  if ('application' in doc && doc.application !== undefined)
+    next.application = idOf(doc.application) ?? next.application
   if (isStatus(doc.status)) next.status = doc.status
   if ('startedAt' in doc) next.startedAt = (doc.startedAt as string | null) ?? next.startedAt
   if (typeof doc.lastUtteranceAt === 'string') next.lastUtteranceAt = doc.lastUtteranceAt
@@ -132,20 +147,37 @@ export function patchCard(card: Card, doc: Record<string, unknown>, version?: nu
 /** A newer line replaces the card's snippet; an older one (a late delivery) does not. */
 export function withLine(card: Card, line: Pick<Line, 'username' | 'utterance' | 'timestamp'>): Card {
   if (card.lastLine && Date.parse(card.lastLine.timestamp) > Date.parse(line.timestamp)) return card
-  return { ...card, lastLine: { username: line.username, utterance: line.utterance ?? null, timestamp: line.timestamp } }
+  return {
+    ...card,
+    lastLine: { username: line.username, utterance: line.utterance ?? null, timestamp: line.timestamp },
+  }
 }
 
 /** The last line of each card: the utterance stamped with the conversation's lastUtteranceAt. */
 async function lastLines(finder: Finder, cards: Card[]): Promise<Map<string, Card['lastLine']>> {
   const wanted = cards.filter((card) => card.lastUtteranceAt)
   if (wanted.length === 0) return new Map()
-  const result = await finder<{ conversation: unknown; username: Line['username']; utterance?: string | null; timestamp: string }>('utterances', {
-    where: { or: wanted.map((card): Where => ({ and: [{ conversation: { equals: card.id } }, { timestamp: { equals: card.lastUtteranceAt } }] })) },
+  const result = await finder<{
+    conversation: unknown
+    username: Line['username']
+    utterance?: string | null
+    timestamp: string
+  }>('utterances', {
+    where: {
+      or: wanted.map((card): Where => ({
+        and: [{ conversation: { equals: card.id } }, { timestamp: { equals: card.lastUtteranceAt } }],
+      })),
+    },
     limit: wanted.length * 2,
     select: LINE_SELECT,
   })
   const lines = new Map<string, Card['lastLine']>()
-  for (const doc of result.docs) lines.set(String(idOf(doc.conversation)), { username: doc.username, utterance: doc.utterance ?? null, timestamp: doc.timestamp })
+  for (const doc of result.docs)
+    lines.set(String(idOf(doc.conversation)), {
+      username: doc.username,
+      utterance: doc.utterance ?? null,
+      timestamp: doc.timestamp,
+    })
   return lines
 }
 
@@ -179,9 +211,12 @@ export async function completeCards(finder: Finder, cards: Card[]): Promise<Card
 
 /** The cards after `cursor` in CARD_SORT order (rows without an activity time sort last). */
 export function afterCursor({ lastActivityAt, conversationId }: Cursor): Where {
-  const sameTime: Where = lastActivityAt === null ? { lastActivityAt: { exists: false } } : { lastActivityAt: { equals: lastActivityAt } }
+  const sameTime: Where =
+    lastActivityAt === null ? { lastActivityAt: { exists: false } } : { lastActivityAt: { equals: lastActivityAt } }
   const tied: Where = { and: [sameTime, { conversationId: { less_than: conversationId } }] }
-  return lastActivityAt === null ? tied : { or: [{ lastActivityAt: { less_than: lastActivityAt } }, tied, { lastActivityAt: { exists: false } }] }
+  return lastActivityAt === null
+    ? tied
+    : { or: [{ lastActivityAt: { less_than: lastActivityAt } }, tied, { lastActivityAt: { exists: false } }] }
 }
 
 const cursorOf = (card: Card): Cursor => ({ lastActivityAt: card.lastActivityAt, conversationId: card.conversationId })
@@ -191,10 +226,22 @@ const cursorOf = (card: Card): Cursor => ({ lastActivityAt: card.lastActivityAt,
  * narrows further (the live view reads arrivals by id). `totalDocs` counts what is left from
  * the cursor on, so it is the list's total on the first page.
  */
-export async function loadCards(finder: Finder, filters: ListFilters, cursor?: Cursor | null, extraWhere?: Where): Promise<CardPage> {
-  const clauses = [conversationsWhere(filters), cursor ? afterCursor(cursor) : undefined, extraWhere].filter((clause): clause is Where => clause !== undefined)
+export async function loadCards(
+  finder: Finder,
+  filters: ListFilters,
+  cursor?: Cursor | null,
+  extraWhere?: Where,
+): Promise<CardPage> {
+  const clauses = [conversationsWhere(filters), cursor ? afterCursor(cursor) : undefined, extraWhere].filter(
+    (clause): clause is Where => clause !== undefined,
+  )
   const where = clauses.length > 1 ? { and: clauses } : clauses[0]
-  const result = await finder<CardDoc>('conversations', { where, sort: CARD_SORT, limit: PAGE_SIZE, select: CARD_SELECT })
+  const result = await finder<CardDoc>('conversations', {
+    where,
+    sort: CARD_SORT,
+    limit: PAGE_SIZE,
+    select: CARD_SELECT,
+  })
   const cards = await completeCards(
     finder,
     result.docs.map((doc) => toCard(doc)),

@@ -38,11 +38,12 @@ export function restSearch(args: FindArgs): string {
 /** Reads through the REST API as the logged-in user (browser only). */
 export const restFinder =
   (apiRoute: string): Finder =>
-  async <T,>(collection: ReadSlug, args: FindArgs): Promise<FindResult<T>> => {
+  async <T>(collection: ReadSlug, args: FindArgs): Promise<FindResult<T>> => {
     const response = await fetch(`${apiRoute}/${collection}?${restSearch(args)}`, {
       credentials: 'same-origin',
       headers: { accept: 'application/json' },
     })
-    if (!response.ok) throw new Error(`Reading ${collection} failed (${response.status}); check that you are still logged in.`)
+    if (!response.ok)
+      throw new Error(`Reading ${collection} failed (${response.status}); check that you are still logged in.`)
     return (await response.json()) as FindResult<T>
   }

@@ -36,7 +36,9 @@ export function formatTime(iso: string | null | undefined, timeZone?: string): s
   if (!iso) return '—'
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return '—'
-  return new Intl.DateTimeFormat(LOCALE, { hour: 'numeric', minute: '2-digit', second: '2-digit', timeZone }).format(date)
+  return new Intl.DateTimeFormat(LOCALE, { hour: 'numeric', minute: '2-digit', second: '2-digit', timeZone }).format(
+    date,
+  )
 }
 
 export function formatDate(iso: string | null | undefined, timeZone?: string): string {
@@ -59,4 +61,5 @@ export function humanize(key: string): string {
 /** A status or code as a reader would say it: "soft_end" → "Soft end", "DRIVERS_LICENCE" → "Drivers licence". */
 export const label = (value: string | null | undefined): string => (value ? humanize(value) : '—')
 
-export const plural = (count: number, one: string, many = `${one}s`): string => `${formatNumber(count)} ${count === 1 ? one : many}`
+export const plural = (count: number, one: string, many = `${one}s`): string =>
+  `${formatNumber(count)} ${count === 1 ? one : many}`

@@ -8,7 +8,7 @@ import type { FindArgs, Finder, FindResult, ReadSlug } from './finder'
  */
 export const localFinder =
   (req: PayloadRequest): Finder =>
-  async <T,>(collection: ReadSlug, args: FindArgs): Promise<FindResult<T>> => {
+  async <T>(collection: ReadSlug, args: FindArgs): Promise<FindResult<T>> => {
     const result = await req.payload.find({
       collection,
       where: args.where,

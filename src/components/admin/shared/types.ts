@@ -7,7 +7,8 @@ export type Speaker = Utterance['username']
 
 export const STATUSES = CONVERSATION_STATUSES
 
-export const isStatus = (value: unknown): value is ConversationStatus => STATUSES.some((status) => status.value === value)
+export const isStatus = (value: unknown): value is ConversationStatus =>
+  STATUSES.some((status) => status.value === value)
 
 /** How worrying a figure is: drives the colour of pills and markers. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
@@ -16,7 +17,10 @@ export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
 export type Marker = { key: string; label: string; tone: Tone; title?: string }
 
 /** A transcript line, as the detail view and the card snippet need it. */
-export type Line = Pick<Utterance, 'seq' | 'username' | 'utterance' | 'rationale' | 'timestamp' | 'answerInputType' | 'endConversation'> & { id: RecordId }
+export type Line = Pick<
+  Utterance,
+  'seq' | 'username' | 'utterance' | 'rationale' | 'timestamp' | 'answerInputType' | 'endConversation'
+> & { id: RecordId }
 
 /** What a conversation card shows; kept flat so change messages patch it field by field. */
 export type Card = {
@@ -104,4 +108,7 @@ export type CustomerRecord = Pick<
 >
 
 /** A neighbouring or related conversation, for links. */
-export type ConversationLink = Pick<Conversation, 'id' | 'conversationId' | 'customerName' | 'applicationNumber' | 'status' | 'startedAt'>
+export type ConversationLink = Pick<
+  Conversation,
+  'id' | 'conversationId' | 'customerName' | 'applicationNumber' | 'status' | 'startedAt'
+>

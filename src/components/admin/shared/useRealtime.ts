@@ -1,8 +1,9 @@
 'use client'
 import { useConfig } from '@payloadcms/ui'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 
 import type { ReadSlug } from './finder'
+import { useHydrated, useLatest } from './hooks'
 import type { RecordId } from './types'
 
 /** What the connection indicator shows. */
@@ -34,7 +35,10 @@ export function parseChange(eventName: string, data: string): RealtimeChange | u
   }
   if (typeof raw !== 'object' || raw === null) return undefined
   const message = raw as Record<string, unknown>
-  const doc = (typeof message.doc === 'object' && message.doc !== null ? message.doc : message) as Record<string, unknown>
+  const doc = (typeof message.doc === 'object' && message.doc !== null ? message.doc : message) as Record<
+    string,
+    unknown
+  >
   const collection = typeof message.collection === 'string' ? message.collection : eventName
   const id = (message.id ?? doc.id) as RecordId | undefined
   if (!COLLECTIONS.has(collection) || id === undefined || id === null) return undefined
@@ -65,12 +69,12 @@ export function useRealtime({ onChange, onResync }: Handlers, query = ''): Realt
     },
   } = useConfig()
   const [status, setStatus] = useState<RealtimeStatus>('connecting')
-  const handlers = useRef<Handlers>({ onChange, onResync })
-  handlers.current = { onChange, onResync }
+  const handlers = useLatest<Handlers>({ onChange, onResync })
+  const hydrated = useHydrated()
+  const supported = !hydrated || typeof EventSource !== 'undefined'
 
   useEffect(() => {
-    if (typeof EventSource === 'undefined') {
-      setStatus('offline')
+    if (!supported) {
       const poll = setInterval(() => handlers.current.onResync(), POLL_MS)
       return () => clearInterval(poll)
     }
@@ -151,7 +155,7 @@ export function useRealtime({ onChange, onResync }: Handlers, query = ''): Realt
       clearTimeout(slow)
       stopPolling()
     }
-  }, [api, query])
+  }, [api, handlers, query, supported])
 
-  return status
+  return supported ? status : 'offline'
 }
