@@ -4,18 +4,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { BaseDatabaseAdapter, DatabaseAdapterObj } from 'payload'
 
+import { intSetting } from './lib/env'
 import { migrations } from './migrations'
 
 export const DEFAULT_SQLITE_FILE = 'data/billie.db'
-
-/** SQLITE_BUSY_TIMEOUT_MS: how long a SQLite write waits for the write lock (default 10 s). */
-function sqliteBusyTimeoutMs(raw = process.env.SQLITE_BUSY_TIMEOUT_MS?.trim()): number {
-  if (!raw) return 10_000
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`SQLITE_BUSY_TIMEOUT_MS=${raw} is not a non-negative integer (milliseconds)`)
-  return value
-}
 
 type LibsqlClient = { execute: (sql: string) => Promise<unknown>; transaction: (mode?: string) => Promise<unknown> }
 const CONFIGURED = Symbol.for('billie.sqlite.everyConnection')
@@ -71,7 +63,7 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
   }
   const url = uri || `file:${DEFAULT_SQLITE_FILE}`
   fs.mkdirSync(path.dirname(path.resolve(url.slice('file:'.length))), { recursive: true })
-  const busyTimeout = sqliteBusyTimeoutMs()
+  const busyTimeout = intSetting('SQLITE_BUSY_TIMEOUT_MS', 10_000)
   const adapter = sqliteAdapter({
     client: { url },
     // WAL lets the app read while a worker commits; busyTimeout lets several processes share the file

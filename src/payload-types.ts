@@ -326,14 +326,6 @@ export interface Application {
         answerInputType?: string | null;
       }[];
     }[];
-    conversation?:
-      | {
-          role?: ('user' | 'assistant' | 'system') | null;
-          content?: string | null;
-          timestamp?: string | null;
-          id?: string | null;
-        }[]
-      | null;
   };
   /**
    * Risk and serviceability assessments, as the assessing agents sent them.
@@ -702,14 +694,6 @@ export interface ApplicationsSelect<T extends boolean = true> {
         startedAt?: T;
         updatedAt?: T;
         applicationProcessState?: T;
-        conversation?:
-          | T
-          | {
-              role?: T;
-              content?: T;
-              timestamp?: T;
-              id?: T;
-            };
       };
   assessments?:
     | T

@@ -3,7 +3,7 @@ import type { CollectionConfig, Field } from 'payload'
 import { isStaff } from '@/access/isStaff'
 import { projectedOnly } from '@/access/projectedOnly'
 
-/** Read by staff; written only by the worker through the Local API. The admin UI shows them read-only. */
+/** Read by staff; written only by the worker (and rebuilds). The admin UI shows them read-only. */
 export const projectedAccess: CollectionConfig['access'] = {
   read: isStaff,
   create: projectedOnly,
@@ -23,7 +23,9 @@ export const projectionFields: Field[] = [
     defaultValue: 0,
     admin: { readOnly: true, position: 'sidebar', description: 'Incremented on every projected write.' },
   },
-  { name: 'projection', type: 'json', admin: { hidden: true } },
+  // The worker's bookkeeping stays inside: the worker reads it through the database adapter, and
+  // no REST, GraphQL or Local API response (nor the admin) ever shows it.
+  { name: 'projection', type: 'json', hidden: true },
 ]
 
 export const SUPERVISOR_GROUP = 'Supervisor Dashboard'

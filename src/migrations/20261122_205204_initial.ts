@@ -32,12 +32,8 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	FOREIGN KEY (\`application_id\`) REFERENCES \`applications\`(\`id\`) ON UPDATE no action ON DELETE set null
   );
   `)
-  await db.run(
-    sql`CREATE UNIQUE INDEX \`conversations_conversation_id_idx\` ON \`conversations\` (\`conversation_id\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`conversations_application_number_idx\` ON \`conversations\` (\`application_number\`);`,
-  )
+  await db.run(sql`CREATE UNIQUE INDEX \`conversations_conversation_id_idx\` ON \`conversations\` (\`conversation_id\`);`)
+  await db.run(sql`CREATE INDEX \`conversations_application_number_idx\` ON \`conversations\` (\`application_number\`);`)
   await db.run(sql`CREATE INDEX \`conversations_customer_idx\` ON \`conversations\` (\`customer_id\`);`)
   await db.run(sql`CREATE INDEX \`conversations_application_idx\` ON \`conversations\` (\`application_id\`);`)
   await db.run(sql`CREATE INDEX \`conversations_customer_name_idx\` ON \`conversations\` (\`customer_name\`);`)
@@ -60,12 +56,8 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	FOREIGN KEY (\`_parent_id\`) REFERENCES \`customers\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(
-    sql`CREATE INDEX \`customers_identity_documents_order_idx\` ON \`customers_identity_documents\` (\`_order\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`customers_identity_documents_parent_id_idx\` ON \`customers_identity_documents\` (\`_parent_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`customers_identity_documents_order_idx\` ON \`customers_identity_documents\` (\`_order\`);`)
+  await db.run(sql`CREATE INDEX \`customers_identity_documents_parent_id_idx\` ON \`customers_identity_documents\` (\`_parent_id\`);`)
   await db.run(sql`CREATE TABLE \`customers\` (
   	\`id\` integer PRIMARY KEY NOT NULL,
   	\`customer_id\` text NOT NULL,
@@ -115,12 +107,8 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	FOREIGN KEY (\`_parent_id\`) REFERENCES \`applications\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(
-    sql`CREATE INDEX \`applications_application_process_conversation_order_idx\` ON \`applications_application_process_conversation\` (\`_order\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`applications_application_process_conversation_parent_id_idx\` ON \`applications_application_process_conversation\` (\`_parent_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`applications_application_process_conversation_order_idx\` ON \`applications_application_process_conversation\` (\`_order\`);`)
+  await db.run(sql`CREATE INDEX \`applications_application_process_conversation_parent_id_idx\` ON \`applications_application_process_conversation\` (\`_parent_id\`);`)
   await db.run(sql`CREATE TABLE \`applications_noticeboard_versions\` (
   	\`_order\` integer NOT NULL,
   	\`_parent_id\` text NOT NULL,
@@ -130,12 +118,8 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	FOREIGN KEY (\`_parent_id\`) REFERENCES \`applications_noticeboard\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(
-    sql`CREATE INDEX \`applications_noticeboard_versions_order_idx\` ON \`applications_noticeboard_versions\` (\`_order\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`applications_noticeboard_versions_parent_id_idx\` ON \`applications_noticeboard_versions\` (\`_parent_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`applications_noticeboard_versions_order_idx\` ON \`applications_noticeboard_versions\` (\`_order\`);`)
+  await db.run(sql`CREATE INDEX \`applications_noticeboard_versions_parent_id_idx\` ON \`applications_noticeboard_versions\` (\`_parent_id\`);`)
   await db.run(sql`CREATE TABLE \`applications_noticeboard\` (
   	\`_order\` integer NOT NULL,
   	\`_parent_id\` integer NOT NULL,
@@ -147,9 +131,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   );
   `)
   await db.run(sql`CREATE INDEX \`applications_noticeboard_order_idx\` ON \`applications_noticeboard\` (\`_order\`);`)
-  await db.run(
-    sql`CREATE INDEX \`applications_noticeboard_parent_id_idx\` ON \`applications_noticeboard\` (\`_parent_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`applications_noticeboard_parent_id_idx\` ON \`applications_noticeboard\` (\`_parent_id\`);`)
   await db.run(sql`CREATE TABLE \`applications\` (
   	\`id\` integer PRIMARY KEY NOT NULL,
   	\`application_number\` text NOT NULL,
@@ -179,13 +161,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	FOREIGN KEY (\`customer_id\`) REFERENCES \`customers\`(\`id\`) ON UPDATE no action ON DELETE set null
   );
   `)
-  await db.run(
-    sql`CREATE UNIQUE INDEX \`applications_application_number_idx\` ON \`applications\` (\`application_number\`);`,
-  )
+  await db.run(sql`CREATE UNIQUE INDEX \`applications_application_number_idx\` ON \`applications\` (\`application_number\`);`)
   await db.run(sql`CREATE INDEX \`applications_customer_idx\` ON \`applications\` (\`customer_id\`);`)
-  await db.run(
-    sql`CREATE INDEX \`applications_application_outcome_idx\` ON \`applications\` (\`application_outcome\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`applications_application_outcome_idx\` ON \`applications\` (\`application_outcome\`);`)
   await db.run(sql`CREATE INDEX \`applications_updated_at_idx\` ON \`applications\` (\`updated_at\`);`)
   await db.run(sql`CREATE INDEX \`applications_created_at_idx\` ON \`applications\` (\`created_at\`);`)
   await db.run(sql`CREATE TABLE \`utterances\` (
@@ -273,9 +251,7 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   await db.run(sql`CREATE INDEX \`media_updated_at_idx\` ON \`media\` (\`updated_at\`);`)
   await db.run(sql`CREATE INDEX \`media_created_at_idx\` ON \`media\` (\`created_at\`);`)
   await db.run(sql`CREATE UNIQUE INDEX \`media_filename_idx\` ON \`media\` (\`filename\`);`)
-  await db.run(
-    sql`CREATE INDEX \`media_sizes_thumbnail_sizes_thumbnail_filename_idx\` ON \`media\` (\`sizes_thumbnail_filename\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`media_sizes_thumbnail_sizes_thumbnail_filename_idx\` ON \`media\` (\`sizes_thumbnail_filename\`);`)
   await db.run(sql`CREATE TABLE \`payload_kv\` (
   	\`id\` integer PRIMARY KEY NOT NULL,
   	\`key\` text NOT NULL,
@@ -290,15 +266,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	\`created_at\` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL
   );
   `)
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_global_slug_idx\` ON \`payload_locked_documents\` (\`global_slug\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_updated_at_idx\` ON \`payload_locked_documents\` (\`updated_at\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_created_at_idx\` ON \`payload_locked_documents\` (\`created_at\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_global_slug_idx\` ON \`payload_locked_documents\` (\`global_slug\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_updated_at_idx\` ON \`payload_locked_documents\` (\`updated_at\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_created_at_idx\` ON \`payload_locked_documents\` (\`created_at\`);`)
   await db.run(sql`CREATE TABLE \`payload_locked_documents_rels\` (
   	\`id\` integer PRIMARY KEY NOT NULL,
   	\`order\` integer,
@@ -319,33 +289,15 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	FOREIGN KEY (\`media_id\`) REFERENCES \`media\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_order_idx\` ON \`payload_locked_documents_rels\` (\`order\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_parent_idx\` ON \`payload_locked_documents_rels\` (\`parent_id\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_path_idx\` ON \`payload_locked_documents_rels\` (\`path\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_conversations_id_idx\` ON \`payload_locked_documents_rels\` (\`conversations_id\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_customers_id_idx\` ON \`payload_locked_documents_rels\` (\`customers_id\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_applications_id_idx\` ON \`payload_locked_documents_rels\` (\`applications_id\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_utterances_id_idx\` ON \`payload_locked_documents_rels\` (\`utterances_id\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_users_id_idx\` ON \`payload_locked_documents_rels\` (\`users_id\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`payload_locked_documents_rels_media_id_idx\` ON \`payload_locked_documents_rels\` (\`media_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_order_idx\` ON \`payload_locked_documents_rels\` (\`order\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_parent_idx\` ON \`payload_locked_documents_rels\` (\`parent_id\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_path_idx\` ON \`payload_locked_documents_rels\` (\`path\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_conversations_id_idx\` ON \`payload_locked_documents_rels\` (\`conversations_id\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_customers_id_idx\` ON \`payload_locked_documents_rels\` (\`customers_id\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_applications_id_idx\` ON \`payload_locked_documents_rels\` (\`applications_id\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_utterances_id_idx\` ON \`payload_locked_documents_rels\` (\`utterances_id\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_users_id_idx\` ON \`payload_locked_documents_rels\` (\`users_id\`);`)
+  await db.run(sql`CREATE INDEX \`payload_locked_documents_rels_media_id_idx\` ON \`payload_locked_documents_rels\` (\`media_id\`);`)
   await db.run(sql`CREATE TABLE \`payload_preferences\` (
   	\`id\` integer PRIMARY KEY NOT NULL,
   	\`key\` text,
@@ -368,13 +320,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   );
   `)
   await db.run(sql`CREATE INDEX \`payload_preferences_rels_order_idx\` ON \`payload_preferences_rels\` (\`order\`);`)
-  await db.run(
-    sql`CREATE INDEX \`payload_preferences_rels_parent_idx\` ON \`payload_preferences_rels\` (\`parent_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`payload_preferences_rels_parent_idx\` ON \`payload_preferences_rels\` (\`parent_id\`);`)
   await db.run(sql`CREATE INDEX \`payload_preferences_rels_path_idx\` ON \`payload_preferences_rels\` (\`path\`);`)
-  await db.run(
-    sql`CREATE INDEX \`payload_preferences_rels_users_id_idx\` ON \`payload_preferences_rels\` (\`users_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`payload_preferences_rels_users_id_idx\` ON \`payload_preferences_rels\` (\`users_id\`);`)
   await db.run(sql`CREATE TABLE \`payload_migrations\` (
   	\`id\` integer PRIMARY KEY NOT NULL,
   	\`name\` text,

@@ -22,12 +22,8 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   	FOREIGN KEY (\`_parent_id\`) REFERENCES \`applications_noticeboard\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(
-    sql`CREATE INDEX \`applications_noticeboard_versions_order_idx\` ON \`applications_noticeboard_versions\` (\`_order\`);`,
-  )
-  await db.run(
-    sql`CREATE INDEX \`applications_noticeboard_versions_parent_id_idx\` ON \`applications_noticeboard_versions\` (\`_parent_id\`);`,
-  )
+  await db.run(sql`CREATE INDEX \`applications_noticeboard_versions_order_idx\` ON \`applications_noticeboard_versions\` (\`_order\`);`)
+  await db.run(sql`CREATE INDEX \`applications_noticeboard_versions_parent_id_idx\` ON \`applications_noticeboard_versions\` (\`_parent_id\`);`)
   await db.run(sql`INSERT INTO \`applications_noticeboard_versions\` (\`_order\`, \`_parent_id\`, \`id\`, \`content\`, \`timestamp\`)
     SELECT j.\`key\` + 1, n.\`id\`, lower(hex(randomblob(12))), json_extract(j.\`value\`, '$.content'), json_extract(j.\`value\`, '$.timestamp')
     FROM \`applications_noticeboard\` AS n, json_each(coalesce(n.\`versions\`, '[]')) AS j;`)

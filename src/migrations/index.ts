@@ -1,6 +1,7 @@
-import * as migration_20261122_205204_initial from './20261122_205204_initial'
-import * as migration_20261122_224106_last_activity_at from './20261122_224106_last_activity_at'
-import * as migration_20261122_233308_noticeboard_versions_json from './20261122_233308_noticeboard_versions_json'
+import * as migration_20261122_205204_initial from './20261122_205204_initial';
+import * as migration_20261122_224106_last_activity_at from './20261122_224106_last_activity_at';
+import * as migration_20261122_233308_noticeboard_versions_json from './20261122_233308_noticeboard_versions_json';
+import * as migration_20261201_200406_remove_process_conversation_log from './20261201_200406_remove_process_conversation_log';
 
 export const migrations = [
   {
@@ -18,4 +19,9 @@ export const migrations = [
     down: migration_20261122_233308_noticeboard_versions_json.down,
     name: '20261122_233308_noticeboard_versions_json',
   },
-]
+  {
+    up: migration_20261201_200406_remove_process_conversation_log.up,
+    down: migration_20261201_200406_remove_process_conversation_log.down,
+    name: '20261201_200406_remove_process_conversation_log'
+  },
+];

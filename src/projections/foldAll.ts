@@ -1,10 +1,10 @@
 import type { ChatEvent } from '@/events/types'
 
-import { type ApplicationState, evolveApplication } from './application'
-import { type ConversationState, evolveConversation } from './conversation'
-import { type CustomerState, evolveCustomer } from './customer'
-import { touches } from './touches'
-import { firstCopy, toUtterance, type Utterance } from './utterance'
+import { type ApplicationState, evolveApplication } from './dashboard/application'
+import { type ConversationState, evolveConversation } from './dashboard/conversation'
+import { type CustomerState, evolveCustomer } from './dashboard/customer'
+import { touches } from './dashboard/touches'
+import { firstCopy, toUtterance, type Utterance } from './dashboard/utterance'
 
 /** Every projected record, by business key (utterances by their line key). */
 export type Projections = {

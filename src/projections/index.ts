@@ -5,18 +5,14 @@ export {
   type ApplicationState,
   type Assessments,
   evolveApplication,
-} from './application'
+} from './dashboard/application'
 export { changed, changedFields, isDeepEqual } from './changed'
-export {
-  type ConversationBookkeeping,
-  type ConversationState,
-  type ConversationStatus,
-  evolveConversation,
-} from './conversation'
-export { type AddressGroup, type CustomerBookkeeping, type CustomerState, evolveCustomer } from './customer'
+export { type ConversationBookkeeping, type ConversationState, evolveConversation } from './dashboard/conversation'
+export { type AddressGroup, type CustomerBookkeeping, type CustomerState, evolveCustomer } from './dashboard/customer'
 export { foldAll, type Projections } from './foldAll'
-export { composeFullName } from './fullName'
-export type { Note, Noticeboard, NoteVersion } from './noticeboard'
+export { composeFullName } from './dashboard/fullName'
+export type { Note, Noticeboard, NoteVersion } from './dashboard/noticeboard'
 export type { SeenLines } from './seenLines'
-export { touches, type Touched, utteranceKey } from './touches'
-export { firstCopy, toUtterance, type Utterance } from './utterance'
+export { touches, type Touched, utteranceKey } from './dashboard/touches'
+export { firstCopy, toUtterance, type Utterance } from './dashboard/utterance'
+export { CONVERSATION_STATUSES, type ConversationStatus, isConversationStatus, statusLabel } from './dashboard/statuses'

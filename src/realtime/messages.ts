@@ -8,7 +8,7 @@
  * carries `id`; a field that is absent is unknown to that writer (merge, don't replace).
  */
 import type { EntryId } from '@/events/entryId'
-import type { ConversationStatus } from '@/projections'
+import type { ConversationStatus } from '@/projections/dashboard/statuses'
 
 export const FEED_COLLECTIONS = ['conversations', 'utterances', 'applications', 'customers'] as const
 export type FeedCollection = (typeof FEED_COLLECTIONS)[number]
@@ -122,13 +122,18 @@ export const idOf = (value: unknown): RecordId | null | undefined => {
 const known = <T extends object>(record: T): T =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T
 
-/** What a card is made from: the card's fields, with links as stored (an id, or a populated record). */
-type ConversationSource = Omit<ConversationCard, 'id' | 'customer' | 'application'> & {
+/**
+ * A conversation as a card is made from it: the card's fields, with links as stored (an id, or a
+ * populated record), from a change message, a REST or Local API read, or the worker's state.
+ */
+export type ConversationDoc = Omit<ConversationCard, 'id' | 'customer' | 'application'> & {
   customer?: unknown
   application?: unknown
+  /** The record's version, when read from the database. */
+  version?: number | null
 }
 
-export const conversationCard = (id: RecordId, source: ConversationSource): ConversationCard =>
+export const conversationCard = (id: RecordId, source: ConversationDoc): ConversationCard =>
   known({
     id,
     conversationId: source.conversationId,

@@ -1,3 +1,5 @@
+import { positiveIntSetting } from '@/lib/env'
+
 /** What the change feed and the SSE endpoint can be told through the environment (README, "Real time"). */
 export type RealtimeSettings = {
   /** The capped Redis stream every committed change is published to. */
@@ -8,19 +10,11 @@ export type RealtimeSettings = {
   heartbeatMs: number
 }
 
-const positiveInt = (name: string, fallback: number): number => {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}=${raw} is not a positive integer`)
-  return value
-}
-
 /** Read on every call, so tests (and operators restarting a process) can change them. */
 export function realtimeSettings(): RealtimeSettings {
   return {
     stream: process.env.REALTIME_STREAM?.trim() || 'dashboard:changes',
-    maxLen: positiveInt('REALTIME_MAXLEN', 100_000),
-    heartbeatMs: positiveInt('REALTIME_HEARTBEAT_MS', 15_000),
+    maxLen: positiveIntSetting('REALTIME_MAXLEN', 100_000),
+    heartbeatMs: positiveIntSetting('REALTIME_HEARTBEAT_MS', 15_000),
   }
 }

@@ -1,5 +1,7 @@
 import os from 'node:os'
 
+import { intSetting } from '@/lib/env'
+
 /** Everything the worker can be told through the environment, with the defaults an operator expects. */
 export type WorkerSettings = {
   stream: string
@@ -16,14 +18,6 @@ export type WorkerSettings = {
   maxAttempts: number
 }
 
-const int = (name: string, fallback: number): number => {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}=${raw} is not a non-negative integer`)
-  return value
-}
-
 export function workerSettings(overrides: Partial<WorkerSettings> = {}): WorkerSettings {
   const stream = overrides.stream ?? process.env.CHAT_LEDGER_STREAM ?? 'chatLedger'
   const workerId = process.env.WORKER_ID || 'worker'
@@ -33,10 +27,10 @@ export function workerSettings(overrides: Partial<WorkerSettings> = {}): WorkerS
     // Unique per process, so a restarted worker never inherits a live one's pending list by accident.
     consumer: `${workerId}@${os.hostname()}:${process.pid}`,
     deadLetterStream: `${stream}:dlq`,
-    batchSize: int('WORKER_BATCH_SIZE', 500),
-    blockMs: int('WORKER_BLOCK_MS', 2_000),
-    claimIdleMs: int('WORKER_CLAIM_IDLE_MS', 30_000),
-    maxAttempts: int('WORKER_MAX_ATTEMPTS', 3),
+    batchSize: intSetting('WORKER_BATCH_SIZE', 500),
+    blockMs: intSetting('WORKER_BLOCK_MS', 2_000),
+    claimIdleMs: intSetting('WORKER_CLAIM_IDLE_MS', 30_000),
+    maxAttempts: intSetting('WORKER_MAX_ATTEMPTS', 3),
     ...overrides,
   }
 }

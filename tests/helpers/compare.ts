@@ -23,9 +23,8 @@ export function normalise(value: unknown): unknown {
 }
 
 const all = async (payload: Payload, collection: 'conversations' | 'applications' | 'customers' | 'utterances') =>
-  (await payload.find({ collection, depth: 0, pagination: false, limit: 0 })).docs as unknown as Array<
-    Record<string, unknown>
-  >
+  (await payload.find({ collection, depth: 0, pagination: false, limit: 0, showHiddenFields: true }))
+    .docs as unknown as Array<Record<string, unknown>>
 
 /**
  * Every record in the database equals the oracle's: the stored projection state exactly

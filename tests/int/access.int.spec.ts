@@ -1,4 +1,8 @@
-import { getPayload, type Payload } from 'payload'
+import { configToSchema } from '@payloadcms/graphql'
+import { createRequire } from 'node:module'
+
+import type * as GraphQL from 'graphql'
+import { createLocalReq, getPayload, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import config from '@/payload.config'
@@ -71,6 +75,37 @@ describe('the first user', () => {
     expect(
       await payload.count({ collection: 'users', where: { email: { equals: 'late@example.com' } } }),
     ).toMatchObject({ totalDocs: 0 })
+  })
+})
+
+describe("the worker's bookkeeping", () => {
+  it('never reaches a REST or GraphQL response, while the worker still reads it', async () => {
+    // Given a conversation whose projection bookkeeping is stored
+    const projection = { stamps: { status: '1700000000000-0' }, applied: {} }
+    await payload.db.updateOne({ collection: 'conversations', id: conversationId, data: { projection } })
+
+    // When an admin reads it over REST, one record and the list
+    const one = await (await call(`/api/conversations/${conversationId}`, admin)).json()
+    const list = await (await call('/api/conversations?depth=0', admin)).json()
+    // and asks GraphQL for it (Node's own copy of graphql: the one Payload's schema was built with)
+    const { graphql } = createRequire(import.meta.url)('graphql') as typeof GraphQL
+    const { schema } = configToSchema(payload.config)
+    const user = (await payload.find({ collection: 'users', where: { role: { equals: 'admin' } }, limit: 1 })).docs[0]
+    const asked = await graphql({
+      schema,
+      source: '{ Conversations { docs { conversationId projection } } }',
+      contextValue: { req: await createLocalReq({ user: { ...user!, collection: 'users' } }, payload), headers: {} },
+    })
+
+    // Then neither answer carries it
+    expect(one.conversationId).toBe('C-1')
+    expect(one).not.toHaveProperty('projection')
+    expect(list.docs[0]).not.toHaveProperty('projection')
+    expect(asked.errors).toBeUndefined()
+    expect(asked.data).toEqual({ Conversations: { docs: [{ conversationId: 'C-1', projection: null }] } })
+    // and the worker's adapter read still has it
+    const stored = await payload.db.findOne({ collection: 'conversations', where: { id: { equals: conversationId } } })
+    expect((stored as { projection?: unknown }).projection).toEqual(projection)
   })
 })
 

@@ -4,12 +4,12 @@ import { formatAdminURL } from 'payload/shared'
 import React, { useMemo, useState } from 'react'
 
 import { DecisionBadge, StatusBadge } from '../shared/Badges.client'
-import { idOf, sameId } from '../shared/cards'
+import { patchConversation, sameId } from '../shared/cards'
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
 import { restFinder } from '../shared/finder'
 import { formatNumber, timeAgo } from '../shared/format'
 import { LocalTime } from '../shared/LocalTime.client'
-import { type ConversationLink, type ConversationRecord, isStatus, type Line, type RecordId } from '../shared/types'
+import type { ConversationLink, ConversationRecord, Line, RecordId } from '../shared/types'
 import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
@@ -57,24 +57,6 @@ const lineOf = (id: RecordId, doc: Record<string, unknown>): Line | undefined =>
     answerInputType: typeof doc.answerInputType === 'string' ? doc.answerInputType : null,
     endConversation: doc.endConversation === true,
   }
-}
-
-/** A change message is a patch: the fields it carries replace those shown, absent ones stay. */
-export function patchConversation(existing: ConversationRecord, doc: Record<string, unknown>): ConversationRecord {
-  const next = { ...existing }
-  if (isStatus(doc.status)) next.status = doc.status
-  if (typeof doc.customerName === 'string' && doc.customerName) next.customerName = doc.customerName
-  if (typeof doc.applicationNumber === 'string' && doc.applicationNumber) next.applicationNumber = doc.applicationNumber
-  if (typeof doc.startedAt === 'string') next.startedAt = doc.startedAt
-  if (typeof doc.lastUtteranceAt === 'string') next.lastUtteranceAt = doc.lastUtteranceAt
-  if (typeof doc.messageCount === 'number') next.messageCount = doc.messageCount
-  if ('finalDecision' in doc)
-    next.finalDecision = doc.finalDecision === 'approved' || doc.finalDecision === 'declined' ? doc.finalDecision : null
-  if (typeof doc.purpose === 'string') next.purpose = doc.purpose
-  if (doc.customer !== undefined && doc.customer !== null) next.customer = idOf(doc.customer) ?? next.customer
-  if (doc.application !== undefined && doc.application !== null)
-    next.application = idOf(doc.application) ?? next.application
-  return next
 }
 
 function Neighbour({

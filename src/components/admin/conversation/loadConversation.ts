@@ -4,7 +4,8 @@
  */
 import type { Where } from 'payload'
 
-import { idOf } from '../shared/cards'
+import { idOf } from '@/realtime/messages'
+
 import type { Finder } from '../shared/finder'
 import type {
   ApplicationRecord,
@@ -94,8 +95,8 @@ type ConversationDoc = Omit<ConversationRecord, 'customer' | 'application'> & {
 
 const toConversation = (doc: ConversationDoc): ConversationRecord => ({
   ...doc,
-  customer: idOf(doc.customer),
-  application: idOf(doc.application),
+  customer: idOf(doc.customer) ?? null,
+  application: idOf(doc.application) ?? null,
 })
 
 export async function findConversation(finder: Finder, conversationId: string): Promise<ConversationRecord | null> {

@@ -7,7 +7,9 @@ import { applicationMarkers, loadCards, sameId } from '../shared/cards'
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
 import { restFinder } from '../shared/finder'
 import { plural } from '../shared/format'
-import { type CardPage, type ListFilters, type RecordId, STATUSES } from '../shared/types'
+import { CONVERSATION_STATUSES } from '@/projections/dashboard/statuses'
+
+import type { CardPage, ListFilters, RecordId } from '../shared/types'
 import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
@@ -204,7 +206,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
           />
         </label>
         <div aria-label="Filter by status" className="billie-status-filter" role="group">
-          {[{ value: null, label: 'All' }, ...STATUSES].map((option) => (
+          {[{ value: null, label: 'All' }, ...CONVERSATION_STATUSES].map((option) => (
             <button
               aria-pressed={filters.status === option.value}
               className="billie-status-filter__option"

@@ -1,10 +1,8 @@
 import type React from 'react'
 
-import { label } from './format'
-import { type ConversationStatus, type Marker, STATUSES, type Tone } from './types'
+import { type ConversationStatus, statusLabel } from '@/projections/dashboard/statuses'
 
-const statusLabel = (status: ConversationStatus) =>
-  STATUSES.find((item) => item.value === status)?.label ?? label(status)
+import type { Marker, Tone } from './types'
 
 export function StatusBadge({ status }: { status: ConversationStatus }) {
   return (

@@ -5,19 +5,12 @@
  */
 import type { Where } from 'payload'
 
+import { isConversationStatus } from '@/projections/dashboard/statuses'
+import { type ConversationDoc, idOf } from '@/realtime/messages'
+
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'
-import {
-  type Card,
-  type CardPage,
-  type ConversationStatus,
-  type Cursor,
-  isStatus,
-  type Line,
-  type ListFilters,
-  type Marker,
-  type RecordId,
-} from './types'
+import type { Card, CardPage, Cursor, Line, ListFilters, Marker, RecordId } from './types'
 
 export const PAGE_SIZE = 24
 
@@ -49,17 +42,10 @@ const LINE_SELECT = { conversation: true, username: true, utterance: true, times
 export const sameId = (a: RecordId | null | undefined, b: RecordId | null | undefined): boolean =>
   a !== null && a !== undefined && b !== null && b !== undefined && String(a) === String(b)
 
-/** A relationship value at depth 0 or populated. */
-export const idOf = (value: unknown): RecordId | null => {
-  if (value === null || value === undefined) return null
-  if (typeof value === 'object') return ((value as { id?: RecordId }).id ?? null) as RecordId | null
-  return value as RecordId
-}
-
 export function filtersFromParams(params: Record<string, string | string[] | undefined> | undefined): ListFilters {
   const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
   const status = first(params?.status)
-  return { search: (first(params?.q) ?? '').slice(0, 100), status: isStatus(status) ? status : null }
+  return { search: (first(params?.q) ?? '').slice(0, 100), status: isConversationStatus(status) ? status : null }
 }
 
 /**
@@ -83,29 +69,15 @@ export function conversationsWhere({ search, status }: ListFilters): Where | und
   return clauses.length === 1 ? clauses[0] : { and: clauses }
 }
 
-type CardDoc = {
-  id: RecordId
-  conversationId: string
-  applicationNumber?: string | null
-  customerName?: string | null
-  customer?: unknown
-  application?: unknown
-  status?: ConversationStatus
-  startedAt?: string | null
-  lastUtteranceAt?: string | null
-  lastActivityAt?: string | null
-  messageCount?: number | null
-  finalDecision?: 'approved' | 'declined' | null
-  version?: number | null
-}
+type CardDoc = ConversationDoc & { id: RecordId }
 
 export const toCard = (doc: CardDoc, previous?: Card): Card => ({
   id: doc.id,
   conversationId: doc.conversationId,
   applicationNumber: doc.applicationNumber ?? null,
   customerName: doc.customerName ?? null,
-  customer: idOf(doc.customer),
-  application: idOf(doc.application),
+  customer: idOf(doc.customer) ?? null,
+  application: idOf(doc.application) ?? null,
   status: doc.status ?? 'active',
   startedAt: doc.startedAt ?? null,
   lastUtteranceAt: doc.lastUtteranceAt ?? null,
@@ -121,27 +93,49 @@ export const toCard = (doc: CardDoc, previous?: Card): Card => ({
 export const isStale = (card: Card, version: number | null | undefined): boolean =>
   typeof version === 'number' && card.version !== null && version < card.version
 
+/** Replaces the shown value with any value the message carries, null included. */
+const carried = (value: unknown) => value !== undefined
+/** Replaces the shown value only with a known one: a writer that does not know it may send null. */
+const known = (value: unknown) => value !== undefined && value !== null && value !== ''
+
 /**
- * The fields of a change message that a card shows: a patch (absent fields stay as they were).
- * A change older than the card (two workers publishing out of commit order) changes nothing.
+ * How a conversation change message patches what a view shows (a board card, the detail view's
+ * record): each field the message carries, by its rule; absent fields stay as they were. Links,
+ * the customer's name and the start never go back from known to unknown.
+ */
+const PATCH_RULES: Record<string, (value: unknown) => boolean> = {
+  conversationId: known,
+  applicationNumber: carried,
+  customerName: known,
+  customer: known,
+  application: known,
+  status: isConversationStatus,
+  startedAt: known,
+  lastUtteranceAt: known,
+  lastActivityAt: known,
+  messageCount: (value) => typeof value === 'number',
+  finalDecision: (value) => value === null || value === 'approved' || value === 'declined',
+  purpose: carried,
+}
+const LINKS = new Set(['customer', 'application'])
+
+export function patchConversation<T extends object>(shown: T, doc: Record<string, unknown>): T {
+  const next = { ...shown } as Record<string, unknown>
+  for (const [field, applies] of Object.entries(PATCH_RULES)) {
+    if (!(field in doc) || !applies(doc[field])) continue
+    next[field] = LINKS.has(field) ? idOf(doc[field]) : doc[field]
+  }
+  return next as T
+}
+
+/**
+ * A change message applied to a card. A change older than the card (two workers publishing out
+ * of commit order) changes nothing.
  */
 export function patchCard(card: Card, doc: Record<string, unknown>, version?: number): Card {
   if (isStale(card, version)) return card
-  const next: Card = { ...card }
-  if (typeof version === 'number') next.version = version
-  if (typeof doc.conversationId === 'string') next.conversationId = doc.conversationId
-  if ('applicationNumber' in doc) next.applicationNumber = (doc.applicationNumber as string | null) ?? null
-  if ('customerName' in doc && doc.customerName) next.customerName = doc.customerName as string
-  if ('customer' in doc && doc.customer !== undefined) next.customer = idOf(doc.customer) ?? next.customer
-  if ('application' in doc && doc.application !== undefined)
-    next.application = idOf(doc.application) ?? next.application
-  if (isStatus(doc.status)) next.status = doc.status
-  if ('startedAt' in doc) next.startedAt = (doc.startedAt as string | null) ?? next.startedAt
-  if (typeof doc.lastUtteranceAt === 'string') next.lastUtteranceAt = doc.lastUtteranceAt
-  if (typeof doc.lastActivityAt === 'string') next.lastActivityAt = doc.lastActivityAt
-  if (typeof doc.messageCount === 'number') next.messageCount = doc.messageCount
-  if ('finalDecision' in doc) next.finalDecision = (doc.finalDecision as Card['finalDecision']) ?? null
-  return next
+  const next = patchConversation(card, doc)
+  return typeof version === 'number' ? { ...next, version } : next
 }
 
 /** A newer line replaces the card's snippet; an older one (a late delivery) does not. */
@@ -173,7 +167,7 @@ async function lastLines(finder: Finder, cards: Card[]): Promise<Map<string, Car
   })
   const lines = new Map<string, Card['lastLine']>()
   for (const doc of result.docs)
-    lines.set(String(idOf(doc.conversation)), {
+    lines.set(String(idOf(doc.conversation) ?? ''), {
       username: doc.username,
       utterance: doc.utterance ?? null,
       timestamp: doc.timestamp,

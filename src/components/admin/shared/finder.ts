@@ -1,7 +1,9 @@
 import type { Where } from 'payload'
 
-/** The collections the dashboard reads. */
-export type ReadSlug = 'conversations' | 'utterances' | 'applications' | 'customers'
+import type { FeedCollection } from '@/realtime/messages'
+
+/** The collections the dashboard reads: those the change feed announces. */
+export type ReadSlug = FeedCollection
 
 export type FindArgs = {
   where?: Where

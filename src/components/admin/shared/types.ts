@@ -1,14 +1,8 @@
-import { CONVERSATION_STATUSES } from '@/collections/conversationStatuses'
+import type { ConversationStatus } from '@/projections/dashboard/statuses'
 import type { Application, Conversation, Customer, Utterance } from '@/payload-types'
 
 export type RecordId = number | string
-export type ConversationStatus = Conversation['status']
 export type Speaker = Utterance['username']
-
-export const STATUSES = CONVERSATION_STATUSES
-
-export const isStatus = (value: unknown): value is ConversationStatus =>
-  STATUSES.some((status) => status.value === value)
 
 /** How worrying a figure is: drives the colour of pills and markers. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'

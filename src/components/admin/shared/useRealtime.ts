@@ -2,6 +2,8 @@
 import { useConfig } from '@payloadcms/ui'
 import { useEffect, useState } from 'react'
 
+import { FEED_COLLECTIONS } from '@/realtime/messages'
+
 import type { ReadSlug } from './finder'
 import { useHydrated, useLatest } from './hooks'
 import type { RecordId } from './types'
@@ -19,7 +21,7 @@ export type RealtimeChange = {
   doc: Record<string, unknown>
 }
 
-const COLLECTIONS: ReadonlySet<string> = new Set<ReadSlug>(['conversations', 'utterances', 'applications', 'customers'])
+const COLLECTIONS: ReadonlySet<string> = new Set<ReadSlug>(FEED_COLLECTIONS)
 
 /** While the feed is unreachable the view re-reads this often (polling fallback). */
 export const POLL_MS = 10_000

@@ -1,10 +1,9 @@
 import type { ChatEvent, ConversationSummary, Decision, FinalDecision, UtteranceEvent } from '@/events/types'
 
-import { earliest, latest, type Stamps, write } from './registers'
-import { markLine, noLines, type SeenLines } from './seenLines'
+import type { ConversationStatus } from './statuses'
+import { earliest, latest, type Stamps, write } from '../registers'
+import { markLine, noLines, type SeenLines } from '../seenLines'
 import { conversationOf, speakerOf } from './touches'
-
-export type ConversationStatus = 'active' | 'paused' | 'soft_end' | 'hard_end' | 'approved' | 'declined'
 
 type ConversationRegister = 'applicationNumber' | 'customerId' | 'status' | 'startedAt' | 'finalDecision' | 'summary'
 

@@ -8,7 +8,7 @@ import type {
 } from '@/events/types'
 
 import { composeFullName } from './fullName'
-import { type Stamps, writeField } from './registers'
+import { type Stamps, writeField } from '../registers'
 import { customerOf } from './touches'
 
 /** An address group; all null when unknown (a group is always an object in the collection). */

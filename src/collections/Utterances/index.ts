@@ -3,7 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
-import { projectedAccess, SUPERVISOR_GROUP } from './projected'
+import { projectedAccess, SUPERVISOR_GROUP } from '../projected'
 
 /**
  * Transcript lines, one record each. Kept out of the conversation document because

@@ -12,7 +12,7 @@ import type {
 } from '@/events/types'
 
 import { type Noticeboard, pin, type PostIds } from './noticeboard'
-import { earliest, type Stamps, write, writeField } from './registers'
+import { earliest, type Stamps, write, writeField } from '../registers'
 import { applicationOf } from './touches'
 
 export type ApplicationProcess = {

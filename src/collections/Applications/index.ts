@@ -5,7 +5,7 @@ import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
 type JSONSchema4 = NonNullable<JSONField['jsonSchema']>['schema']
 
-import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
+import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from '../projected'
 
 const money = { step: 0.01 }
 
@@ -132,24 +132,6 @@ export const Applications: CollectionConfig = {
             fileMatch: ['*'],
             schema: { type: 'array', items: processStageSchema },
           },
-        },
-        {
-          name: 'conversation',
-          type: 'array',
-          label: 'Process conversation log',
-          fields: [
-            {
-              name: 'role',
-              type: 'select',
-              options: [
-                { label: 'User', value: 'user' },
-                { label: 'Assistant', value: 'assistant' },
-                { label: 'System', value: 'system' },
-              ],
-            },
-            { name: 'content', type: 'textarea' },
-            { name: 'timestamp', type: 'date' },
-          ],
         },
       ],
     },

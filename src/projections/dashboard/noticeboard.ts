@@ -5,7 +5,7 @@
  */
 import { compareEntryIds, type EntryId } from '@/events/entryId'
 
-import { sortedKeys } from './registers'
+import { sortedKeys } from '../registers'
 
 export type NoteVersion = { content: string; timestamp: string }
 export type Note = NoteVersion & { agentName: string; versions: NoteVersion[] }

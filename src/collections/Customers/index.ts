@@ -1,10 +1,11 @@
 import type { CollectionConfig, Field } from 'payload'
 
-import { composeFullName } from '@/projections/fullName'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
-import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
+import { deriveFullName } from './hooks/deriveFullName'
+
+import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from '../projected'
 
 const address = (name: string, description?: string): Field => ({
   name,
@@ -39,7 +40,7 @@ export const Customers: CollectionConfig = {
   },
   access: projectedAccess,
   hooks: {
-    beforeChange: [({ data, originalDoc }) => ({ ...data, fullName: composeFullName({ ...originalDoc, ...data }) })],
+    beforeChange: [deriveFullName],
     afterChange: [publishChange],
     afterDelete: [publishDeletion],
   },

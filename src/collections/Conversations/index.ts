@@ -1,20 +1,12 @@
-import type { CollectionBeforeChangeHook, CollectionConfig } from 'payload'
+import type { CollectionConfig } from 'payload'
 
-import { lastActivityOf } from '@/projections/conversation'
+import { CONVERSATION_STATUSES } from '@/projections/dashboard/statuses'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
-import { CONVERSATION_STATUSES } from './conversationStatuses'
-import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from './projected'
+import { deriveLastActivityAt } from './hooks/deriveLastActivityAt'
 
-/**
- * `lastActivityAt` is derived (the worker computes it in src/projections); this keeps it right
- * for every other write (seeds, tests, scripts) so the board's order never meets a gap.
- */
-const deriveLastActivityAt: CollectionBeforeChangeHook = ({ data, originalDoc }) => ({
-  ...data,
-  lastActivityAt: lastActivityOf({ ...originalDoc, ...data }),
-})
+import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from '../projected'
 
 export const Conversations: CollectionConfig = {
   slug: 'conversations',
@@ -55,7 +47,7 @@ export const Conversations: CollectionConfig = {
       required: true,
       defaultValue: 'active',
       index: true,
-      options: CONVERSATION_STATUSES,
+      options: CONVERSATION_STATUSES.map(({ value, label }) => ({ value, label })),
       admin: { position: 'sidebar' },
     },
     {
