@@ -160,6 +160,32 @@ export interface Conversation {
   messageCount?: number | null;
   finalDecision?: ('approved' | 'declined') | null;
   /**
+   * From the identity check.
+   */
+  identityRiskScore?: number | null;
+  identityRiskBand?: string | null;
+  fraudResult?: ('PASS' | 'REVIEW' | 'FAIL') | null;
+  /**
+   * From serviceability.
+   */
+  serviceable?: boolean | null;
+  /**
+   * The application's process step.
+   */
+  currentStep?: string | null;
+  /**
+   * When that step became current.
+   */
+  stepSince?: string | null;
+  /**
+   * Who is to speak next: the other side spoke last.
+   */
+  waitingOn?: ('customer' | 'assistant') | null;
+  /**
+   * How often the assistant has asked its most repeated question.
+   */
+  questionRepeats?: number | null;
+  /**
    * From the conversation summary.
    */
   purpose?: string | null;
@@ -598,6 +624,14 @@ export interface ConversationsSelect<T extends boolean = true> {
   lastActivityAt?: T;
   messageCount?: T;
   finalDecision?: T;
+  identityRiskScore?: T;
+  identityRiskBand?: T;
+  fraudResult?: T;
+  serviceable?: T;
+  currentStep?: T;
+  stepSince?: T;
+  waitingOn?: T;
+  questionRepeats?: T;
   purpose?: T;
   facts?:
     | T

@@ -2,6 +2,7 @@ import * as migration_20261122_205204_initial from './20261122_205204_initial';
 import * as migration_20261122_224106_last_activity_at from './20261122_224106_last_activity_at';
 import * as migration_20261122_233308_noticeboard_versions_json from './20261122_233308_noticeboard_versions_json';
 import * as migration_20261201_200406_remove_process_conversation_log from './20261201_200406_remove_process_conversation_log';
+import * as migration_20261201_201116_conversation_attention_signals from './20261201_201116_conversation_attention_signals';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261201_200406_remove_process_conversation_log.up,
     down: migration_20261201_200406_remove_process_conversation_log.down,
-    name: '20261201_200406_remove_process_conversation_log'
+    name: '20261201_200406_remove_process_conversation_log',
+  },
+  {
+    up: migration_20261201_201116_conversation_attention_signals.up,
+    down: migration_20261201_201116_conversation_attention_signals.down,
+    name: '20261201_201116_conversation_attention_signals'
   },
 ];

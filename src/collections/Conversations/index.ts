@@ -83,6 +83,61 @@ export const Conversations: CollectionConfig = {
       ],
       admin: { position: 'sidebar' },
     },
+    {
+      // What the "needs attention" rules read, as the events left it (the projection derives them;
+      // the thresholds and the clock are applied by the query, so changing a threshold needs no rebuild).
+      type: 'collapsible',
+      label: 'Attention signals',
+      admin: { initCollapsed: true },
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            {
+              name: 'identityRiskScore',
+              type: 'number',
+              index: true,
+              admin: { description: 'From the identity check.' },
+            },
+            { name: 'identityRiskBand', type: 'text' },
+            {
+              name: 'fraudResult',
+              type: 'select',
+              index: true,
+              options: [
+                { label: 'Pass', value: 'PASS' },
+                { label: 'Review', value: 'REVIEW' },
+                { label: 'Fail', value: 'FAIL' },
+              ],
+            },
+            { name: 'serviceable', type: 'checkbox', index: true, admin: { description: 'From serviceability.' } },
+          ],
+        },
+        {
+          type: 'row',
+          fields: [
+            { name: 'currentStep', type: 'text', admin: { description: "The application's process step." } },
+            { name: 'stepSince', type: 'date', index: true, admin: { description: 'When that step became current.' } },
+            {
+              name: 'waitingOn',
+              type: 'select',
+              options: [
+                { label: 'Customer', value: 'customer' },
+                { label: 'Assistant', value: 'assistant' },
+              ],
+              admin: { description: 'Who is to speak next: the other side spoke last.' },
+            },
+            {
+              name: 'questionRepeats',
+              type: 'number',
+              index: true,
+              defaultValue: 0,
+              admin: { description: 'How often the assistant has asked its most repeated question.' },
+            },
+          ],
+        },
+      ],
+    },
     { name: 'purpose', type: 'text', admin: { description: 'From the conversation summary.' } },
     { name: 'facts', type: 'array', fields: [{ name: 'fact', type: 'text' }] },
     {
