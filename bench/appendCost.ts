@@ -10,7 +10,7 @@ import { getPayload } from 'payload'
 import { generateLongConversation } from '@/events/generate'
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
-import { projectBatch } from '@/worker/projectBatch'
+import { projectBatch, STORES } from '@/store'
 
 export default async function runAppend(
   line: (label: string, value: string) => void,
@@ -26,18 +26,18 @@ export default async function runAppend(
     .flatMap((result) => (result.ok ? [result.event] : []))
   const utterances = events.filter((event) => event.type === 'user_input' || event.type === 'assistant_response')
   const others = events.filter((event) => !utterances.includes(event))
-  await projectBatch(payload, others)
+  await projectBatch(payload, STORES.dashboard, others)
 
   // Warm up (JIT, statement caches) on another conversation so the first 100 are not charged for it.
   const warmUp = generateLongConversation({ utterances: 200, seed: 4 })
     .map((entry, index) => parse(`${base - 1}-${index}`, entry))
     .flatMap((result) => (result.ok ? [result.event] : []))
-  for (const event of warmUp) await projectBatch(payload, [event])
+  for (const event of warmUp) await projectBatch(payload, STORES.dashboard, [event])
 
   const timings: number[] = []
   for (const event of utterances as ChatEvent[]) {
     const started = performance.now()
-    await projectBatch(payload, [event])
+    await projectBatch(payload, STORES.dashboard, [event])
     timings.push(performance.now() - started)
   }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length

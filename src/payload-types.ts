@@ -71,6 +71,8 @@ export interface Config {
     customers: Customer;
     applications: Application;
     utterances: Utterance;
+    'portal-applications': PortalApplication;
+    'portal-conversations': PortalConversation;
     users: User;
     media: Media;
     'payload-kv': PayloadKv;
@@ -95,6 +97,8 @@ export interface Config {
     customers: CustomersSelect<false> | CustomersSelect<true>;
     applications: ApplicationsSelect<false> | ApplicationsSelect<true>;
     utterances: UtterancesSelect<false> | UtterancesSelect<true>;
+    'portal-applications': PortalApplicationsSelect<false> | PortalApplicationsSelect<true>;
+    'portal-conversations': PortalConversationsSelect<false> | PortalConversationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
@@ -339,6 +343,10 @@ export interface Application {
     currentProcessStep?: string | null;
     startedAt?: string | null;
     updatedAt?: string | null;
+    /**
+     * Since when the current step has been current.
+     */
+    currentStepSince?: string | null;
     applicationProcessState?: {
       stageName: string;
       complete: boolean;
@@ -461,6 +469,110 @@ export interface Utterance {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "portal-applications".
+ */
+export interface PortalApplication {
+  id: number;
+  applicationNumber: string;
+  customerId?: string | null;
+  status: 'draft' | 'submitted' | 'under_review' | 'approved' | 'declined' | 'withdrawn';
+  currentStage?: string | null;
+  currentStep?: string | null;
+  progressPercentage: number;
+  loanPurpose?: string | null;
+  loanAmount?: number | null;
+  loanFee?: number | null;
+  loanTotalPayable?: number | null;
+  loanTerm?: number | null;
+  customerName: string;
+  customerEmail?: string | null;
+  documents: {
+    documentType: 'DRIVERS_LICENCE' | 'PASSPORT' | 'MEDICARE';
+    documentSubtype: string | null;
+    maskedNumber: string;
+    expiryDate: string | null;
+    state: 'received' | 'verified' | 'rejected' | 'expired';
+  }[];
+  outstanding: ('identity_document' | 'identity_verification' | 'bank_statements')[];
+  hasOutstanding: boolean;
+  submittedAt?: string | null;
+  decidedAt?: string | null;
+  lastUpdateAt?: string | null;
+  /**
+   * The chatLedger entry the record reflects.
+   */
+  position?: string | null;
+  outcome: 'pending' | 'approved' | 'declined' | 'withdrawn';
+  firstName?: string | null;
+  middleName?: string | null;
+  lastName?: string | null;
+  preferredName?: string | null;
+  ekycStatus?: ('successful' | 'failed' | 'pending') | null;
+  statementCaptureCompleted?: boolean | null;
+  identityDocuments:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * Incremented on every projected write.
+   */
+  version?: number | null;
+  projection?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "portal-conversations".
+ */
+export interface PortalConversation {
+  id: number;
+  conversationId: string;
+  applicationNumber?: string | null;
+  customerId?: string | null;
+  purpose?: string | null;
+  status: 'active' | 'completed';
+  lastMessage?: string | null;
+  lastMessageFrom?: ('customer' | 'assistant') | null;
+  lastMessageAt?: string | null;
+  messageCount: number;
+  startedAt?: string | null;
+  lastActivityAt?: string | null;
+  /**
+   * The chatLedger entry the record reflects.
+   */
+  position?: string | null;
+  /**
+   * Incremented on every projected write.
+   */
+  version?: number | null;
+  projection?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "users".
  */
 export interface User {
@@ -557,6 +669,14 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'utterances';
         value: number | Utterance;
+      } | null)
+    | ({
+        relationTo: 'portal-applications';
+        value: number | PortalApplication;
+      } | null)
+    | ({
+        relationTo: 'portal-conversations';
+        value: number | PortalConversation;
       } | null)
     | ({
         relationTo: 'users';
@@ -727,6 +847,7 @@ export interface ApplicationsSelect<T extends boolean = true> {
         currentProcessStep?: T;
         startedAt?: T;
         updatedAt?: T;
+        currentStepSince?: T;
         applicationProcessState?: T;
       };
   assessments?:
@@ -768,6 +889,66 @@ export interface UtterancesSelect<T extends boolean = true> {
   prevSeq?: T;
   endConversation?: T;
   additionalData?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "portal-applications_select".
+ */
+export interface PortalApplicationsSelect<T extends boolean = true> {
+  applicationNumber?: T;
+  customerId?: T;
+  status?: T;
+  currentStage?: T;
+  currentStep?: T;
+  progressPercentage?: T;
+  loanPurpose?: T;
+  loanAmount?: T;
+  loanFee?: T;
+  loanTotalPayable?: T;
+  loanTerm?: T;
+  customerName?: T;
+  customerEmail?: T;
+  documents?: T;
+  outstanding?: T;
+  hasOutstanding?: T;
+  submittedAt?: T;
+  decidedAt?: T;
+  lastUpdateAt?: T;
+  position?: T;
+  outcome?: T;
+  firstName?: T;
+  middleName?: T;
+  lastName?: T;
+  preferredName?: T;
+  ekycStatus?: T;
+  statementCaptureCompleted?: T;
+  identityDocuments?: T;
+  version?: T;
+  projection?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "portal-conversations_select".
+ */
+export interface PortalConversationsSelect<T extends boolean = true> {
+  conversationId?: T;
+  applicationNumber?: T;
+  customerId?: T;
+  purpose?: T;
+  status?: T;
+  lastMessage?: T;
+  lastMessageFrom?: T;
+  lastMessageAt?: T;
+  messageCount?: T;
+  startedAt?: T;
+  lastActivityAt?: T;
+  position?: T;
+  version?: T;
+  projection?: T;
   updatedAt?: T;
   createdAt?: T;
 }

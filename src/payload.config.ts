@@ -7,6 +7,8 @@ import { Applications } from './collections/Applications'
 import { Conversations } from './collections/Conversations'
 import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
+import { PortalApplications } from './collections/PortalApplications'
+import { PortalConversations } from './collections/PortalConversations'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
@@ -40,7 +42,16 @@ export default buildConfig({
     },
     importMap: { baseDir: path.resolve(dirname) },
   },
-  collections: [Conversations, Customers, Applications, Utterances, Users, Media],
+  collections: [
+    Conversations,
+    Customers,
+    Applications,
+    Utterances,
+    PortalApplications,
+    PortalConversations,
+    Users,
+    Media,
+  ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
   endpoints: [realtime],

@@ -3,6 +3,7 @@ import * as migration_20261122_224106_last_activity_at from './20261122_224106_l
 import * as migration_20261122_233308_noticeboard_versions_json from './20261122_233308_noticeboard_versions_json';
 import * as migration_20261201_200406_remove_process_conversation_log from './20261201_200406_remove_process_conversation_log';
 import * as migration_20261201_201116_conversation_attention_signals from './20261201_201116_conversation_attention_signals';
+import * as migration_20261201_203138_application_current_step_since from './20261201_203138_application_current_step_since';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261201_201116_conversation_attention_signals.up,
     down: migration_20261201_201116_conversation_attention_signals.down,
-    name: '20261201_201116_conversation_attention_signals'
+    name: '20261201_201116_conversation_attention_signals',
+  },
+  {
+    up: migration_20261201_203138_application_current_step_since.up,
+    down: migration_20261201_203138_application_current_step_since.down,
+    name: '20261201_203138_application_current_step_since'
   },
 ];

@@ -8,6 +8,7 @@
  * carries `id`; a field that is absent is unknown to that writer (merge, don't replace).
  */
 import type { EntryId } from '@/events/entryId'
+import { type AttentionSignals, attentionSignalsOf, type SignalSource } from '@/projections/dashboard/signals'
 import type { ConversationStatus } from '@/projections/dashboard/statuses'
 
 export const FEED_COLLECTIONS = ['conversations', 'utterances', 'applications', 'customers'] as const
@@ -34,7 +35,10 @@ export type ConversationCard = {
   messageCount?: number | null
   finalDecision?: 'approved' | 'declined' | null
   purpose?: string | null
-}
+  /** Who is to speak next, and how often the assistant repeated its most repeated question. */
+  waitingOn?: 'customer' | 'assistant' | null
+  questionRepeats?: number | null
+} & Partial<AttentionSignals>
 
 export type UtteranceLine = {
   id: RecordId
@@ -67,6 +71,8 @@ export type ApplicationCard = {
   currentProcessStep?: string | null
   /** Which assessments have arrived (their bodies stay on the record). */
   assessed?: { identityRisk: boolean; serviceability: boolean; fraudCheck: boolean }
+  /** What the attention rules read, as copied onto each of the application's conversations. */
+  signals?: AttentionSignals
   /** One note per agent; `updatedAt` is the latest note's timestamp. */
   noticeboard?: { notes: number; updatedAt: string | null }
 }
@@ -111,6 +117,34 @@ export function envelope<C extends FeedCollection, Doc extends { id: RecordId }>
   return message
 }
 
+/**
+ * One message per record: when several commits of one batch changed a record (a batch committed
+ * in parts around an event that fails), the last change stands, as a create if the first was one,
+ * with every entry id folded into it. Order is kept, by each record's first change.
+ */
+export function mergeMessages(messages: ChangeMessage[]): ChangeMessage[] {
+  const merged = new Map<string, ChangeMessage>()
+  for (const message of messages) {
+    const key = `${message.collection}:${message.id}`
+    const earlier = merged.get(key)
+    if (!earlier) {
+      merged.set(key, message)
+      continue
+    }
+    const entryIds = [...earlier.entryIds, ...message.entryIds]
+    const count = (earlier.entryCount ?? earlier.entryIds.length) + (message.entryCount ?? message.entryIds.length)
+    const next = {
+      ...message,
+      operation: earlier.operation === 'create' ? 'create' : message.operation,
+    } as ChangeMessage
+    next.entryIds = entryIds.slice(-MAX_ENTRY_IDS)
+    if (count > MAX_ENTRY_IDS) next.entryCount = count
+    else delete next.entryCount
+    merged.set(key, next)
+  }
+  return [...merged.values()]
+}
+
 /** A relationship value at any depth: the id, or the populated document's id. */
 export const idOf = (value: unknown): RecordId | null | undefined => {
   if (value === null || value === undefined) return value
@@ -149,6 +183,14 @@ export const conversationCard = (id: RecordId, source: ConversationDoc): Convers
     messageCount: source.messageCount,
     finalDecision: source.finalDecision,
     purpose: source.purpose,
+    waitingOn: source.waitingOn,
+    questionRepeats: source.questionRepeats,
+    identityRiskScore: source.identityRiskScore,
+    identityRiskBand: source.identityRiskBand,
+    fraudResult: source.fraudResult,
+    serviceable: source.serviceable,
+    currentStep: source.currentStep,
+    stepSince: source.stepSince,
   })
 
 type UtteranceSource = {
@@ -191,8 +233,8 @@ type ApplicationSource = {
   loanTotalPayable?: number | null
   loanTerm?: number | null
   loanPurpose?: string | null
-  applicationProcess?: { currentProcessStage?: string | null; currentProcessStep?: string | null } | null
-  assessments?: { identityRisk?: unknown; serviceability?: unknown; fraudCheck?: unknown } | null
+  applicationProcess?: SignalSource['applicationProcess']
+  assessments?: SignalSource['assessments']
   noticeboard?: Array<{ timestamp?: string | null }> | null
 }
 
@@ -219,6 +261,7 @@ export function applicationCard(id: RecordId, source: ApplicationSource): Applic
       serviceability: isPresent(source.assessments?.serviceability),
       fraudCheck: isPresent(source.assessments?.fraudCheck),
     },
+    signals: attentionSignalsOf(source),
     // ISO timestamps in one zone compare as text.
     noticeboard: { notes: notes.length, updatedAt: stamps.length ? stamps.reduce((a, b) => (a >= b ? a : b)) : null },
   })

@@ -1,17 +1,23 @@
 /**
- * `pnpm worker`: consume chatLedger into the collections until SIGTERM/SIGINT, then finish the
- * batch in hand and exit 0. Same Payload config as the app; settings from the environment
- * (README, "Worker").
+ * `pnpm worker [--projection dashboard,portal]`: consume chatLedger into every projection (or
+ * those named, or WORKER_PROJECTIONS) until SIGTERM/SIGINT, then finish the batch in hand and
+ * exit 0. Same Payload config as the app; settings from the environment (README, "Worker").
  */
 import 'dotenv/config'
+
+import { parseArgs } from 'node:util'
 
 import { getPayload } from 'payload'
 
 import config from '../payload.config'
-import { runWorker } from '../worker/runWorker'
+import { runWorkers, selectProjections } from '../worker/runWorker'
+
+const { values } = parseArgs({ options: { projection: { type: 'string', multiple: true } } })
+const projections = selectProjections(values.projection?.flatMap((value) => value.split(',')))
 
 const payload = await getPayload({ config })
-const running = runWorker(payload, {
+const running = runWorkers(payload, {
+  projections,
   stopWhenIdleMs: process.env.WORKER_STOP_WHEN_IDLE_MS ? Number(process.env.WORKER_STOP_WHEN_IDLE_MS) : undefined,
 })
 
@@ -27,5 +33,5 @@ const stop = async (signal: string) => {
 process.on('SIGTERM', () => void stop('SIGTERM'))
 process.on('SIGINT', () => void stop('SIGINT'))
 
-await running.worker.start()
+await running.done
 await stop('idle')

@@ -1,44 +1,81 @@
 import type { Payload } from 'payload'
 
+import { stringSetting } from '@/lib/env'
 import { createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
-import { publishProjectedChanges } from '@/realtime/publishProjectedChanges'
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
+import { publishMessages } from '@/realtime/changeFeed'
+import { STORES } from '@/store'
 
 import { workerSettings } from './settings'
 import { Worker } from './worker'
 
-export type RunningWorker = { worker: Worker; stop: () => Promise<void> }
+export type RunningWorkers = { workers: Worker[]; done: Promise<void>; stop: () => Promise<void> }
 
 /**
- * Starts a worker on this Payload instance with its two Redis connections; stop() releases both.
- * Each committed batch is published to the change feed (src/realtime) in one pipeline.
+ * The projections to run: `names` if given, else WORKER_PROJECTIONS (comma-separated), else all.
+ * An unknown name stops the process with the list of known ones.
  */
-export function runWorker(payload: Payload, { stopWhenIdleMs }: { stopWhenIdleMs?: number } = {}): RunningWorker {
-  const url = redisUrl()
-  const reader = createRedis(url, { connectionName: 'worker-reader' })
-  const redis = createRedis(url, { connectionName: 'worker' })
-  for (const client of [reader, redis]) {
-    client.on('error', (error) =>
-      payload.logger.warn({ redis: describeRedisUrl(url), err: error.message }, 'Redis connection error'),
+export function selectProjections(names?: string[]): ProjectionName[] {
+  const wanted = names?.length ? names : stringSetting('WORKER_PROJECTIONS', PROJECTION_NAMES.join(',')).split(',')
+  const trimmed = [...new Set(wanted.map((name) => name.trim()).filter(Boolean))]
+  const unknown = trimmed.filter((name) => !isProjectionName(name))
+  if (unknown.length || trimmed.length === 0) {
+    throw new Error(
+      `unknown projection ${unknown.join(', ') || '(none given)'}: choose from ${PROJECTION_NAMES.join(', ')}`,
     )
   }
-  const worker = new Worker({
-    payload,
-    reader,
-    redis,
-    settings: workerSettings(),
+  return trimmed as ProjectionName[]
+}
+
+/**
+ * Starts one worker per projection on this Payload instance, each with two Redis connections of
+ * its own, so a failure or a slow batch in one never holds another back. Each committed batch's
+ * change-feed messages are published (src/realtime) in one pipeline. stop() stops them all.
+ */
+export function runWorkers(
+  payload: Payload,
+  {
+    projections = selectProjections(),
     stopWhenIdleMs,
-    onCommitted: async (changes) => {
-      await publishProjectedChanges(payload, redis, changes)
-    },
+  }: { projections?: ProjectionName[]; stopWhenIdleMs?: number } = {},
+): RunningWorkers {
+  const url = redisUrl()
+  const connections = projections.flatMap((name) => {
+    const reader = createRedis(url, { connectionName: `worker-reader-${name}` })
+    const redis = createRedis(url, { connectionName: `worker-${name}` })
+    for (const client of [reader, redis]) {
+      client.on('error', (error) =>
+        payload.logger.warn(
+          { redis: describeRedisUrl(url), projection: name, err: error.message },
+          'Redis connection error',
+        ),
+      )
+    }
+    return [{ name, reader, redis }]
   })
-  const done = worker.start()
+  const workers = connections.map(
+    ({ name, reader, redis }) =>
+      new Worker({
+        payload,
+        store: STORES[name],
+        reader,
+        redis,
+        settings: workerSettings(STORES[name].projection),
+        stopWhenIdleMs,
+        onCommitted: (messages) => publishMessages(redis, messages),
+      }),
+  )
+  const done = Promise.all(workers.map((worker) => worker.start())).then(() => undefined)
   return {
-    worker,
+    workers,
+    done,
     stop: async () => {
-      await worker.stop()
+      await Promise.all(workers.map((worker) => worker.stop()))
       await done.catch(() => undefined)
-      reader.disconnect()
-      redis.disconnect()
+      for (const { reader, redis } of connections) {
+        reader.disconnect()
+        redis.disconnect()
+      }
     },
   }
 }

@@ -1,9 +1,12 @@
 import os from 'node:os'
 
-import { intSetting } from '@/lib/env'
+import { intSetting, stringSetting } from '@/lib/env'
+import type { Projection } from '@/projections/define'
 
-/** Everything the worker can be told through the environment, with the defaults an operator expects. */
+/** Everything one projection's consumer can be told, with the defaults an operator expects (README). */
 export type WorkerSettings = {
+  /** The projection this consumer feeds. */
+  projection: string
   stream: string
   group: string
   consumer: string
@@ -14,23 +17,34 @@ export type WorkerSettings = {
   blockMs: number
   /** Entries idle this long in another consumer's pending list are taken over (XAUTOCLAIM). */
   claimIdleMs: number
-  /** A write that fails this many times with a non-transient error is dead-lettered. */
+  /** An event that fails this many deliveries with a non-transient error is dead-lettered. */
   maxAttempts: number
+  /** The wait before an event that failed is tried again; doubled after each further failure. */
+  retryBackoffMs: number
 }
 
-export function workerSettings(overrides: Partial<WorkerSettings> = {}): WorkerSettings {
-  const stream = overrides.stream ?? process.env.CHAT_LEDGER_STREAM ?? 'chatLedger'
+/** The chatLedger stream every projection consumes. */
+export const chatLedgerStream = (): string => stringSetting('CHAT_LEDGER_STREAM', 'chatLedger')
+
+/** Where a projection's dead letters go: beside its group's other keys. */
+export const deadLetterStreamOf = (stream: string, group: string) => `${stream}:${group}:dlq`
+
+export function workerSettings(projection: Projection, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
+  const stream = overrides.stream ?? chatLedgerStream()
+  const group = overrides.group ?? projection.group
   const workerId = process.env.WORKER_ID || 'worker'
   return {
+    projection: projection.name,
     stream,
-    group: process.env.CONSUMER_GROUP || 'payload-dashboard',
+    group,
     // Unique per process, so a restarted worker never inherits a live one's pending list by accident.
     consumer: `${workerId}@${os.hostname()}:${process.pid}`,
-    deadLetterStream: `${stream}:dlq`,
+    deadLetterStream: deadLetterStreamOf(stream, group),
     batchSize: intSetting('WORKER_BATCH_SIZE', 500),
     blockMs: intSetting('WORKER_BLOCK_MS', 2_000),
     claimIdleMs: intSetting('WORKER_CLAIM_IDLE_MS', 30_000),
     maxAttempts: intSetting('WORKER_MAX_ATTEMPTS', 3),
+    retryBackoffMs: intSetting('WORKER_RETRY_BACKOFF_MS', 5_000),
     ...overrides,
   }
 }

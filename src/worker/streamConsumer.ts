@@ -2,18 +2,21 @@ import type { Redis } from 'ioredis'
 
 import type { WorkerSettings } from './settings'
 
-export type StreamEntry = { id: string; fields: string[] }
+/** A stream entry as delivered; `fields` is null for an entry deleted from the stream while pending. */
+export type StreamEntry = { id: string; fields: string[] | null }
 
 type RawEntries = Array<[id: string, fields: string[] | null]>
 
 const toEntries = (raw: RawEntries | null | undefined): StreamEntry[] =>
-  // A null field list is an entry deleted from the stream while pending: nothing to project.
-  (raw ?? []).map(([id, fields]) => ({ id, fields: fields ?? [] }))
+  (raw ?? []).map(([id, fields]) => ({ id, fields: fields ?? null }))
+
+export type DeadLetter = { entry: StreamEntry; reason: string; attempts: number }
 
 /**
  * One consumer in the group: reads its own pending entries first (what it held when it last
- * stopped), then new ones; takes over entries a dead consumer left pending; acknowledges and
- * dead-letters. It knows nothing of projections.
+ * stopped), then new ones; takes over entries a dead consumer left pending; claims its own
+ * failed entries back for another attempt; acknowledges and dead-letters. It knows nothing of
+ * projections.
  */
 export class StreamConsumer {
   private pendingDrained = false
@@ -43,10 +46,14 @@ export class StreamConsumer {
     return this.xreadgroup(['COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', stream, '>'])
   }
 
-  /** Takes over entries idle longer than the threshold in any consumer's pending list. */
+  /**
+   * Takes over entries idle longer than the threshold in any consumer's pending list. Entries
+   * deleted from the stream meanwhile come back with no fields (Redis 6.2; Redis 7 drops them
+   * from the pending list itself and lists their ids, which are returned as deleted too).
+   */
   async claimAbandoned(): Promise<StreamEntry[]> {
     const { stream, group, consumer, claimIdleMs, batchSize } = this.settings
-    const [, entries] = (await this.redis.xautoclaim(
+    const [, entries, deleted = []] = (await this.redis.xautoclaim(
       stream,
       group,
       consumer,
@@ -54,8 +61,18 @@ export class StreamConsumer {
       '0-0',
       'COUNT',
       batchSize,
-    )) as [string, RawEntries]
-    return toEntries(entries).filter((entry) => entry.fields.length > 0)
+    )) as [string, RawEntries, string[]?]
+    return [...toEntries(entries), ...deleted.map((id) => ({ id, fields: null }))]
+  }
+
+  /** Claims entries this consumer left pending (to try them again): each claim is one more delivery. */
+  async claimOwn(ids: string[]): Promise<StreamEntry[]> {
+    if (ids.length === 0) return []
+    const { stream, group, consumer } = this.settings
+    const claimed = toEntries((await this.redis.xclaim(stream, group, consumer, 0, ...ids)) as RawEntries)
+    // An entry deleted from the stream is not returned: it is gone, and so is its claim.
+    const returned = new Set(claimed.map((entry) => entry.id))
+    return [...claimed, ...ids.filter((id) => !returned.has(id)).map((id) => ({ id, fields: null }))]
   }
 
   async ack(ids: string[]): Promise<void> {
@@ -80,9 +97,9 @@ export class StreamConsumer {
    * attempt count and this consumer, then acknowledges them: one MULTI, so an entry is never
    * acknowledged without its dead letter.
    */
-  async deadLetter(letters: Array<{ entry: StreamEntry; reason: string; attempts: number }>): Promise<void> {
+  async deadLetter(letters: DeadLetter[]): Promise<void> {
     if (letters.length === 0) return
-    const { stream, group, consumer, deadLetterStream } = this.settings
+    const { stream, group, consumer, deadLetterStream, projection } = this.settings
     const multi = this.redis.multi()
     for (const { entry, reason, attempts } of letters) {
       multi.xadd(
@@ -91,13 +108,15 @@ export class StreamConsumer {
         'entryId',
         entry.id,
         'fields',
-        JSON.stringify(entry.fields),
+        JSON.stringify(entry.fields ?? []),
         'reason',
         reason,
         'attempts',
         String(attempts),
         'consumer',
         consumer,
+        'projection',
+        projection,
         'failedAt',
         new Date().toISOString(),
       )

@@ -1,18 +1,21 @@
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
+import { compareEntryIds } from '@/events/entryId'
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
-import { compareEntryIds } from '@/events/entryId'
+import { type ChangeMessage, mergeMessages } from '@/realtime/messages'
+import { type BatchChanges, projectBatch, type StoredProjection } from '@/store'
 
 import { CircuitBreaker, describeError, isTransient } from './failures'
 import { WorkerMetrics } from './metrics'
-import { projectBatch, type ProjectedChanges } from './projectBatch'
 import type { WorkerSettings } from './settings'
-import { type StreamEntry, StreamConsumer } from './streamConsumer'
+import { type DeadLetter, type StreamEntry, StreamConsumer } from './streamConsumer'
 
 export type WorkerOptions = {
   payload: Payload
+  /** The projection this worker feeds, with its storage. */
+  store: StoredProjection
   /** For XREADGROUP ... BLOCK: a blocked connection can run nothing else. */
   reader: Redis
   /** For acks, dead letters, metrics. */
@@ -20,11 +23,12 @@ export type WorkerOptions = {
   settings: WorkerSettings
   /** Stop once the stream has nothing new for this long (tests, replays); run forever when unset. */
   stopWhenIdleMs?: number
-  /** Called after each committed batch, with what changed (the change feed hooks in here). */
-  onCommitted?: (changes: ProjectedChanges) => Promise<void> | void
+  /** Called after each committed batch with its change-feed messages (the change feed hooks in here). */
+  onCommitted?: (messages: ChangeMessage[]) => Promise<unknown> | unknown
 }
 
-type Letter = { entry: StreamEntry; reason: string; attempts: number }
+/** An event that failed on its own with a non-transient error, and the error. */
+type Failure = { event: ChatEvent; error: unknown }
 
 const CLAIM_EVERY_MS = 5_000
 /**
@@ -36,10 +40,22 @@ const CLAIM_EVERY_MS = 5_000
 const STOP_GRACE_MS = 8_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Thrown out of isolation when an outage interrupts it: what was committed before it stands. */
+class Interrupted extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly remaining: ChatEvent[],
+  ) {
+    super('interrupted by a transient failure')
+  }
+}
+
 /**
- * The stream consumer loop: read a batch, parse it at the edge, project it in one transaction,
- * then acknowledge. Nothing is acknowledged before its effect is committed; outages are waited
- * out with backoff; only deterministic failures reach the dead-letter stream.
+ * One projection's stream consumer loop: read a batch, parse it at the edge, project it in one
+ * transaction, announce, then acknowledge. Nothing is acknowledged before its effect is
+ * committed; outages are waited out with backoff; an event that fails on its own is tried again
+ * on later deliveries, with a growing wait, and reaches the dead-letter stream only once it has
+ * failed WORKER_MAX_ATTEMPTS deliveries.
  */
 export class Worker {
   private stopping = false
@@ -52,12 +68,18 @@ export class Worker {
   private readonly metrics: WorkerMetrics
   private readonly breaker = new CircuitBreaker()
   private readonly log: Payload['logger']
+  /** Entries that failed on their own and wait, pending, for another attempt: entry id → when. */
+  private readonly retries = new Map<string, number>()
   private loop?: Promise<void>
 
   constructor(private readonly options: WorkerOptions) {
     this.consumer = new StreamConsumer(options.reader, options.settings)
     this.metrics = new WorkerMetrics(options.redis, options.settings)
-    this.log = options.payload.logger.child({ component: 'worker', consumer: options.settings.consumer })
+    this.log = options.payload.logger.child({
+      component: 'worker',
+      projection: options.settings.projection,
+      consumer: options.settings.consumer,
+    })
     this.gaveUp.catch(() => undefined)
   }
 
@@ -111,6 +133,16 @@ export class Worker {
     }
   }
 
+  /** The entries whose next attempt is due, claimed back (one more delivery each). */
+  private async dueRetries(): Promise<StreamEntry[]> {
+    const now = Date.now()
+    const due = [...this.retries].filter(([, at]) => at <= now).map(([id]) => id)
+    if (due.length === 0) return []
+    const entries = await this.viaRedis(this.consumer.claimOwn(due))
+    for (const id of due) this.retries.delete(id)
+    return entries
+  }
+
   private async consume(): Promise<void> {
     const { settings } = this.options
     await this.untilReady(() => this.consumer.ensureGroup(), 'create consumer group')
@@ -121,7 +153,8 @@ export class Worker {
     while (!this.stopping) {
       let entries: StreamEntry[] = []
       try {
-        if (Date.now() - lastClaim >= CLAIM_EVERY_MS) {
+        entries = await this.dueRetries()
+        if (entries.length === 0 && Date.now() - lastClaim >= CLAIM_EVERY_MS) {
           lastClaim = Date.now()
           entries = await this.viaRedis(this.consumer.claimAbandoned())
           if (entries.length)
@@ -129,7 +162,7 @@ export class Worker {
         }
         if (entries.length === 0) {
           const blockMs = this.options.stopWhenIdleMs ? Math.min(settings.blockMs, 200) : settings.blockMs
-          entries = await this.viaRedis(this.consumer.read(blockMs))
+          entries = await this.viaRedis(this.consumer.read(this.retries.size ? Math.min(blockMs, 200) : blockMs))
         }
       } catch (error) {
         await this.backoff(error, 'read from Redis')
@@ -137,7 +170,8 @@ export class Worker {
       }
       if (entries.length === 0) {
         await this.viaRedis(this.metrics.heartbeat('idle')).catch(() => undefined)
-        if (this.options.stopWhenIdleMs && Date.now() - idleSince >= this.options.stopWhenIdleMs) break
+        const idle = this.options.stopWhenIdleMs && Date.now() - idleSince >= this.options.stopWhenIdleMs
+        if (idle && this.retries.size === 0) break
         continue
       }
       await this.handle(entries)
@@ -151,8 +185,13 @@ export class Worker {
     const started = performance.now()
     const events: ChatEvent[] = []
     const skipped: string[] = []
-    const letters: Letter[] = []
+    const letters: DeadLetter[] = []
     for (const entry of entries) {
+      // Deleted from the stream while pending: nothing to project, and nothing to keep.
+      if (entry.fields === null) {
+        skipped.push(entry.id)
+        continue
+      }
       const result = parse(entry.id, entry.fields)
       if (result.ok) events.push(result.event)
       else if (result.kind === 'skipped') skipped.push(entry.id)
@@ -160,25 +199,34 @@ export class Worker {
     }
     events.sort((a, b) => compareEntryIds(a.entryId, b.entryId))
 
+    const committed: BatchChanges[] = []
+    const failures: Failure[] = []
+    /** Left pending when stopping during an outage: a peer, or the next start, takes them. */
+    let released: ChatEvent[] = []
     let retries = 0
-    let committed: ProjectedChanges | undefined
     let remaining = events
-    while (!committed) {
+    while (remaining.length > 0) {
       try {
-        committed = await projectBatch(this.options.payload, remaining)
+        committed.push(await projectBatch(this.options.payload, this.options.store, remaining))
         this.breaker.succeeded()
+        remaining = []
       } catch (error) {
         retries++
         try {
-          if (isTransient(error)) throw error
-          // Deterministic: project event by event, dead-letter those that fail alone.
-          const { healthy, poisoned } = await this.isolatePoison(remaining, entries, error)
-          remaining = healthy
-          letters.push(...poisoned)
-        } catch (transient) {
-          if (!isTransient(transient)) throw transient
-          if (this.stopping) return this.release(entries, transient)
-          await this.backoff(transient, 'project batch', entries.length)
+          if (isTransient(error)) throw new Interrupted(error, remaining)
+          // Deterministic: find the events that fail on their own; commit the rest.
+          this.log.warn({ err: describeError(error), count: remaining.length }, 'batch failed: isolating')
+          await this.isolate(remaining, committed, failures)
+          remaining = []
+        } catch (interrupted) {
+          if (!(interrupted instanceof Interrupted)) throw interrupted
+          remaining = interrupted.remaining
+          if (this.stopping) {
+            released = remaining
+            this.release(released, interrupted.reason)
+            break
+          }
+          await this.backoff(interrupted.reason, 'project batch', remaining.length)
         }
       }
     }
@@ -186,28 +234,36 @@ export class Worker {
     const committedAt = Date.now()
     // Announce before acknowledging: a crash in between redelivers the batch, which changes
     // nothing and is not announced twice; the other way round the announcement would be lost.
-    if (this.options.onCommitted) {
-      await this.viaRedis(Promise.resolve(this.options.onCommitted(committed))).catch((error) =>
+    const messages = mergeMessages(committed.flatMap((changes) => changes.messages))
+    if (this.options.onCommitted && messages.length) {
+      await this.viaRedis(Promise.resolve(this.options.onCommitted(messages))).catch((error) =>
         this.log.warn({ err: describeError(error) }, 'change feed publish failed'),
       )
     }
 
-    const poisoned = new Set(letters.map((letter) => letter.entry.id))
-    const acked = entries.map((entry) => entry.id).filter((id) => !poisoned.has(id))
+    const waiting = await this.settleFailures(failures, entries, letters)
+    const held = new Set([
+      ...letters.map((letter) => letter.entry.id),
+      ...waiting,
+      ...released.map((event) => event.entryId),
+    ])
+    const acked = entries.map((entry) => entry.id).filter((id) => !held.has(id))
     await this.untilReady(async () => {
-      if (letters.length) {
-        const deliveries = await this.consumer.deliveries(letters.map((letter) => letter.entry.id))
-        for (const letter of letters) letter.attempts = Math.max(letter.attempts, deliveries.get(letter.entry.id) ?? 1)
-        await this.consumer.deadLetter(letters)
-      }
+      await this.consumer.deadLetter(letters)
       await this.consumer.ack(acked)
     }, 'acknowledge batch')
 
+    const unprojected = new Set([
+      ...failures.map((failure) => failure.event.entryId),
+      ...released.map((e) => e.entryId),
+    ])
+    const projectedEvents = events.filter((event) => !unprojected.has(event.entryId))
+    const projected = projectedEvents.length
     const batchMs = performance.now() - started
-    const lagsMs = remaining.map((event) => committedAt - Number(event.entryId.split('-')[0]))
+    const lagsMs = projectedEvents.map((event) => committedAt - Number(event.entryId.split('-')[0]))
     await this.viaRedis(
       this.metrics.batch({
-        processed: remaining.length,
+        processed: projected,
         skipped: skipped.length,
         deadLettered: letters.length,
         retries,
@@ -220,14 +276,13 @@ export class Worker {
       {
         first: entries[0]?.id,
         last: entries.at(-1)?.id,
-        projected: remaining.length,
+        projected,
         skipped: skipped.length,
         deadLettered: letters.length,
-        ...(letters.length
-          ? { deadLetters: letters.map((letter) => ({ entryId: letter.entry.id, reason: letter.reason })) }
-          : {}),
+        ...(letters.length ? { deadLetters: letters.map(({ entry, reason }) => ({ entryId: entry.id, reason })) } : {}),
+        ...(waiting.length ? { retryLater: waiting } : {}),
         retries,
-        conversations: committed.conversations.length,
+        announced: messages.length,
         ms: Math.round(batchMs),
       },
       'batch committed',
@@ -235,50 +290,76 @@ export class Worker {
   }
 
   /**
-   * Projects each event alone to find those that fail deterministically. Such an event is tried
-   * up to maxAttempts times before it is dead-lettered (with the error as reason); the others
-   * go back into the batch.
+   * Commits what can be committed of a batch that failed deterministically, by halves: a half
+   * that commits is done, a half that fails is split again, down to the events that fail on
+   * their own. About 2·log₂(n) transactions per failing event, and never the whole batch again:
+   * a batch whose every event succeeds alone cannot loop. An outage meanwhile interrupts it.
    */
-  private async isolatePoison(
-    events: ChatEvent[],
-    entries: StreamEntry[],
-    batchError: unknown,
-  ): Promise<{ healthy: ChatEvent[]; poisoned: Letter[] }> {
-    this.log.warn({ err: describeError(batchError), count: events.length }, 'batch failed deterministically: isolating')
-    const healthy: ChatEvent[] = []
-    const poisoned: Letter[] = []
-    for (const event of events) {
-      let lastError: unknown
-      let attempts = 0
-      do {
-        attempts++
-        try {
-          await projectBatch(this.options.payload, [event])
-          lastError = undefined
-        } catch (error) {
-          if (isTransient(error)) throw error
-          lastError = error
+  private async isolate(events: ChatEvent[], committed: BatchChanges[], failures: Failure[]): Promise<void> {
+    const done = new Set<string>()
+    const attempt = async (part: ChatEvent[]): Promise<void> => {
+      try {
+        committed.push(await projectBatch(this.options.payload, this.options.store, part))
+        for (const event of part) done.add(event.entryId)
+      } catch (error) {
+        if (isTransient(error)) {
+          const failed = new Set(failures.map((failure) => failure.event.entryId))
+          throw new Interrupted(
+            error,
+            events.filter((event) => !done.has(event.entryId) && !failed.has(event.entryId)),
+          )
         }
-      } while (lastError !== undefined && attempts < this.options.settings.maxAttempts)
-      if (lastError === undefined) {
-        healthy.push(event)
-        continue
+        if (part.length === 1) return void failures.push({ event: part[0]!, error })
+        const middle = Math.ceil(part.length / 2)
+        await attempt(part.slice(0, middle))
+        await attempt(part.slice(middle))
       }
-      const entry = entries.find((candidate) => candidate.id === event.entryId)!
-      poisoned.push({ entry, reason: `projection failed: ${describeError(lastError)}`, attempts })
-      this.log.error(
-        { entryId: entry.id, conversationId: event.conversationId, err: describeError(lastError) },
-        'dead-lettering an event that fails deterministically',
-      )
     }
-    return { healthy, poisoned }
+    const middle = Math.ceil(events.length / 2)
+    if (events.length === 1) return attempt(events)
+    await attempt(events.slice(0, middle))
+    await attempt(events.slice(middle))
   }
 
-  /** Leaves the entries pending: this consumer reads them first on restart, or a peer reclaims them. */
-  private release(entries: StreamEntry[], reason: unknown): void {
+  /**
+   * Each event that failed on its own: dead-lettered once it has failed WORKER_MAX_ATTEMPTS
+   * deliveries (counted by Redis, across workers and restarts); otherwise left pending and tried
+   * again after a wait that doubles with each delivery. Returns the entries left pending.
+   */
+  private async settleFailures(failures: Failure[], entries: StreamEntry[], letters: DeadLetter[]): Promise<string[]> {
+    if (failures.length === 0) return []
+    const { maxAttempts, retryBackoffMs } = this.options.settings
+    const deliveries = await this.viaRedis(this.consumer.deliveries(failures.map(({ event }) => event.entryId))).catch(
+      () => new Map<string, number>(),
+    )
+    const waiting: string[] = []
+    for (const { event, error } of failures) {
+      const attempts = deliveries.get(event.entryId) ?? 1
+      const context = {
+        entryId: event.entryId,
+        conversationId: event.conversationId,
+        attempts,
+        err: describeError(error),
+      }
+      if (attempts >= maxAttempts) {
+        const entry = entries.find((candidate) => candidate.id === event.entryId)!
+        letters.push({ entry, reason: `projection failed: ${describeError(error)}`, attempts })
+        this.log.error(context, 'dead-lettering an event that failed every attempt')
+        continue
+      }
+      const waitMs = retryBackoffMs * 2 ** (attempts - 1)
+      this.retries.set(event.entryId, Date.now() + waitMs)
+      waiting.push(event.entryId)
+      this.log.warn({ ...context, retryInMs: waitMs }, 'an event failed on its own: trying it again later')
+    }
+    return waiting
+  }
+
+  /** Leaves the events pending: this consumer reads them first on restart, or a peer reclaims them. */
+  private release(events: ChatEvent[], reason: unknown): void {
     this.log.warn(
-      { first: entries[0]?.id, count: entries.length, reason: describeError(reason) },
-      'released batch unacknowledged',
+      { first: events[0]?.entryId, count: events.length, reason: describeError(reason) },
+      'stopping during an outage: left unacknowledged',
     )
   }
 
@@ -295,9 +376,8 @@ export class Worker {
       },
       'transient failure: backing off',
     )
-    await this.viaRedis(this.metrics.heartbeat(this.breaker.state === 'open' ? 'circuit-open' : 'backoff')).catch(
-      () => undefined,
-    )
+    const state = this.breaker.state === 'open' ? 'circuit-open' : 'backoff'
+    await this.viaRedis(this.metrics.heartbeat(state)).catch(() => undefined)
     await sleep(delay)
   }
 

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import { createRedis } from '@/lib/redis'
+import { publishMessages } from '@/realtime/changeFeed'
+import { STORES, type StoredProjection } from '@/store'
 import { metricsKeys } from '@/worker/metrics'
 import { workerSettings, type WorkerSettings } from '@/worker/settings'
 import { Worker } from '@/worker/worker'
@@ -11,9 +13,11 @@ import { Worker } from '@/worker/worker'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * A worker in this process on two Redis connections of its own (as runWorker makes them: they
- * reconnect and retry forever), named `connectionName` so a test can find and kill them. It stops
- * once the stream has been idle for `stopWhenIdleMs`; `done` resolves then.
+ * A worker of one projection (the dashboard unless `store` says otherwise) in this process, on two
+ * Redis connections of its own (as runWorkers makes them: they reconnect and retry forever), named
+ * `connectionName` so a test can find and kill them. With `announce`, it publishes to the change
+ * feed as runWorkers does. It stops once the stream has been idle for `stopWhenIdleMs`; `done`
+ * resolves then.
  */
 export function startWorker(
   payload: Payload,
@@ -21,12 +25,18 @@ export function startWorker(
   {
     connectionName,
     stopWhenIdleMs = 1_500,
+    store = STORES.dashboard,
+    announce = false,
     ...overrides
-  }: { connectionName: string; stopWhenIdleMs?: number } & Partial<WorkerSettings>,
+  }: {
+    connectionName: string
+    stopWhenIdleMs?: number
+    store?: StoredProjection
+    announce?: boolean
+  } & Partial<WorkerSettings>,
 ) {
-  const settings: WorkerSettings = workerSettings({
+  const settings: WorkerSettings = workerSettings(store.projection, {
     stream,
-    deadLetterStream: `${stream}:dlq`,
     consumer: `${connectionName}-${crypto.randomUUID()}`,
     blockMs: 200,
     ...overrides,
@@ -34,7 +44,15 @@ export function startWorker(
   const reader = createRedis(process.env.REDIS_URL!, { connectionName })
   const writer = createRedis(process.env.REDIS_URL!, { connectionName })
   for (const client of [reader, writer]) client.on('error', () => undefined)
-  const worker = new Worker({ payload, reader, redis: writer, settings, stopWhenIdleMs })
+  const worker = new Worker({
+    payload,
+    store,
+    reader,
+    redis: writer,
+    settings,
+    stopWhenIdleMs,
+    onCommitted: announce ? (messages) => publishMessages(writer, messages) : undefined,
+  })
   const done = worker.start().finally(() => {
     reader.disconnect()
     writer.disconnect()

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis'
 
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
-import { foldAll } from '@/projections'
+import { foldAll, type ProjectionName, PROJECTIONS } from '@/projections'
+import { deadLetterStreamOf } from '@/worker/settings'
 
 export type Appended = { id: string; fields: Record<string, string> }
 
@@ -84,9 +85,17 @@ export type DeadLetter = {
   failedAt: string
 }
 
-/** Everything in `<stream>:dlq`, oldest first. */
-export async function deadLettersOf(redis: Redis, stream: string): Promise<DeadLetter[]> {
-  const entries = (await redis.xrange(`${stream}:dlq`, '-', '+')) as Array<[string, string[]]>
+/** A projection's dead-letter stream for `stream` (the dashboard's unless named). */
+export const dlqOf = (stream: string, projection: ProjectionName = 'dashboard') =>
+  deadLetterStreamOf(stream, PROJECTIONS[projection].group)
+
+/** Everything in a projection's dead-letter stream, oldest first. */
+export async function deadLettersOf(
+  redis: Redis,
+  stream: string,
+  projection: ProjectionName = 'dashboard',
+): Promise<DeadLetter[]> {
+  const entries = (await redis.xrange(dlqOf(stream, projection), '-', '+')) as Array<[string, string[]]>
   return entries.map(([id, flat]) => {
     const letter = fieldMap(flat)
     return {

@@ -13,7 +13,7 @@ import { generateCorpus } from '@/events/generate'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { startWorker } from '../helpers/inProcessWorker'
-import { appendAll, oracleOf } from '../helpers/stream'
+import { appendAll, oracleOf, dlqOf } from '../helpers/stream'
 
 const uri = process.env.MONGODB_URI?.trim()
 if (!uri) {
@@ -50,7 +50,7 @@ describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
       const appended = await appendAll(redis, stream, generateCorpus({ events: 1_000, seed: 9, retries: 10 }))
       await startWorker(payload, stream, { connectionName: 'mongo-worker' }).done
       await expectDatabaseToEqual(payload, oracleOf(appended))
-      expect(await redis.xlen(`${stream}:dlq`)).toBe(0)
+      expect(await redis.xlen(dlqOf(stream))).toBe(0)
     } finally {
       redis.disconnect()
     }

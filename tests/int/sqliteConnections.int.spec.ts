@@ -2,7 +2,7 @@ import { getPayload, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import config from '@/payload.config'
-import { commit, openSession } from '@/worker/projectionStore'
+import { commit, openSession } from '@/store/session'
 
 import { holdWriteLockElsewhere, openSqlite } from '../helpers/sqlite'
 

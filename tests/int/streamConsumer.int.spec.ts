@@ -3,6 +3,7 @@ import crypto from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { PROJECTIONS } from '@/projections'
 import { workerSettings, type WorkerSettings } from '@/worker/settings'
 import { StreamConsumer } from '@/worker/streamConsumer'
 
@@ -15,7 +16,7 @@ beforeAll(() => {
 afterAll(() => redis.disconnect())
 
 const settingsFor = (stream: string, consumer: string, extra: Partial<WorkerSettings> = {}) =>
-  workerSettings({ stream, group: 'g', consumer, deadLetterStream: `${stream}:dlq`, blockMs: 50, ...extra })
+  workerSettings(PROJECTIONS.dashboard, { stream, group: 'g', consumer, blockMs: 50, ...extra })
 
 const freshStream = () => `test:${crypto.randomUUID()}`
 
@@ -74,7 +75,7 @@ describe('StreamConsumer', () => {
 
     await consumer.deadLetter([{ entry: entry!, reason: 'dat: invalid JSON', attempts: 1 }])
 
-    const [[, fields]] = (await redis.xrange(`${stream}:dlq`, '-', '+')) as Array<[string, string[]]>
+    const [[, fields]] = (await redis.xrange(`${stream}:g:dlq`, '-', '+')) as Array<[string, string[]]>
     const letter = Object.fromEntries(
       Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]),
     )

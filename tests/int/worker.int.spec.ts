@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
+import { STORES } from '@/store'
 import { metricsKeys } from '@/worker/metrics'
 import { workerSettings } from '@/worker/settings'
 import { Worker } from '@/worker/worker'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
-import { appendAll, oracleOf } from '../helpers/stream'
+import { appendAll, oracleOf, dlqOf } from '../helpers/stream'
 
 let payload: Payload
 let redis: Redis
@@ -31,12 +32,8 @@ afterAll(async () => {
 
 /** Runs one worker in this process until the stream has been idle for a moment. */
 async function drain(stream: string) {
-  const settings = workerSettings({
-    stream,
-    deadLetterStream: `${stream}:dlq`,
-    consumer: `test-${crypto.randomUUID()}`,
-  })
-  const worker = new Worker({ payload, reader, redis, settings, stopWhenIdleMs: 500 })
+  const settings = workerSettings(STORES.dashboard.projection, { stream, consumer: `test-${crypto.randomUUID()}` })
+  const worker = new Worker({ payload, store: STORES.dashboard, reader, redis, settings, stopWhenIdleMs: 500 })
   await worker.start()
   return settings
 }
@@ -54,7 +51,7 @@ describe('the worker', () => {
     // Then the database equals the oracle, everything is acknowledged, nothing is dead-lettered
     await expectDatabaseToEqual(payload, oracleOf(appended))
     expect(await redis.xpending(stream, settings.group)).toEqual([0, null, null, null])
-    expect(await redis.xlen(`${stream}:dlq`)).toBe(0)
+    expect(await redis.xlen(dlqOf(stream))).toBe(0)
     const counters = await redis.hgetall(metricsKeys(settings).counters(settings.consumer))
     expect(Number(counters.skipped)).toBe(30)
     expect(Number(counters.processed) + Number(counters.skipped)).toBe(appended.length)

@@ -61,7 +61,6 @@ describe('the worker given bad input', () => {
     // When one worker drains the stream
     const { settings, done } = startWorker(payload, stream, {
       connectionName: 'bad-input',
-      group: 'bad-input-test',
       batchSize: 250,
     })
     await done

@@ -6,12 +6,13 @@ import { getPayload, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
+import { PROJECTIONS } from '@/projections'
 import { seededRandom } from '@/events/random'
 import config from '@/payload.config'
 import { metricsKeys } from '@/worker/metrics'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
-import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
+import { appendAll, groupInfo, oracleOf, waitUntilDrained, dlqOf } from '../helpers/stream'
 import { exitWithin, killAll, spawnWorker, tailOf, type WorkerProcess } from '../helpers/workerProcess'
 
 /*
@@ -51,7 +52,7 @@ describe('workers killed at random while three of them drain one stream', () => 
   it('lose nothing, duplicate nothing, dead-letter nothing, and stop cleanly on SIGTERM', async () => {
     // Given 20,000 generated events (with producer retries and other agents' entries) in a fresh stream
     const stream = `test:crash:${crypto.randomUUID()}`
-    const group = 'crash-test'
+    const group = PROJECTIONS.dashboard.group
     const corpus = generateCorpus({ events: 20_000, seed: 20_000, retries: 150, foreignAgents: 60 })
     const appended = await appendAll(redis, stream, corpus)
     const env = {
@@ -59,7 +60,7 @@ describe('workers killed at random while three of them drain one stream', () => 
       PAYLOAD_SECRET: process.env.PAYLOAD_SECRET!,
       REDIS_URL: process.env.REDIS_URL!,
       CHAT_LEDGER_STREAM: stream,
-      CONSUMER_GROUP: group,
+      WORKER_PROJECTIONS: 'dashboard',
       WORKER_BATCH_SIZE: '250',
       WORKER_BLOCK_MS: '500',
       WORKER_CLAIM_IDLE_MS: '1000',
@@ -114,7 +115,7 @@ describe('workers killed at random while three of them drain one stream', () => 
     ).toEqual(slots.map(() => ({ code: 0, signal: null })))
     // and every entry is acknowledged, none dead-lettered, and the database equals the oracle
     expect(await groupInfo(redis, stream, group)).toEqual({ pending: 0, lag: 0 })
-    expect(await redis.xlen(`${stream}:dlq`)).toBe(0)
+    expect(await redis.xlen(dlqOf(stream))).toBe(0)
     await expectDatabaseToEqual(payload, oracleOf(appended))
     // and the kills really hit workers with work in hand
     expect(

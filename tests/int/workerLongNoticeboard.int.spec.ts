@@ -51,7 +51,6 @@ describe('an application whose noticeboard keeps growing', () => {
     // When one worker drains it
     const { settings, done } = startWorker(payload, stream, {
       connectionName: 'noticeboard',
-      group: 'noticeboard-test',
       batchSize: 250,
     })
     await done

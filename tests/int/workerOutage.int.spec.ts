@@ -8,7 +8,7 @@ import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { openSqlite } from '../helpers/sqlite'
-import { appendAll, groupInfo, oracleOf } from '../helpers/stream'
+import { appendAll, groupInfo, oracleOf, dlqOf } from '../helpers/stream'
 
 /*
  * Outages are waited out, never dead-lettered (DESIGN, rule 3). The database outage is real on
@@ -41,7 +41,6 @@ describe.runIf(onSqlite)('the worker during a database outage', () => {
     )
     const { settings, done } = startWorker(payload, stream, {
       connectionName: 'db-outage',
-      group: 'outage-test',
       batchSize: 100,
     })
     await untilProcessed(redis, settings, 500)
@@ -72,7 +71,7 @@ describe.runIf(onSqlite)('the worker during a database outage', () => {
     expect(after.processed, 'the drain went on after the outage').toBeGreaterThan(processedDuringOutage)
     expect(after.deadLettered).toBe(0)
     expect(after.processed + after.skipped).toBe(appended.length)
-    expect(await redis.xlen(`${stream}:dlq`), 'dead letters').toBe(0)
+    expect(await redis.xlen(dlqOf(stream)), 'dead letters').toBe(0)
     // and every entry is acknowledged, its effect in the database exactly once
     expect(await groupInfo(redis, stream, settings.group)).toEqual({ pending: 0, lag: 0 })
     await expectDatabaseToEqual(payload, oracleOf(appended))

@@ -67,7 +67,6 @@ describe.runIf(onSqlite)('the worker given an event whose write fails every time
     // When one worker drains the stream in batches of 250
     const { settings, done } = startWorker(payload, stream, {
       connectionName: 'poison',
-      group: 'poison-test',
       batchSize: 250,
     })
     await done

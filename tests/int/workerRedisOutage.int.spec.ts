@@ -7,7 +7,7 @@ import { generateCorpus } from '@/events/generate'
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
-import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
+import { appendAll, groupInfo, oracleOf, waitUntilDrained, dlqOf } from '../helpers/stream'
 
 const opened = openPayloadAndRedis()
 
@@ -28,7 +28,6 @@ describe('the worker while Redis drops its connections', () => {
     // claim threshold it takes them back within seconds. It runs until told to stop.)
     const { settings, worker, done } = startWorker(payload, stream, {
       connectionName: name,
-      group: 'redis-blip-test',
       batchSize: 100,
       claimIdleMs: 1_000,
       stopWhenIdleMs: 600_000,
@@ -57,7 +56,7 @@ describe('the worker while Redis drops its connections', () => {
     expect(after.deadLettered).toBe(0)
     // Counters are at least once here: a metrics MULTI whose reply is lost is sent again.
     expect(after.processed + after.skipped).toBeGreaterThanOrEqual(appended.length)
-    expect(await redis.xlen(`${stream}:dlq`), 'dead letters').toBe(0)
+    expect(await redis.xlen(dlqOf(stream)), 'dead letters').toBe(0)
     expect(await groupInfo(redis, stream, settings.group)).toEqual({ pending: 0, lag: 0 })
     // and the database holds every effect exactly once
     await expectDatabaseToEqual(payload, oracleOf(appended))

@@ -3,11 +3,12 @@ import crypto from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
+import { PROJECTIONS } from '@/projections'
 import { freePort } from '@/server/freePort'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
-import { appendAll, groupInfo, oracleOf, waitUntilDrained } from '../helpers/stream'
+import { appendAll, groupInfo, oracleOf, waitUntilDrained, dlqOf } from '../helpers/stream'
 import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } from '../helpers/workerProcess'
 
 /*
@@ -29,7 +30,7 @@ describe('pnpm worker on SIGTERM', () => {
     const { payload, redis } = opened
     // Given a worker draining 5,000 events
     const stream = `test:shutdown:${crypto.randomUUID()}`
-    const group = 'shutdown-test'
+    const group = PROJECTIONS.dashboard.group
     const appended = await appendAll(
       redis,
       stream,
@@ -39,7 +40,7 @@ describe('pnpm worker on SIGTERM', () => {
       ...baseEnv(),
       REDIS_URL: process.env.REDIS_URL!,
       CHAT_LEDGER_STREAM: stream,
-      CONSUMER_GROUP: group,
+      WORKER_PROJECTIONS: 'dashboard',
       WORKER_BATCH_SIZE: '100',
       WORKER_CLAIM_IDLE_MS: '1000',
     }
@@ -63,7 +64,7 @@ describe('pnpm worker on SIGTERM', () => {
     spawned.push(second)
     await waitUntilDrained(redis, stream, group, 90_000)
     expect(await exitWithin(second, 30_000)).toEqual({ code: 0, signal: null })
-    expect(await redis.xlen(`${stream}:dlq`)).toBe(0)
+    expect(await redis.xlen(dlqOf(stream))).toBe(0)
     await expectDatabaseToEqual(payload, oracleOf(appended))
   })
 

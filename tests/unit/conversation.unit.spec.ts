@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { evolveConversation } from '@/projections'
-import { MARKED_SEQS } from '@/projections/seenLines'
+import { MARKED_SEQS } from '@/projections/appliedEvents'
 
 import { AID, at, CID, event, fold, UID } from './given'
 
@@ -103,14 +103,14 @@ describe('conversations', () => {
     const unnumbered = (id: string) => event(id, 'user_input', { u: 'Hi' })
     const conversation = conversationOf(unnumbered('1-1'), unnumbered('1-2'), unnumbered('1-1'))
     expect(conversation?.messageCount).toBe(2)
-    expect(conversation?.projection.lines.others).toEqual(['customer@1-1', 'customer@1-2'])
+    expect(conversation?.projection.applied?.others).toEqual(['@1-1', '@1-2'])
   })
 
   it('a seq beyond the marked window is still counted once', () => {
     const far = customerSays('1-1', MARKED_SEQS + 5, 'Hi')
     const conversation = conversationOf(far, far, customerSays('1-2', 3, 'Hi again'))
     expect(conversation?.messageCount).toBe(2)
-    expect(conversation?.projection.lines.others).toEqual([`customer:${MARKED_SEQS + 5}`])
+    expect(conversation?.projection.applied?.others).toEqual([`${CID}:user_input:${MARKED_SEQS + 5}`])
   })
 
   it('a summary sets purpose and facts; an older summary arriving later does not overwrite it', () => {

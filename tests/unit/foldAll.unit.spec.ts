@@ -4,18 +4,8 @@ import { compareEntryIds } from '@/events/entryId'
 import { generateCorpus, generateLongConversation } from '@/events/generate'
 import { type Random, seededRandom } from '@/events/random'
 import type { ChatEvent } from '@/events/types'
-import {
-  changed,
-  changedFields,
-  evolveApplication,
-  evolveConversation,
-  evolveCustomer,
-  firstCopy,
-  foldAll,
-  type Projections,
-  toUtterance,
-  touches,
-} from '@/projections'
+import { changed, changedFields, dashboard, evolveConversation, foldAll, type Projections } from '@/projections'
+import type { Kind } from '@/projections/define'
 
 import { AID, at, CID, event, eventsOf, UID } from './given'
 
@@ -54,7 +44,8 @@ const corpusEvents = (seed: number) =>
 /**
  * What several workers do: the stream cut into batches; batches applied in any order (a dead
  * worker's batch reclaimed late), some twice (redelivery); each batch sorted by entry id; each
- * record read from and written back to storage as JSON, and only written when changed.
+ * record read from and written back to storage as JSON, and only written when changed. Lines
+ * are written once, the first copy kept. Loops over the projection's own kinds, as the worker does.
  */
 function projectLikeWorkers(events: ChatEvent[], random: Random): Projections {
   const batches: ChatEvent[][] = []
@@ -64,42 +55,24 @@ function projectLikeWorkers(events: ChatEvent[], random: Random): Projections {
     i += size
   }
   const deliveries = random.shuffle([...batches, ...batches.filter(() => random.chance(0.25))])
-  const stored = {
-    conversations: new Map<string, string>(),
-    applications: new Map<string, string>(),
-    customers: new Map<string, string>(),
-  }
-  const utterances = new Map<string, ReturnType<typeof toUtterance> & object>()
-  const apply = <State extends object>(
-    table: Map<string, string>,
-    key: string | undefined,
-    event: ChatEvent,
-    evolve: (state: State | undefined, event: ChatEvent) => State | undefined,
-  ) => {
-    if (key === undefined) return
-    const json = table.get(key)
-    const before = json === undefined ? undefined : (JSON.parse(json) as State)
-    const after = evolve(before, event)
-    if (after !== undefined && changed(before, after)) table.set(key, JSON.stringify(after))
-  }
+  const kinds = Object.entries(dashboard.kinds) as Array<[string, Kind]>
+  const stored = new Map(kinds.map(([name]) => [name, new Map<string, string>()]))
   for (const batch of deliveries) {
     for (const event of [...batch].sort((a, b) => compareEntryIds(a.entryId, b.entryId))) {
-      const touched = touches(event)
-      apply(stored.conversations, touched.conversation, event, evolveConversation)
-      apply(stored.applications, touched.application, event, evolveApplication)
-      apply(stored.customers, touched.customer, event, evolveCustomer)
-      const line = toUtterance(event)
-      if (line) utterances.set(line.key, firstCopy(utterances.get(line.key), line))
+      for (const [name, kind] of kinds) {
+        const key = kind.keyOf(event)
+        if (key === undefined) continue
+        const table = stored.get(name)!
+        const json = table.get(key)
+        const before = json === undefined ? undefined : (JSON.parse(json) as object)
+        const after = (kind.evolve as (state: unknown, event: ChatEvent) => object | undefined)(before, event)
+        if (after !== undefined && changed(before, after)) table.set(key, JSON.stringify(after))
+      }
     }
   }
-  const parsed = <State>(table: Map<string, string>) =>
-    new Map([...table].map(([key, json]) => [key, JSON.parse(json) as State]))
-  return {
-    conversations: parsed(stored.conversations),
-    applications: parsed(stored.applications),
-    customers: parsed(stored.customers),
-    utterances,
-  }
+  return Object.fromEntries(
+    [...stored].map(([name, table]) => [name, new Map([...table].map(([key, json]) => [key, JSON.parse(json)]))]),
+  ) as Projections
 }
 
 describe('foldAll, the oracle', () => {
@@ -186,33 +159,41 @@ describe('foldAll, the oracle', () => {
     },
   )
 
-  it('keeps a 2,000-line conversation’s bookkeeping under 1 KB', () => {
+  it('keeps a 2,000-line conversation’s bookkeeping under 1.5 KB', () => {
     const { conversations } = foldAll(eventsOf(generateLongConversation({ utterances: 2_000, seed: 3 })))
     const [conversation] = [...conversations.values()]
     expect(conversation?.messageCount).toBe(2_000)
-    expect(JSON.stringify(conversation?.projection).length).toBeLessThan(1_024)
+    expect(JSON.stringify(conversation?.projection).length).toBeLessThan(1_536)
   })
 })
 
-describe('touches', () => {
-  it('names the records each event affects', () => {
-    expect(touches(event('1-1', 'user_input', { u: 'Hi' }, { seq: '7' }))).toEqual({
-      conversation: CID,
-      application: AID,
-      customer: UID,
-      utterance: `${CID}:user_input:7`,
+describe('the dashboard’s kinds', () => {
+  const keysOf = (e: ChatEvent) =>
+    Object.fromEntries(
+      Object.entries(dashboard.kinds).flatMap(([name, kind]) => {
+        const key = kind.keyOf(e)
+        return key === undefined ? [] : [[name, key]]
+      }),
+    )
+
+  it('name the records each event affects', () => {
+    expect(keysOf(event('1-1', 'user_input', { u: 'Hi' }, { seq: '7' }))).toEqual({
+      conversations: CID,
+      applications: AID,
+      customers: UID,
+      utterances: `${CID}:user_input:7`,
     })
-    expect(touches(event('1-2', 'conversation_started', undefined, { aid: undefined, uid: undefined }))).toEqual({
-      conversation: CID,
+    expect(keysOf(event('1-2', 'conversation_started', undefined, { aid: undefined, uid: undefined }))).toEqual({
+      conversations: CID,
     })
-    expect(touches(event('1-3', 'fraudCheck_results', { fraudScore: 1 }))).toEqual({ application: AID, customer: UID })
-    expect(touches(event('1-4', 'final_decision', { decision: 'approved' }, { uid: undefined }))).toEqual({
-      conversation: CID,
-      application: AID,
+    expect(keysOf(event('1-3', 'fraudCheck_results', { fraudScore: 1 }))).toEqual({ applications: AID, customers: UID })
+    expect(keysOf(event('1-4', 'final_decision', { decision: 'approved' }, { uid: undefined }))).toEqual({
+      conversations: CID,
+      applications: AID,
     })
-    expect(touches(event('1-5', 'assistant_response', { u: 'Hi' }, { aid: undefined, uid: undefined }))).toEqual({
-      conversation: CID,
-      utterance: `${CID}:assistant_response:1-5`,
+    expect(keysOf(event('1-5', 'assistant_response', { u: 'Hi' }, { aid: undefined, uid: undefined }))).toEqual({
+      conversations: CID,
+      utterances: `${CID}:assistant_response:1-5`,
     })
   })
 })
@@ -229,6 +210,7 @@ describe('changed', () => {
       'lastUtteranceAt',
       'lastActivityAt',
       'messageCount',
+      'waitingOn',
       'projection',
     ])
   })

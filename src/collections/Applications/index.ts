@@ -115,6 +115,11 @@ export const Applications: CollectionConfig = {
           fields: [
             { name: 'startedAt', type: 'date' },
             { name: 'updatedAt', type: 'date' },
+            {
+              name: 'currentStepSince',
+              type: 'date',
+              admin: { description: 'Since when the current step has been current.' },
+            },
           ],
         },
         {

@@ -1,25 +1,32 @@
-import type {
-  ApplicationDetailChanged,
-  ApplicationOutcome,
-  ApplicationSnapshot,
-  AssessmentEvent,
-  AssessmentEventType,
-  ChatEvent,
-  JsonObject,
-  NoticeboardUpdated,
-  ProcessSnapshot,
-  ProcessStage,
+import {
+  APPLICATION_EVENT_TYPES,
+  type ApplicationDetailChanged,
+  type ApplicationOutcome,
+  type AssessmentEvent,
+  type AssessmentEventType,
+  type ChatEvent,
+  type JsonObject,
+  type NoticeboardUpdated,
+  type ProcessSnapshot,
+  type ProcessStage,
 } from '@/events/types'
 
+import { compareEntryIds } from '@/events/entryId'
+
+import { charges } from '../loan'
 import { type Noticeboard, pin, type PostIds } from './noticeboard'
-import { earliest, type Stamps, write, writeField } from '../registers'
-import { applicationOf } from './touches'
+import type { AppliedEvents } from '../appliedEvents'
+import { once } from '../define'
+import { earliest, sortedKeys, type Stamps, write, writeField } from '../registers'
+import { applicationOf } from './keys'
 
 export type ApplicationProcess = {
   currentProcessStage: string | null
   currentProcessStep: string | null
   startedAt: string | null
   updatedAt: string | null
+  /** Since when the current step has been current: the earliest snapshot naming it. */
+  currentStepSince: string | null
   applicationProcessState: ProcessStage[]
 }
 
@@ -47,8 +54,11 @@ type ApplicationRegister = 'customerId' | LoanField | 'applicationOutcome' | 'ap
 /** Stored in the record's hidden `projection` field. */
 export type ApplicationBookkeeping = {
   stamps: Stamps<ApplicationRegister>
+  applied?: AppliedEvents
   /** Entry ids of each agent's noticeboard posts (see noticeboard.ts). */
   notes: PostIds
+  /** Per `stage/step`, the earliest snapshot that named it current. */
+  steps?: Record<string, string>
 }
 
 /** An `applications` record: the collection's fields, plus `projection`. */
@@ -90,6 +100,7 @@ const newApplication = (applicationNumber: string): ApplicationState => ({
     currentProcessStep: null,
     startedAt: null,
     updatedAt: null,
+    currentStepSince: null,
     applicationProcessState: [],
   },
   assessments: { identityRisk: null, serviceability: null, fraudCheck: null },
@@ -97,28 +108,15 @@ const newApplication = (applicationNumber: string): ApplicationState => ({
   projection: { stamps: {}, notes: {} },
 })
 
-const FEE_PERCENT = 5
-const toCents = (amount: number) => Math.round(amount * 100)
+/** The events that count for an application: its own, and the decision. */
+const APPLICATION_TYPES: ReadonlySet<ChatEvent['type']> = new Set([...APPLICATION_EVENT_TYPES, 'final_decision'])
+
+const stepKey = (stage: string | null, step: string | null) => `${stage ?? ''}/${step ?? ''}`
 
 /**
- * A snapshot's fee and total: as stated, else 5% of the amount (to the cent) and amount + fee.
- * Derived per snapshot, so which snapshot holds each field stays a matter of entry ids only.
- */
-function charges({
-  loanAmount,
-  loanFee,
-  loanTotalPayable,
-}: ApplicationSnapshot): Pick<ApplicationSnapshot, 'loanFee' | 'loanTotalPayable'> {
-  const amount = loanAmount ?? undefined
-  const fee = loanFee ?? (amount === undefined ? undefined : Math.round((toCents(amount) * FEE_PERCENT) / 100) / 100)
-  const total =
-    loanTotalPayable ?? (amount === undefined || fee === undefined ? undefined : (toCents(amount) + toCents(fee)) / 100)
-  return { loanFee: fee, loanTotalPayable: total }
-}
-
-/**
- * The process as of the latest snapshot (last writer wins), except `startedAt`: the earliest
- * start any snapshot states or implies (its own timestamp).
+ * The process as of the latest snapshot (last writer wins), except `startedAt`, the earliest
+ * start any snapshot states or implies (its own timestamp), and `currentStepSince`, the
+ * earliest snapshot that named the current step: each snapshot adds what it saw, in any order.
  */
 function applyProcess(
   state: ApplicationState,
@@ -126,11 +124,26 @@ function applyProcess(
   event: ApplicationDetailChanged,
 ): ApplicationState {
   const startedAt = earliest(state.applicationProcess.startedAt, process.startedAt ?? event.timestamp)
-  const written = write(state, 'applicationProcess', event.entryId, {
-    applicationProcess: { ...process, startedAt, updatedAt: process.updatedAt ?? event.timestamp },
+  const seenStep = stepKey(process.currentProcessStage, process.currentProcessStep)
+  const steps = state.projection.steps ?? {}
+  const seenSince = earliest(steps[seenStep] ?? null, event.timestamp)
+  const counted =
+    steps[seenStep] === seenSince
+      ? state
+      : { ...state, projection: { ...state.projection, steps: sortedKeys({ ...steps, [seenStep]: seenSince }) } }
+  const written = write(counted, 'applicationProcess', event.entryId, {
+    applicationProcess: {
+      ...process,
+      startedAt,
+      updatedAt: process.updatedAt ?? event.timestamp,
+      currentStepSince: state.applicationProcess.currentStepSince,
+    },
   })
-  if (written.applicationProcess.startedAt === startedAt) return written
-  return { ...written, applicationProcess: { ...written.applicationProcess, startedAt } }
+  const { currentProcessStage, currentProcessStep } = written.applicationProcess
+  const currentStepSince = written.projection.steps?.[stepKey(currentProcessStage, currentProcessStep)] ?? null
+  const current = written.applicationProcess
+  if (current.startedAt === startedAt && current.currentStepSince === currentStepSince) return written
+  return { ...written, applicationProcess: { ...current, startedAt, currentStepSince } }
 }
 
 /** Each field the snapshot states is its own register: a partial snapshot leaves the rest alone. */
@@ -191,11 +204,47 @@ function apply(state: ApplicationState, event: ChatEvent): ApplicationState {
  * naming the application creates it; the first event naming its customer links it. The
  * outcome is last-writer-wins between snapshots and final_decision.
  */
-export function evolveApplication(state: ApplicationState | undefined, event: ChatEvent): ApplicationState | undefined {
-  const applicationNumber = applicationOf(event)
-  if (applicationNumber === undefined || (state && state.applicationNumber !== applicationNumber)) return state
-  const current = state ?? newApplication(applicationNumber)
-  const { customerId } = event
-  const linked = customerId ? write(current, 'customerId', event.entryId, { customerId }, 'first') : current
-  return apply(linked, event)
-}
+export const evolveApplication = once<ApplicationState>(
+  (state, event) => {
+    const applicationNumber = applicationOf(event)
+    if (applicationNumber === undefined || (state && state.applicationNumber !== applicationNumber)) return state
+    const current = state ?? newApplication(applicationNumber)
+    const { customerId } = event
+    const linked = customerId ? write(current, 'customerId', event.entryId, { customerId }, 'first') : current
+    return apply(linked, event)
+  },
+  {
+    counts: (event, state) =>
+      APPLICATION_TYPES.has(event.type) &&
+      event.applicationNumber !== undefined &&
+      (!state || state.applicationNumber === event.applicationNumber),
+    held: {
+      // A retried post's copy: the same agent, content and time, later in the stream.
+      laterCopyOf: (state, event) => {
+        if (event.type !== 'noticeboard_updated') return undefined
+        const ids = state.projection.notes[event.data.agentName] ?? []
+        const note = state.noticeboard.find((candidate) => candidate.agentName === event.data.agentName)
+        const posts = note ? [...note.versions, { content: note.content, timestamp: note.timestamp }] : []
+        const index = posts.findIndex(
+          (posted, at) =>
+            posted.content === event.data.content &&
+            posted.timestamp === event.timestamp &&
+            compareEntryIds(ids[at]!, event.entryId) > 0,
+        )
+        return index === -1 ? undefined : ids[index]
+      },
+      rename: (state, from, to) => ({
+        ...state,
+        projection: {
+          ...state.projection,
+          notes: Object.fromEntries(
+            Object.entries(state.projection.notes).map(([agent, ids]) => [
+              agent,
+              ids.map((id) => (id === from ? to : id)),
+            ]),
+          ),
+        },
+      }),
+    },
+  },
+)

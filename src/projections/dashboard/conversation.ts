@@ -1,16 +1,22 @@
-import type { ChatEvent, ConversationSummary, Decision, FinalDecision, UtteranceEvent } from '@/events/types'
+import type { AppliedEvents } from '@/projections/appliedEvents'
+import type { ChatEvent, ConversationSummary, Decision, FinalDecision, Speaker, UtteranceEvent } from '@/events/types'
 
+import { once } from '../define'
+import { earliest, latest, sortedKeys, type Stamps, write } from '../registers'
+import { questionFingerprint } from './questions'
 import type { ConversationStatus } from './statuses'
-import { earliest, latest, type Stamps, write } from '../registers'
-import { markLine, noLines, type SeenLines } from '../seenLines'
-import { conversationOf, speakerOf } from './touches'
+import { conversationOf, speakerOf } from './keys'
 
 type ConversationRegister = 'applicationNumber' | 'customerId' | 'status' | 'startedAt' | 'finalDecision' | 'summary'
 
 /** Stored in the record's hidden `projection` field. */
 export type ConversationBookkeeping = {
   stamps: Stamps<ConversationRegister>
-  lines: SeenLines
+  applied?: AppliedEvents
+  /** How often the assistant has asked each question, by fingerprint (see questions.ts). */
+  questions?: Record<string, number>
+  /** The line with the highest seq so far: who spoke last, by the producer's own order. */
+  lastSpoke?: { seq: number; speaker: Speaker }
 }
 
 /** A `conversations` record: the collection's fields, plus `projection`. */
@@ -28,6 +34,10 @@ export type ConversationState = {
   purpose: string | null
   facts: { fact: string }[]
   finalDecision: Decision | null
+  /** Who is to speak next: the other side spoke last (by seq, the producer's order). */
+  waitingOn: Speaker | null
+  /** How often the assistant has asked its most repeated question. */
+  questionRepeats: number
   projection: ConversationBookkeeping
 }
 
@@ -43,7 +53,9 @@ const newConversation = (conversationId: string): ConversationState => ({
   purpose: null,
   facts: [],
   finalDecision: null,
-  projection: { stamps: {}, lines: noLines() },
+  waitingOn: null,
+  questionRepeats: 0,
+  projection: { stamps: {} },
 })
 
 /** The application and customer a conversation is about: the first event naming them sets them. */
@@ -67,27 +79,56 @@ function start(state: ConversationState, event: ChatEvent): ConversationState {
   return startedAt === state.startedAt ? state : { ...state, startedAt }
 }
 
+/** Counts one more asking of the question, when the assistant's line is one. */
+function countQuestion(state: ConversationState, event: UtteranceEvent): ConversationState {
+  const fingerprint = event.type === 'assistant_response' ? questionFingerprint(event.data.utterance) : undefined
+  if (fingerprint === undefined) return state
+  const questions = sortedKeys({
+    ...state.projection.questions,
+    [fingerprint]: (state.projection.questions?.[fingerprint] ?? 0) + 1,
+  })
+  return {
+    ...state,
+    questionRepeats: Math.max(state.questionRepeats, questions[fingerprint]!),
+    projection: { ...state.projection, questions },
+  }
+}
+
+/**
+ * Who spoke last, by seq: a producer's retry has the seq of its original, so the answer is the
+ * same whichever copy is seen first. On a shared seq the assistant counts as later (it answers);
+ * a line without a seq cannot be placed and leaves the answer alone.
+ */
+function spoke(state: ConversationState, event: UtteranceEvent): ConversationState {
+  const { seq } = event
+  const speaker = speakerOf(event)
+  const last = state.projection.lastSpoke
+  if (seq === undefined) return state
+  if (last && (last.seq > seq || (last.seq === seq && (last.speaker === 'assistant' || speaker === 'customer')))) {
+    return state
+  }
+  return {
+    ...state,
+    waitingOn: speaker === 'customer' ? 'assistant' : 'customer',
+    projection: { ...state.projection, lastSpoke: { seq, speaker } },
+  }
+}
+
+/** A new line (once-wrapped: never a line already counted). */
 function addLine(state: ConversationState, event: UtteranceEvent): ConversationState {
-  const lines = markLine(state.projection.lines, speakerOf(event), event.seq, event.entryId)
-  const isNew = lines !== state.projection.lines
-  const lastUtteranceAt = latest(state.lastUtteranceAt, event.timestamp)
-  const counted =
-    !isNew && lastUtteranceAt === state.lastUtteranceAt
-      ? state
-      : {
-          ...state,
-          lastUtteranceAt,
-          messageCount: state.messageCount + (isNew ? 1 : 0),
-          projection: { ...state.projection, lines },
-        }
-  return event.data.endConversation ? write(counted, 'status', event.entryId, { status: 'soft_end' }) : counted
+  const counted: ConversationState = {
+    ...state,
+    lastUtteranceAt: latest(state.lastUtteranceAt, event.timestamp),
+    messageCount: state.messageCount + 1,
+  }
+  const said = spoke(countQuestion(counted, event), event)
+  return event.data.endConversation ? write(said, 'status', event.entryId, { status: 'soft_end' }) : said
 }
 
 function decide(state: ConversationState, event: FinalDecision): ConversationState {
   const { decision } = event.data
-  return write(write(state, 'status', event.entryId, { status: decision }), 'finalDecision', event.entryId, {
-    finalDecision: decision,
-  })
+  const decided = write(state, 'status', event.entryId, { status: decision })
+  return write(decided, 'finalDecision', event.entryId, { finalDecision: decision })
 }
 
 const summarise = (state: ConversationState, event: ConversationSummary): ConversationState =>
@@ -124,17 +165,20 @@ export const lastActivityOf = ({
 
 /**
  * The conversation after `event`; `state` itself when the event changes nothing (another
- * record's event, a repeat, or an older write already overridden). Status is last-writer-wins
- * by entry id among conversation_started (active), an utterance that ends the conversation
- * (soft_end) and final_decision (approved/declined).
+ * record's event, a repeat, a retry, or an older write already overridden). Status is
+ * last-writer-wins by entry id among conversation_started (active), an utterance that ends the
+ * conversation (soft_end) and final_decision (approved/declined).
  */
-export function evolveConversation(
-  state: ConversationState | undefined,
-  event: ChatEvent,
-): ConversationState | undefined {
-  const conversationId = conversationOf(event)
-  if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
-  const next = apply(start(link(state ?? newConversation(conversationId), event), event), event)
-  const lastActivityAt = lastActivityOf(next)
-  return lastActivityAt === next.lastActivityAt ? next : { ...next, lastActivityAt }
-}
+export const evolveConversation = once<ConversationState>(
+  (state, event) => {
+    const conversationId = conversationOf(event)
+    if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
+    const next = apply(start(link(state ?? newConversation(conversationId), event), event), event)
+    const lastActivityAt = lastActivityOf(next)
+    return lastActivityAt === next.lastActivityAt ? next : { ...next, lastActivityAt }
+  },
+  {
+    counts: (event, state) =>
+      conversationOf(event) !== undefined && (!state || state.conversationId === event.conversationId),
+  },
+)

@@ -1,15 +1,16 @@
 import type {
   ApplicationDetailChanged,
-  ChatEvent,
   CustomerSnapshot,
   EkycStatus,
   IdentityDocument,
   IndividualStatus,
 } from '@/events/types'
 
+import type { AppliedEvents } from '../appliedEvents'
+import { once } from '../define'
 import { composeFullName } from './fullName'
 import { type Stamps, writeField } from '../registers'
-import { customerOf } from './touches'
+import { customerOf } from './keys'
 
 /** An address group; all null when unknown (a group is always an object in the collection). */
 export type AddressGroup = {
@@ -42,7 +43,7 @@ const ADDRESS_FIELDS = ['residentialAddress', 'mailingAddress'] as const satisfi
 type CustomerRegister = (typeof SCALAR_FIELDS)[number] | (typeof ADDRESS_FIELDS)[number] | 'identityDocuments'
 
 /** Stored in the record's hidden `projection` field. */
-export type CustomerBookkeeping = { stamps: Stamps<CustomerRegister> }
+export type CustomerBookkeeping = { stamps: Stamps<CustomerRegister>; applied?: AppliedEvents }
 
 /** A `customers` record: the collection's fields, plus `projection`. */
 export type CustomerState = {
@@ -116,9 +117,17 @@ function describe(state: CustomerState, event: ApplicationDetailChanged): Custom
  * a customer (`uid`) creates them, known only by id; applicationDetail_changed describes them
  * from `dat.customer` and `dat.customerIdentityDocuments`.
  */
-export function evolveCustomer(state: CustomerState | undefined, event: ChatEvent): CustomerState | undefined {
-  const customerId = customerOf(event)
-  if (customerId === undefined || (state && state.customerId !== customerId)) return state
-  const current = state ?? newCustomer(customerId)
-  return event.type === 'applicationDetail_changed' ? describe(current, event) : current
-}
+export const evolveCustomer = once<CustomerState>(
+  (state, event) => {
+    const customerId = customerOf(event)
+    if (customerId === undefined || (state && state.customerId !== customerId)) return state
+    const current = state ?? newCustomer(customerId)
+    return event.type === 'applicationDetail_changed' ? describe(current, event) : current
+  },
+  {
+    counts: (event, state) =>
+      event.type === 'applicationDetail_changed' &&
+      event.customerId !== undefined &&
+      (!state || state.customerId === event.customerId),
+  },
+)

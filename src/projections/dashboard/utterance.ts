@@ -1,7 +1,7 @@
 import { compareEntryIds, type EntryId } from '@/events/entryId'
 import type { ChatEvent, Json, Speaker } from '@/events/types'
 
-import { isUtteranceEvent, speakerOf, utteranceKey } from './touches'
+import { isUtteranceEvent, speakerOf, utteranceKey } from './keys'
 
 /** One transcript line, as the `utterances` collection stores it (the worker links `conversation`). */
 export type Utterance = {
@@ -42,3 +42,9 @@ export function toUtterance(event: ChatEvent): Utterance | undefined {
 /** Of two copies of one line (a producer's retry), the one shown: the earlier entry. */
 export const firstCopy = (kept: Utterance | undefined, line: Utterance): Utterance =>
   kept !== undefined && compareEntryIds(kept.eventId, line.eventId) <= 0 ? kept : line
+
+/** A line is written once: its first copy (a producer's retry shows once, as the earlier entry). */
+export function evolveLine(kept: Utterance | undefined, event: ChatEvent): Utterance | undefined {
+  const line = toUtterance(event)
+  return line === undefined ? kept : firstCopy(kept, line)
+}

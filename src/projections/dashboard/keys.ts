@@ -1,17 +1,5 @@
 import { type ChatEvent, CONVERSATION_EVENT_TYPES, type Speaker, type UtteranceEvent } from '@/events/types'
 
-/** The business keys of the records an event affects. */
-export type Touched = {
-  /** conversationId */
-  conversation?: string
-  /** applicationNumber */
-  application?: string
-  /** customerId */
-  customer?: string
-  /** The transcript line's key (see utteranceKey). */
-  utterance?: string
-}
-
 type ConversationEvent = Extract<ChatEvent, { conversationId: string }>
 
 const CONVERSATION_TYPES: ReadonlySet<ChatEvent['type']> = new Set(CONVERSATION_EVENT_TYPES)
@@ -39,14 +27,6 @@ export const applicationOf = (event: ChatEvent): string | undefined => event.app
 /** Any event naming a customer (`uid`) ensures that customer exists, if only by its id. */
 export const customerOf = (event: ChatEvent): string | undefined => event.customerId
 
-export function touches(event: ChatEvent): Touched {
-  const touched: Touched = {}
-  const conversation = conversationOf(event)
-  const application = applicationOf(event)
-  const customer = customerOf(event)
-  if (conversation !== undefined) touched.conversation = conversation
-  if (application !== undefined) touched.application = application
-  if (customer !== undefined) touched.customer = customer
-  if (isUtteranceEvent(event)) touched.utterance = utteranceKey(event)
-  return touched
-}
+/** The transcript line an event adds: utterances only. */
+export const lineKeyOf = (event: ChatEvent): string | undefined =>
+  isUtteranceEvent(event) ? utteranceKey(event) : undefined
