@@ -16,7 +16,7 @@
 import { compareEntryIds, type EntryId } from '@/events/entryId'
 import type { ChatEvent } from '@/events/types'
 
-import { sortedKeys } from './registers'
+import { withKey } from './registers'
 
 export type AppliedEvents = {
   /** conversation id (`-` when the event has none) → event type → marks, six seqs per character. */
@@ -82,16 +82,13 @@ export function markApplied(applied: AppliedEvents, key: RetryKey): AppliedEvent
     padded.slice(0, index).padEnd(index, ALPHABET[0]) + ALPHABET[current | bitOf(key.seq)] + padded.slice(index + 1)
   return {
     ...applied,
-    seqs: sortedKeys({
-      ...applied.seqs,
-      [key.conversation]: sortedKeys({ ...byType, [key.type]: writeMarks(start, next) }),
-    }),
+    seqs: withKey(applied.seqs, key.conversation, withKey(byType, key.type, writeMarks(start, next))),
   }
 }
 
 export const withCopy = (applied: AppliedEvents, key: RetryKey, entryId: EntryId): AppliedEvents => ({
   ...applied,
-  copies: sortedKeys({ ...applied.copies, [key.key]: entryId }),
+  copies: withKey(applied.copies, key.key, entryId),
 })
 
 /** The entry id of the copy that wrote a register, when that copy is later than `entryId`. */

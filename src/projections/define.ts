@@ -85,6 +85,8 @@ export type OnceOptions<State> = {
    */
   counts: (event: ChatEvent, state: State | undefined) => boolean
   held?: HeldEntries<State>
+  /** Fields made from the stamps (a record's stream position), made again when a copy moves them. */
+  restamped?: (state: State) => State
 }
 
 /** Only the copies a register still holds are worth keeping: an overwritten write never moves again. */
@@ -124,7 +126,7 @@ function renameCopy<State extends Bookkept>(
  */
 export function once<State extends Bookkept>(
   evolve: Evolve<State>,
-  { counts, held }: OnceOptions<State>,
+  { counts, held, restamped = (state) => state }: OnceOptions<State>,
 ): Evolve<State> {
   return (state, event) => {
     if (!counts(event, state)) {
@@ -141,7 +143,7 @@ export function once<State extends Bookkept>(
       const heldCopy = held?.laterCopyOf(state, event)
       if (copy === undefined && heldCopy === undefined) return state
       const moved = heldCopy === undefined || !held ? state : held.rename(state, heldCopy, event.entryId)
-      return copy === undefined ? moved : renameCopy(moved, applied, key, copy, event.entryId)
+      return restamped(copy === undefined ? moved : renameCopy(moved, applied, key, copy, event.entryId))
     }
     const next = evolve(state, event)
     if (next === undefined) return next

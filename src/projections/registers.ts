@@ -21,9 +21,19 @@ type Stamped = { projection: { stamps: Partial<Record<string, EntryId>> } }
 type RegisterOf<State extends Stamped> = keyof State['projection']['stamps'] & string
 export type Fields<State extends Stamped> = Omit<State, 'projection'>
 
-/** The object with its keys sorted, so equal bookkeeping serialises to equal JSON. */
-export const sortedKeys = <T extends object>(record: T): T =>
-  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
+/** The object with its keys sorted, so equal bookkeeping serialises to equal JSON; itself when they are. */
+export function sortedKeys<T extends object>(record: T): T {
+  const keys = Object.keys(record)
+  if (keys.every((key, i) => i === 0 || keys[i - 1]! < key)) return record
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
+}
+
+/**
+ * `record` with `key` set to `value`, its keys kept sorted: a key it already has keeps its place
+ * (the common case, and the cheap one), a new key is sorted in.
+ */
+export const withKey = <T extends object>(record: T, key: string, value: unknown): T =>
+  key in record ? ({ ...record, [key]: value } as T) : sortedKeys({ ...record, [key]: value } as T)
 
 const takes = (current: EntryId | undefined, at: EntryId, policy: Policy): boolean =>
   current === undefined || (policy === 'last' ? compareEntryIds(at, current) > 0 : compareEntryIds(at, current) < 0)
@@ -41,7 +51,7 @@ export function write<State extends Stamped>(
 ): State {
   const { stamps } = state.projection
   if (!takes(stamps[register], at, policy)) return state
-  return { ...state, ...values, projection: { ...state.projection, stamps: sortedKeys({ ...stamps, [register]: at }) } }
+  return { ...state, ...values, projection: { ...state.projection, stamps: withKey(stamps, register, at) } }
 }
 
 /** Writes one field under its own name as the register. */

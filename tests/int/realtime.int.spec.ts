@@ -178,6 +178,14 @@ describe('GET /api/realtime', () => {
         messageCount: 0,
         finalDecision: null,
         purpose: 'Car loan',
+        waitingOn: null,
+        questionRepeats: 0,
+        identityRiskScore: null,
+        identityRiskBand: null,
+        fraudResult: null,
+        serviceable: null,
+        currentStep: null,
+        stepSince: null,
       },
     })
     a.close()

@@ -17,7 +17,7 @@ import { charges } from '../loan'
 import { type Noticeboard, pin, type PostIds } from './noticeboard'
 import type { AppliedEvents } from '../appliedEvents'
 import { once } from '../define'
-import { earliest, sortedKeys, type Stamps, write, writeField } from '../registers'
+import { earliest, type Stamps, withKey, write, writeField } from '../registers'
 import { applicationOf } from './keys'
 
 export type ApplicationProcess = {
@@ -130,7 +130,7 @@ function applyProcess(
   const counted =
     steps[seenStep] === seenSince
       ? state
-      : { ...state, projection: { ...state.projection, steps: sortedKeys({ ...steps, [seenStep]: seenSince }) } }
+      : { ...state, projection: { ...state.projection, steps: withKey(steps, seenStep, seenSince) } }
   const written = write(counted, 'applicationProcess', event.entryId, {
     applicationProcess: {
       ...process,

@@ -2,7 +2,7 @@ import type { AppliedEvents } from '@/projections/appliedEvents'
 import type { ChatEvent, ConversationSummary, Decision, FinalDecision, Speaker, UtteranceEvent } from '@/events/types'
 
 import { once } from '../define'
-import { earliest, latest, sortedKeys, type Stamps, write } from '../registers'
+import { earliest, latest, type Stamps, withKey, write } from '../registers'
 import { questionFingerprint } from './questions'
 import type { ConversationStatus } from './statuses'
 import { conversationOf, speakerOf } from './keys'
@@ -83,10 +83,8 @@ function start(state: ConversationState, event: ChatEvent): ConversationState {
 function countQuestion(state: ConversationState, event: UtteranceEvent): ConversationState {
   const fingerprint = event.type === 'assistant_response' ? questionFingerprint(event.data.utterance) : undefined
   if (fingerprint === undefined) return state
-  const questions = sortedKeys({
-    ...state.projection.questions,
-    [fingerprint]: (state.projection.questions?.[fingerprint] ?? 0) + 1,
-  })
+  const asked = state.projection.questions ?? {}
+  const questions = withKey(asked, fingerprint, (asked[fingerprint] ?? 0) + 1)
   return {
     ...state,
     questionRepeats: Math.max(state.questionRepeats, questions[fingerprint]!),

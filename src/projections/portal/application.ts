@@ -216,6 +216,15 @@ function outstandingOf(
   return items
 }
 
+/** The stream position a record reflects: the latest event whose write it shows. */
+export function positioned<State extends { position: EntryId | null; projection: { stamps: Stamps<string> } }>(
+  state: State,
+): State {
+  const stamps = Object.values(state.projection.stamps).filter((at): at is EntryId => at !== undefined)
+  const position = stamps.length ? stamps.reduce(maxEntryId) : null
+  return position === state.position ? state : { ...state, position }
+}
+
 /** The fields made from the registers, recomputed after every event. */
 function derive(state: PortalApplicationState, event: ChatEvent): PortalApplicationState {
   const checked = CHECKS.some((check) => state.projection.stamps[check] !== undefined)
@@ -223,9 +232,8 @@ function derive(state: PortalApplicationState, event: ChatEvent): PortalApplicat
   const lastUpdateAt = latest(state.lastUpdateAt, event.timestamp)
   const documents = documentsOf(state, lastUpdateAt)
   const outstanding = outstandingOf(state, status, documents)
-  const stamps = Object.values(state.projection.stamps).filter((at): at is EntryId => at !== undefined)
   return {
-    ...state,
+    ...positioned(state),
     status,
     customerName: composeFullName(state),
     documents,
@@ -233,7 +241,6 @@ function derive(state: PortalApplicationState, event: ChatEvent): PortalApplicat
     hasOutstanding: outstanding.length > 0,
     decidedAt: state.outcome === 'pending' ? null : state.decidedAt,
     lastUpdateAt,
-    position: stamps.length ? stamps.reduce(maxEntryId) : null,
   }
 }
 
@@ -265,5 +272,6 @@ export const evolvePortalApplication = once<PortalApplicationState>(
       COUNTED.has(event.type) &&
       event.applicationNumber !== undefined &&
       (!state || state.applicationNumber === event.applicationNumber),
+    restamped: positioned,
   },
 )

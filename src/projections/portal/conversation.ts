@@ -2,12 +2,13 @@
  * The customer portal's conversation summary: what the customer said and was told, when, and
  * whether the chat is still open. No rationale, no internal notes: only what the customer saw.
  */
-import { type EntryId, maxEntryId } from '@/events/entryId'
+import type { EntryId } from '@/events/entryId'
 import type { ChatEvent, Speaker, UtteranceEvent } from '@/events/types'
 
 import type { AppliedEvents } from '../appliedEvents'
 import { once } from '../define'
 import { conversationOf, speakerOf } from '../dashboard/keys'
+import { positioned } from './application'
 import { earliest, type Stamps, write } from '../registers'
 
 export type PortalConversationStatus = 'active' | 'completed'
@@ -93,15 +94,11 @@ export const evolvePortalConversation = once<PortalConversationState>(
     const conversationId = conversationOf(event)
     if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
     const next = apply(start(link(state ?? newConversation(conversationId), event), event), event)
-    const stamps = Object.values(next.projection.stamps).filter((at): at is EntryId => at !== undefined)
-    return {
-      ...next,
-      lastActivityAt: next.lastMessageAt ?? next.startedAt,
-      position: stamps.length ? stamps.reduce(maxEntryId) : null,
-    }
+    return positioned({ ...next, lastActivityAt: next.lastMessageAt ?? next.startedAt })
   },
   {
     counts: (event, state) =>
       conversationOf(event) !== undefined && (!state || state.conversationId === event.conversationId),
+    restamped: positioned,
   },
 )
