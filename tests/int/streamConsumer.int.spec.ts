@@ -83,4 +83,19 @@ describe('StreamConsumer', () => {
     expect(JSON.parse(letter.fields!)).toEqual(['typ', 'user_input', 'dat', '{not json'])
     expect(await redis.xpending(stream, 'g')).toEqual([0, null, null, null])
   })
+
+  it('hands back an entry deleted while pending with no fields, from its pending list and from a claim', async () => {
+    const stream = freshStream()
+    const own = new StreamConsumer(redis, settingsFor(stream, 'own', { batchSize: 1 }))
+    await own.ensureGroup()
+    const [mine, theirs] = [await redis.xadd(stream, '*', 'n', '1'), await redis.xadd(stream, '*', 'n', '2')]
+    await own.read()
+    await redis.xreadgroup('GROUP', 'g', 'dead', 'COUNT', 1, 'STREAMS', stream, '>')
+    await redis.xdel(stream, mine!, theirs!)
+
+    const restarted = new StreamConsumer(redis, settingsFor(stream, 'own'))
+    expect(await restarted.read()).toEqual([{ id: mine, fields: null }])
+    const live = new StreamConsumer(redis, settingsFor(stream, 'live', { claimIdleMs: 0 }))
+    expect(await live.claimAbandoned()).toContainEqual({ id: theirs, fields: null })
+  })
 })

@@ -12,7 +12,7 @@ import { workerSettings } from '@/worker/settings'
 import { Worker } from '@/worker/worker'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
-import { appendAll, oracleOf, dlqOf } from '../helpers/stream'
+import { appendAll, dlqOf, oracleOf } from '../helpers/stream'
 
 let payload: Payload
 let redis: Redis
