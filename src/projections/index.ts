@@ -41,4 +41,4 @@ export { lineKeyOf, utteranceKey } from './dashboard/keys'
 export type { Note, Noticeboard, NoteVersion } from './dashboard/noticeboard'
 export { CONVERSATION_STATUSES, type ConversationStatus, isConversationStatus, statusLabel } from './dashboard/statuses'
 export { evolveLine, firstCopy, toUtterance, type Utterance } from './dashboard/utterance'
-export { dashboard, fold, type Folded, type Projection }
+export { dashboard, fold, type Folded, portal, type Projection }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { evolveApplication } from '@/projections'
+import { attentionSignalsOf } from '@/projections/dashboard/signals'
 
 import { AID, at, event, fold, UID } from './given'
 
@@ -194,5 +195,56 @@ describe('applications', () => {
       application,
     )
     expect(evolveApplication(undefined, event('1-3', 'user_input', { u: 'Hi' }, { aid: undefined }))).toBeUndefined()
+  })
+
+  it('knows since when the current step has been current: the earliest snapshot naming it, in any order', () => {
+    const at_ = (stage: string, step: string) => ({
+      applicationProcess: { currentProcessStage: stage, currentProcessStep: step, applicationProcessState: [] },
+    })
+    const events = [
+      snapshot('1-1', at_('identity', 'name'), 1),
+      snapshot('1-2', at_('loan_details', 'loan_amount'), 5),
+      snapshot('1-3', at_('loan_details', 'loan_amount'), 9),
+    ]
+    const application = applicationOf(...events)
+    expect(application?.applicationProcess).toMatchObject({
+      currentProcessStep: 'loan_amount',
+      currentStepSince: at(5),
+    })
+    expect(applicationOf(...[...events].reverse())).toEqual(application)
+  })
+
+  it('gives the attention rules its risk, fraud result, serviceability and step', () => {
+    const application = applicationOf(
+      event('1-1', 'identityRisk_assessment', { riskScore: 88, riskBand: 'high' }),
+      event('1-2', 'fraudCheck_results', { result: 'review', fraudScore: 70 }),
+      event('1-3', 'serviceability_assessment_results', { serviceable: false }),
+      snapshot(
+        '1-4',
+        {
+          applicationProcess: {
+            currentProcessStage: 'offer',
+            currentProcessStep: 'decision',
+            applicationProcessState: [],
+          },
+        },
+        4,
+      ),
+    )!
+    expect(attentionSignalsOf(application)).toEqual({
+      identityRiskScore: 88,
+      identityRiskBand: 'HIGH',
+      fraudResult: 'REVIEW',
+      serviceable: false,
+      currentStep: 'decision',
+      stepSince: at(4),
+    })
+    // an assessment of another shape gives no signal rather than a wrong one
+    expect(
+      attentionSignalsOf(applicationOf(event('2-1', 'identityRisk_assessment', { riskScore: 'high' }))!),
+    ).toMatchObject({
+      identityRiskScore: null,
+      fraudResult: null,
+    })
   })
 })

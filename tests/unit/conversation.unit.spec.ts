@@ -142,4 +142,29 @@ describe('conversations', () => {
       evolveConversation(undefined, event('1-3', 'noticeboard_updated', { agentName: 'A', content: 'x' })),
     ).toBeUndefined()
   })
+
+  it('says who is awaited: the other side of the last line by seq, whichever copy or order arrives', () => {
+    const asked = conversationOf(started('1-0'), assistantSays('1-1', 2, 'How much?'))
+    expect(asked?.waitingOn).toBe('customer')
+    const answered = fold(evolveConversation, [customerSays('1-2', 3, '$500')], asked)
+    expect(answered?.waitingOn).toBe('assistant')
+    // a late line (an earlier seq) does not change who is awaited
+    expect(fold(evolveConversation, [assistantSays('1-3', 1, 'Hello')], answered)?.waitingOn).toBe('assistant')
+  })
+
+  it('counts how often the assistant asks the same question, whatever its case or punctuation', () => {
+    const conversation = conversationOf(
+      started('1-0'),
+      assistantSays('1-1', 2, 'What is your income?'),
+      customerSays('1-2', 3, 'Why?'),
+      assistantSays('1-3', 4, 'what is your INCOME??'),
+      assistantSays('1-4', 5, 'Thanks.'),
+      assistantSays('1-5', 6, 'What is your income ?'),
+    )
+    expect(conversation?.questionRepeats).toBe(3)
+    // the customer's questions and the assistant's statements do not count
+    expect(
+      conversationOf(started('1-0'), customerSays('1-1', 2, 'Why?'), customerSays('1-2', 3, 'Why?'))?.questionRepeats,
+    ).toBe(0)
+  })
 })
