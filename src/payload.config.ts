@@ -12,6 +12,7 @@ import { PortalConversations } from './collections/PortalConversations'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { portalEndpoints } from './endpoints/portal'
 import { realtime } from './endpoints/realtime'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -42,6 +43,9 @@ export default buildConfig({
     },
     importMap: { baseDir: path.resolve(dirname) },
   },
+  // Payload reads its own tokens from `JWT …` headers and cookies only: a `Bearer` token is the
+  // customer portal's (src/portal/auth.ts), never mistaken for a staff session.
+  auth: { jwtOrder: ['JWT', 'cookie'] },
   collections: [
     Conversations,
     Customers,
@@ -54,7 +58,7 @@ export default buildConfig({
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime],
+  endpoints: [realtime, ...portalEndpoints],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

@@ -26,3 +26,13 @@ export function compareEntryIds(a: EntryId, b: EntryId): number {
 
 /** The later of two entry ids. */
 export const maxEntryId = (a: EntryId, b: EntryId): EntryId => (compareEntryIds(a, b) >= 0 ? a : b)
+
+const MAX_SEQUENCE = '18446744073709551615'
+
+/** The id just before `id` in stream order (`5-0` → `4-18446744073709551615`); `0-0` has none. */
+export function entryIdBefore(id: EntryId): EntryId | undefined {
+  const [, ms = '0', seq = '0'] = ENTRY_ID.exec(id) ?? []
+  if (BigInt(seq) > 0n) return `${ms}-${BigInt(seq) - 1n}`
+  if (BigInt(ms) > 0n) return `${BigInt(ms) - 1n}-${MAX_SEQUENCE}`
+  return undefined
+}

@@ -1,17 +1,17 @@
 /**
  * The change feed's Redis connections, one set per server process (kept on globalThis so that
- * Next's dev reloads and duplicate module graphs share them): one for commands (publishing
- * from hooks, backlog reads on reconnect) and one blocked in the shared reader's XREAD.
+ * Next's dev reloads and duplicate module graphs share them): the app's command connection
+ * (publishing from hooks, backlog reads on reconnect) and one blocked in the shared reader's XREAD.
  */
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
-import { createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
+import { appRedis, closeAppRedis, createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
 
 import { ChangeFeedReader } from './feedReader'
 import { realtimeSettings } from './settings'
 
-type Shared = { commands?: Redis; reader?: ChangeFeedReader }
+type Shared = { reader?: ChangeFeedReader }
 
 const KEY = Symbol.for('billie.realtime')
 const shared = ((globalThis as Record<symbol, Shared>)[KEY] ??= {})
@@ -25,8 +25,8 @@ const connect = (name: string, log: Payload['logger']): Redis => {
   return client
 }
 
-/** The process's command connection for the change feed (never blocked). */
-export const feedCommands = (log: Payload['logger']): Redis => (shared.commands ??= connect('change-feed', log))
+/** The process's command connection for the change feed (never blocked): the app's shared one. */
+export const feedCommands = (log: Payload['logger']): Redis => appRedis(log)
 
 /** The process's shared reader of the change feed. */
 export const feedReader = (log: Payload['logger']): ChangeFeedReader =>
@@ -38,7 +38,6 @@ export const feedSubscribers = (): number => shared.reader?.size ?? 0
 /** Closes both connections (tests, shutdown); the next use opens new ones. */
 export function closeRealtime(): void {
   shared.reader?.close()
-  shared.commands?.disconnect()
   shared.reader = undefined
-  shared.commands = undefined
+  closeAppRedis()
 }

@@ -1,7 +1,9 @@
 import type { Payload } from 'payload'
 import { expect } from 'vitest'
 
-import type { Projections } from '@/projections'
+import type { Folded, Projections } from '@/projections'
+import type { portal } from '@/projections/portal'
+import { attentionSignalsOf } from '@/projections/dashboard/signals'
 
 /**
  * Array rows lose Payload's row ids; absent, null, empty groups and empty arrays are alike;
@@ -74,6 +76,11 @@ export async function expectDatabaseToEqual(payload: Payload, oracle: Projection
       expect(applicationNumberOf.get(doc.application), `conversation ${doc.conversationId}.application`).toBe(
         state.applicationNumber,
       )
+      // and the application's attention signals, copied onto it
+      const application = oracle.applications.get(state.applicationNumber)!
+      for (const [field, value] of Object.entries(attentionSignalsOf(application))) {
+        expect(normalise(doc[field]), `conversation ${doc.conversationId}.${field}`).toEqual(normalise(value))
+      }
     }
   }
 
@@ -86,6 +93,29 @@ export async function expectDatabaseToEqual(payload: Payload, oracle: Projection
     expect(conversationIdOf.get(stored.conversation), `line ${doc.key}.conversation`).toBe(conversationId)
     for (const [field, value] of Object.entries(content)) {
       expect(normalise(stored[field]), `line ${doc.key}.${field}`).toEqual(normalise(value))
+    }
+  }
+}
+
+/** Every portal record in the database equals the portal oracle's: its stored state and its columns. */
+export async function expectPortalToEqual(payload: Payload, oracle: Folded<typeof portal>): Promise<void> {
+  const read = async (collection: 'portal-applications' | 'portal-conversations') =>
+    (await payload.find({ collection, depth: 0, pagination: false, limit: 0, showHiddenFields: true }))
+      .docs as unknown as Array<Record<string, unknown>>
+  const kinds = [
+    ['portal-applications', 'applicationNumber', oracle.portalApplications],
+    ['portal-conversations', 'conversationId', oracle.portalConversations],
+  ] as const
+  for (const [collection, key, expected] of kinds) {
+    const docs = await read(collection)
+    expect(docs.map((doc) => doc[key]).sort(), `${collection}: the same records`).toEqual([...expected.keys()].sort())
+    for (const doc of docs) {
+      const state = expected.get(String(doc[key]))! as unknown as Record<string, unknown>
+      expect(doc.projection, `${collection} ${doc[key]}: stored state`).toEqual(state)
+      for (const [field, value] of Object.entries(state)) {
+        if (field !== 'projection')
+          expect(normalise(doc[field]), `${collection} ${doc[key]}.${field}`).toEqual(normalise(value))
+      }
     }
   }
 }

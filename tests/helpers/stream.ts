@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
-import { foldAll, type ProjectionName, PROJECTIONS } from '@/projections'
+import { fold, foldAll, type ProjectionName, PROJECTIONS } from '@/projections'
 import { deadLetterStreamOf } from '@/worker/settings'
 
 export type Appended = { id: string; fields: Record<string, string> }
@@ -27,15 +27,21 @@ export async function appendAll(
   return appended
 }
 
-/** The oracle: the valid events of what was appended, folded in memory by the pure projections. */
-export function oracleOf(appended: Appended[]) {
+/** The valid events of what was appended, in stream order. */
+export function eventsOfAppended(appended: Appended[]): ChatEvent[] {
   const events: ChatEvent[] = []
   for (const { id, fields } of appended) {
     const result = parse(id, fields)
     if (result.ok) events.push(result.event)
   }
-  return foldAll(events)
+  return events
 }
+
+/** The oracle: the valid events of what was appended, folded in memory by the dashboard's folds. */
+export const oracleOf = (appended: Appended[]) => foldAll(eventsOfAppended(appended))
+
+/** The portal's oracle, the same way. */
+export const portalOracleOf = (appended: Appended[]) => fold(PROJECTIONS.portal, eventsOfAppended(appended))
 
 /** Resolves once the group has delivered and acknowledged everything in the stream. */
 export async function waitUntilDrained(

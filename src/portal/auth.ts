@@ -1,0 +1,91 @@
+/**
+ * Who is asking: a customer, by a bearer JWT the customer portal signed after signing them in
+ * upstream (`sub` is the customer id), verified with jose; or a staff member, by their Payload
+ * session (support reads any customer). Payload itself reads only `JWT …` headers and cookies
+ * (config auth.jwtOrder), so a `Bearer` token is always a portal token.
+ */
+import { createRemoteJWKSet, errors, importSPKI, type JWTVerifyGetKey, jwtVerify, type KeyObject } from 'jose'
+import type { PayloadRequest } from 'payload'
+
+import { hasRole } from '@/access/roles'
+
+import type { PortalSettings } from './settings'
+
+export type Caller = { kind: 'customer'; customerId: string } | { kind: 'staff'; userId: number | string }
+
+export class PortalError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 429 | 503,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+}
+
+type Key = Uint8Array | KeyObject | CryptoKey | JWTVerifyGetKey
+
+let cached: { settings: string; key: Promise<Key> } | undefined
+
+/** The verification key the settings name (cached while they stay the same). */
+function keyOf(settings: PortalSettings): Promise<Key> {
+  const id = JSON.stringify([settings.jwtSecret, settings.jwksUrl, settings.publicKey, settings.algorithms])
+  if (cached?.settings === id) return cached.key
+  const key = (async (): Promise<Key> => {
+    if (settings.jwksUrl) return createRemoteJWKSet(new URL(settings.jwksUrl))
+    if (settings.publicKey) return importSPKI(settings.publicKey, settings.algorithms[0]!)
+    if (settings.jwtSecret) return new TextEncoder().encode(settings.jwtSecret)
+    throw new PortalError(503, 'The customer portal API is not configured: set PORTAL_JWT_SECRET or PORTAL_JWKS_URL.')
+  })()
+  cached = { settings: id, key }
+  key.catch(() => (cached = undefined))
+  return key
+}
+
+const bearerOf = (req: PayloadRequest): string | undefined => {
+  const header = req.headers.get('authorization')
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined
+}
+
+/** Why a token was refused, in words a portal developer can act on (never echoing the token). */
+function refusal(error: unknown): PortalError {
+  if (error instanceof errors.JWTExpired) return new PortalError(401, 'The token has expired: sign in again.')
+  if (error instanceof errors.JOSEAlgNotAllowed) return new PortalError(401, 'The token’s algorithm is not accepted.')
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new PortalError(401, `The token’s ${error.claim} claim is missing or not accepted.`)
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new PortalError(401, 'The token’s signature is not valid.')
+  if (error instanceof PortalError) return error
+  return new PortalError(401, 'The token could not be read as a signed JWT.')
+}
+
+export async function callerOf(req: PayloadRequest, settings: PortalSettings): Promise<Caller> {
+  const token = bearerOf(req)
+  if (!token) {
+    if (req.user && hasRole(req.user, 'admin', 'supervisor')) return { kind: 'staff', userId: req.user.id }
+    throw new PortalError(401, 'Send the customer’s token as Authorization: Bearer <token>.')
+  }
+  const key = await keyOf(settings)
+  try {
+    const { payload } = await jwtVerify(token, key as Uint8Array, {
+      algorithms: settings.algorithms,
+      requiredClaims: ['exp', 'sub'],
+      ...(settings.issuer ? { issuer: settings.issuer } : {}),
+      ...(settings.audience ? { audience: settings.audience } : {}),
+    })
+    return { kind: 'customer', customerId: payload.sub! }
+  } catch (error) {
+    throw refusal(error)
+  }
+}
+
+/**
+ * A customer reads only their own records; another customer's id is refused with 403 and the
+ * same words whether or not that customer exists.
+ */
+export function mayRead(caller: Caller, customerId: string): void {
+  if (caller.kind === 'customer' && caller.customerId !== customerId) {
+    throw new PortalError(403, 'This token is for another customer.')
+  }
+}

@@ -1,0 +1,49 @@
+/** What the customer portal API can be told through the environment (README, "Customer portal API"). */
+import { intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
+
+export type PortalSettings = {
+  /** HS256: the secret the customer portal signs its tokens with. */
+  jwtSecret: string | undefined
+  /** RS256/ES256: where the portal's public keys are published (a JWKS). */
+  jwksUrl: string | undefined
+  /** RS256/ES256: the portal's public key as PEM (SPKI), instead of a JWKS. */
+  publicKey: string | undefined
+  /** The algorithms accepted; anything else (`none` included) is refused. */
+  algorithms: string[]
+  issuer: string | undefined
+  audience: string | undefined
+  /** Requests allowed per customer, and per client address, in each window. */
+  perCustomer: number
+  perClient: number
+  windowSeconds: number
+  /** How long `?after=` waits for the portal projection to pass the entry. */
+  afterTimeoutMs: number
+  /** Records per page, by default and at most. */
+  pageSize: number
+  maxPageSize: number
+}
+
+const optional = (name: string) => process.env[name]?.trim() || undefined
+
+export function portalSettings(): PortalSettings {
+  const jwtSecret = optional('PORTAL_JWT_SECRET')
+  const keyed = optional('PORTAL_JWKS_URL') || optional('PORTAL_JWT_PUBLIC_KEY')
+  const algorithms = stringSetting('PORTAL_JWT_ALGORITHMS', keyed ? 'RS256,ES256' : 'HS256')
+    .split(',')
+    .map((algorithm) => algorithm.trim())
+    .filter(Boolean)
+  return {
+    jwtSecret,
+    jwksUrl: optional('PORTAL_JWKS_URL'),
+    publicKey: optional('PORTAL_JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n'),
+    algorithms,
+    issuer: optional('PORTAL_JWT_ISSUER'),
+    audience: optional('PORTAL_JWT_AUDIENCE'),
+    perCustomer: positiveIntSetting('PORTAL_RATE_LIMIT_PER_CUSTOMER', 120),
+    perClient: positiveIntSetting('PORTAL_RATE_LIMIT_PER_CLIENT', 600),
+    windowSeconds: positiveIntSetting('PORTAL_RATE_LIMIT_WINDOW_SECONDS', 60),
+    afterTimeoutMs: intSetting('PORTAL_AFTER_TIMEOUT_MS', 2_000),
+    pageSize: positiveIntSetting('PORTAL_PAGE_SIZE', 20),
+    maxPageSize: 100,
+  }
+}
