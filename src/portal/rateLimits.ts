@@ -32,6 +32,30 @@ function limitersOf(redis: Redis, settings: PortalSettings): Limiters {
   })
 }
 
+const CONNECT_WAIT_MS = 500
+
+/**
+ * A connection that is still being opened (the process's first request) is waited for a moment:
+ * the limiters count in memory only while Redis is actually unreachable, not while it connects.
+ */
+async function connected(redis: Redis): Promise<void> {
+  if (
+    redis.status === 'ready' ||
+    (redis.status !== 'wait' && redis.status !== 'connecting' && redis.status !== 'connect')
+  ) {
+    return
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, CONNECT_WAIT_MS)
+    function done() {
+      clearTimeout(timer)
+      redis.off('ready', done)
+      resolve()
+    }
+    redis.once('ready', done)
+  })
+}
+
 /** The IETF RateLimit headers for one limit. */
 const headersOf = (limit: number, result: RateLimiterRes): Record<string, string> => ({
   'RateLimit-Limit': String(limit),
@@ -48,6 +72,7 @@ export async function consume(
   settings: PortalSettings,
   { customerId, client }: { customerId: string; client: string },
 ): Promise<Record<string, string>> {
+  await connected(redis)
   const { customer, client: byClient } = limitersOf(redis, settings)
   const outcomes = await Promise.all([
     customer.consume(customerId).then(

@@ -3,7 +3,10 @@ import { SignJWT } from 'jose'
 
 import { portalSettings } from './settings'
 
-export async function mintCustomerToken(customerId: string, { ttlSeconds = 900, secret = portalSettings().jwtSecret } = {}) {
+export async function mintCustomerToken(
+  customerId: string,
+  { ttlSeconds = 900, secret = portalSettings().jwtSecret } = {},
+) {
   if (!secret) throw new Error('PORTAL_JWT_SECRET is not set: bin/setup writes one into .env, or set it yourself.')
   const { issuer, audience } = portalSettings()
   const token = new SignJWT({})

@@ -17,6 +17,8 @@ export async function serveApi(config: Promise<SanitizedConfig> | SanitizedConfi
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
       const chunks: Buffer[] = []
       if (hasBody) for await (const chunk of req) chunks.push(chunk as Buffer)
+      // As Next does: the client's address, when no proxy said it.
+      req.headers['x-forwarded-for'] ??= req.socket.remoteAddress
       const request = new Request(new URL(req.url ?? '/', origin), {
         method: req.method,
         headers: req.headers as Record<string, string>,

@@ -9,5 +9,6 @@ fs.mkdirSync(dir, { recursive: true })
 const file = path.join(dir, `${crypto.randomUUID()}.db`)
 process.env.DATABASE_URI ||= `file:${file}`
 process.env.PAYLOAD_SECRET ||= crypto.randomBytes(24).toString('hex')
+process.env.PORTAL_JWT_SECRET ||= crypto.randomBytes(24).toString('hex')
 process.env.REDIS_URL = inject('redisUrl')
 process.env.MEDIA_DIR = path.join(dir, 'media')

@@ -1,0 +1,355 @@
+/*
+ * The customer portal API over real HTTP (Payload's own request handler on a free port, and a
+ * second app process beside it), on records both projections drained from a generated stream.
+ */
+import crypto from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import Ajv2020 from 'ajv/dist/2020'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { generateCorpus } from '@/events/generate'
+import config from '@/payload.config'
+import { ApplicationSchema, ConversationSchema } from '@/portal/schemas'
+import { mintCustomerToken } from '@/portal/token'
+import { STORES } from '@/store'
+
+import { startApiProcess } from '../helpers/apiProcess'
+import { startWorker } from '../helpers/inProcessWorker'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { type ApiServer, login, serveApi } from '../helpers/serveApi'
+import { appendAll, type Appended, portalOracleOf } from '../helpers/stream'
+
+const opened = openPayloadAndRedis()
+const stream = `test:portal-api:${crypto.randomUUID()}`
+let server: ApiServer
+let appended: Appended[]
+/** A customer with two applications, and one with one. */
+let repeat: string
+let single: string
+let staff: string
+let answers: Array<{ path: string; status: number; body: unknown }> = []
+
+const get = async (path: string, authorization?: string, base = server.url) => {
+  const res = await fetch(`${base}${path}`, { headers: authorization ? { authorization } : {} })
+  const body = (await res.json()) as Record<string, unknown>
+  answers.push({ path: path.replace(/\?.*$/, ''), status: res.status, body })
+  return { status: res.status, headers: res.headers, body }
+}
+const bearer = async (customerId: string) => `Bearer ${await mintCustomerToken(customerId)}`
+
+beforeAll(async () => {
+  process.env.CHAT_LEDGER_STREAM = stream
+  appended = await appendAll(opened.redis, stream, generateCorpus({ conversations: 60, seed: 71, retries: 5 }))
+  const portal = startWorker(opened.payload, stream, { connectionName: 'portal', store: STORES.portal })
+  await portal.done
+  const applications = [...portalOracleOf(appended).portalApplications.values()]
+  const counts = new Map<string, number>()
+  for (const { customerId } of applications) counts.set(customerId!, (counts.get(customerId!) ?? 0) + 1)
+  repeat = [...counts].find(([, n]) => n >= 2)![0]
+  single = [...counts].find(([, n]) => n === 1)![0]
+  server = await serveApi(config)
+  await opened.payload.create({
+    collection: 'users',
+    data: { email: 'support@example.com', password: 'support-pass-1', firstName: 'Sam', lastName: 'Support' },
+  })
+  staff = await login(server.url, 'support@example.com', 'support-pass-1')
+})
+
+afterAll(async () => {
+  delete process.env.CHAT_LEDGER_STREAM
+  await server?.close()
+})
+
+describe('the customer portal API, for a customer with their token', () => {
+  it('lists their applications, newest activity first, paging by cursor', async () => {
+    const oracle = [...portalOracleOf(appended).portalApplications.values()].filter((a) => a.customerId === repeat)
+    const token = await bearer(repeat)
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const query: string = cursor ? `?limit=1&cursor=${cursor}` : '?limit=1'
+      const { status, body, headers } = await get(`/api/customer/${repeat}/applications${query}`, token)
+      expect(status).toBe(200)
+      expect(headers.get('ratelimit-remaining')).toMatch(/^\d+$/)
+      const page = body.applications as Array<{ applicationNumber: string; lastUpdateAt: string }>
+      expect(page).toHaveLength(1)
+      seen.push(page[0]!.applicationNumber)
+      cursor = body.nextCursor as string | null
+    } while (cursor)
+    const newestFirst = [...oracle].sort((a, b) => (b.lastUpdateAt ?? '').localeCompare(a.lastUpdateAt ?? ''))
+    expect(seen).toEqual(newestFirst.map((application) => application.applicationNumber))
+  })
+
+  it('answers one application with exactly the fields a customer may see, and the position it reflects', async () => {
+    const [expected] = [...portalOracleOf(appended).portalApplications.values()].filter((a) => a.customerId === single)
+    const { status, body } = await get(
+      `/api/customer/${single}/application/${expected!.applicationNumber}`,
+      await bearer(single),
+    )
+    expect(status).toBe(200)
+    const application = body.application as Record<string, unknown>
+    expect(Object.keys(application).sort()).toEqual(Object.keys(ApplicationSchema.shape).sort())
+    expect(application).toMatchObject({
+      applicationNumber: expected!.applicationNumber,
+      status: expected!.status,
+      loanAmount: expected!.loanAmount,
+      customerName: expected!.customerName,
+      outstanding: expected!.outstanding,
+    })
+    expect(body.position).toBe(appended.at(-1)!.id)
+    expect(body.behind).toBe(false)
+  })
+
+  it('lists their conversations, with no line of the assistant’s reasoning', async () => {
+    const { status, body } = await get(`/api/customer/${repeat}/conversations`, await bearer(repeat))
+    expect(status).toBe(200)
+    const conversations = body.conversations as Array<Record<string, unknown>>
+    expect(conversations.length).toBeGreaterThanOrEqual(2)
+    for (const conversation of conversations) {
+      expect(Object.keys(conversation).sort()).toEqual(Object.keys(ConversationSchema.shape).sort())
+    }
+  })
+
+  it('refuses what it cannot read, with a 400 or 404 that says why', async () => {
+    const token = await bearer(single)
+    const cases = [
+      [`/api/customer/${single}/applications?limit=0`, 400, /limit/],
+      [`/api/customer/${single}/applications?cursor=not-a-cursor`, 400, /cursor/],
+      [`/api/customer/${single}/conversations?after=yesterday`, 400, /after/],
+      [`/api/customer/${single}/application/APP-none`, 404, /No application APP-none/],
+    ] as const
+    for (const [path, status, message] of cases) {
+      const answer = await get(path, token)
+      expect(answer.status, path).toBe(status)
+      expect(String(answer.body.message), path).toMatch(message)
+    }
+  })
+})
+
+describe('who may call it', () => {
+  const path = () => `/api/customer/${single}/applications`
+  const sign = (claims: Record<string, unknown>, secret = process.env.PORTAL_JWT_SECRET!) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret))
+
+  it('refuses no token, an expired one, a bad signature, `alg: none`, and one without exp: 401', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const unsigned = [
+      { alg: 'none', typ: 'JWT' },
+      { sub: single, exp: now + 600 },
+    ]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .join('.')
+    const cases: Array<[string | undefined, RegExp]> = [
+      [undefined, /Authorization: Bearer/],
+      [`Bearer ${await sign({ sub: single, exp: now - 60 })}`, /expired/],
+      [`Bearer ${await sign({ sub: single, exp: now + 600 }, 'another secret')}`, /signature/],
+      [`Bearer ${unsigned}.`, /algorithm|signed JWT/],
+      [`Bearer ${await sign({ sub: single })}`, /exp claim/],
+    ]
+    for (const [authorization, message] of cases) {
+      const { status, body } = await get(path(), authorization)
+      expect(status, String(authorization)).toBe(401)
+      expect(String(body.message)).toMatch(message)
+    }
+  })
+
+  it('refuses another customer’s records with 403, the same whether or not that customer exists', async () => {
+    const token = await bearer(single)
+    const other = await get(`/api/customer/${repeat}/applications`, token)
+    const nobody = await get('/api/customer/CUS-nobody/applications', token)
+    expect([other.status, nobody.status]).toEqual([403, 403])
+    expect(other.body).toEqual(nobody.body)
+  })
+
+  it('lets logged-in staff read any customer’s (support)', async () => {
+    expect((await get(`/api/customer/${repeat}/applications`, staff)).status).toBe(200)
+    expect((await get(`/api/customer/${single}/conversations`, staff)).status).toBe(200)
+  })
+
+  it('verifies ES256 tokens against the portal’s published keys (JWKS), and then refuses HS256', async () => {
+    // Given the portal's public key published as a JWKS on a local HTTP server
+    const { publicKey, privateKey } = await generateKeyPair('ES256')
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'portal-1', alg: 'ES256' }] })
+    const keys = http.createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks))
+    await new Promise<void>((resolve) => keys.listen(0, '127.0.0.1', resolve))
+    process.env.PORTAL_JWKS_URL = `http://127.0.0.1:${(keys.address() as AddressInfo).port}/jwks.json`
+    process.env.PORTAL_JWT_ALGORITHMS = 'ES256'
+    try {
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: 'portal-1' })
+        .setSubject(single)
+        .setExpirationTime('5m')
+        .sign(privateKey)
+      expect((await get(path(), `Bearer ${token}`)).status).toBe(200)
+      const hs256 = await get(path(), await bearer(single))
+      expect(hs256.status).toBe(401)
+      expect(String(hs256.body.message)).toMatch(/algorithm/)
+    } finally {
+      delete process.env.PORTAL_JWKS_URL
+      delete process.env.PORTAL_JWT_ALGORITHMS
+      keys.close()
+    }
+  })
+})
+
+describe('rate limits', () => {
+  it('are shared by two app processes through Redis: the sixth request of five allowed is a 429', async () => {
+    // Given a second app process, both allowing each customer 5 requests a minute
+    process.env.PORTAL_RATE_LIMIT_PER_CUSTOMER = '5'
+    const second = await startApiProcess({ PORTAL_RATE_LIMIT_PER_CUSTOMER: '5' })
+    try {
+      const customer = `CUS-limited-${crypto.randomUUID().slice(0, 8)}`
+      const token = await bearer(customer)
+      // When the customer's requests alternate between the two processes
+      const statuses: number[] = []
+      let last: Awaited<ReturnType<typeof get>> | undefined
+      for (let i = 0; i < 6; i++) {
+        last = await get(`/api/customer/${customer}/applications`, token, i % 2 ? second.url : server.url)
+        statuses.push(last.status)
+      }
+      // Then the sixth is refused, saying when to come back
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429])
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(last!.headers.get('ratelimit-remaining')).toBe('0')
+      expect(String(last!.body.message)).toMatch(/Too many requests/)
+    } finally {
+      delete process.env.PORTAL_RATE_LIMIT_PER_CUSTOMER
+      await second.stop()
+    }
+  })
+})
+
+describe('reading your own writes', () => {
+  it('waits for the event `after` names, then answers with it; says `behind` when it cannot arrive in time', async () => {
+    // Given the portal's worker running, and a new snapshot of one application XADDed by the portal
+    const { redis, payload } = opened
+    const worker = startWorker(payload, stream, {
+      connectionName: 'portal-live',
+      store: STORES.portal,
+      stopWhenIdleMs: 60_000,
+    })
+    try {
+      const [application] = [...portalOracleOf(appended).portalApplications.values()].filter(
+        (a) => a.customerId === single,
+      )
+      const id = (await redis.xadd(
+        stream,
+        '*',
+        'agt',
+        'broker',
+        'typ',
+        'applicationDetail_changed',
+        'aid',
+        application!.applicationNumber,
+        'uid',
+        single,
+        'seq',
+        '9000',
+        'tsp',
+        new Date().toISOString(),
+        'dat',
+        JSON.stringify({ loanAmount: 4321 }),
+      ))!
+
+      // When the customer asks after it
+      const { status, body } = await get(
+        `/api/customer/${single}/application/${application!.applicationNumber}?after=${id}`,
+        await bearer(single),
+      )
+
+      // Then the answer has it, and says so
+      expect(status).toBe(200)
+      expect(body).toMatchObject({ application: { loanAmount: 4321, position: id }, behind: false })
+      expect(body.position).toBe(id)
+
+      // When an entry that will not arrive in time is named (the worker is stopped)
+      await worker.worker.stop()
+      const later = (await redis.xadd(
+        stream,
+        '*',
+        'agt',
+        'broker',
+        'typ',
+        'final_decision',
+        'cid',
+        'conv-nope',
+        'seq',
+        '1',
+        'tsp',
+        new Date().toISOString(),
+        'dat',
+        '{"decision":"APPROVED"}',
+      ))!
+      process.env.PORTAL_AFTER_TIMEOUT_MS = '300'
+      const stale = await get(`/api/customer/${single}/applications?after=${later}`, await bearer(single))
+      delete process.env.PORTAL_AFTER_TIMEOUT_MS
+      // Then it answers with what it has, and says it is behind
+      expect(stale.status).toBe(200)
+      expect(stale.body).toMatchObject({ behind: true, position: id })
+    } finally {
+      await worker.worker.stop()
+    }
+  })
+})
+
+describe('the OpenAPI document', () => {
+  it('is served, and every answer above validates against it: nothing more, nothing less', async () => {
+    const { status, body: document } = await get('/api/customer/openapi.json')
+    expect(status).toBe(200)
+    expect(document).toMatchObject({ openapi: '3.1.0' })
+    const ajv = new Ajv2020({ strict: false, allErrors: true })
+    ajv.addFormat('date-time', true)
+    const paths = (
+      document as {
+        paths: Record<
+          string,
+          { get: { responses: Record<string, { content?: { 'application/json': { schema: object } } }> } }
+        >
+      }
+    ).paths
+    const operationOf = (path: string) => {
+      const template = Object.keys(paths).find((candidate) =>
+        new RegExp(`^${candidate.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+      )
+      return template ? paths[template]!.get : undefined
+    }
+    const checked = answers.filter(({ path }) => path.startsWith('/api/customer/') && !path.endsWith('openapi.json'))
+    expect(checked.length).toBeGreaterThan(20)
+    for (const { path, status: answered, body } of checked) {
+      const schema = operationOf(path)?.responses[String(answered)]?.content?.['application/json'].schema
+      expect(schema, `${path} ${answered} is documented`).toBeDefined()
+      const valid = ajv.validate({ ...schema, unevaluatedProperties: undefined }, body)
+      expect(valid, `${path} ${answered}: ${ajv.errorsText()}`).toBe(true)
+    }
+  })
+
+  it('puts nothing internal in any answer: no reasoning, assessment, note, flag or bookkeeping', () => {
+    const text = JSON.stringify(answers.filter(({ path }) => !path.endsWith('openapi.json')).map(({ body }) => body))
+    const internal = [
+      'rationale',
+      'assessments',
+      'noticeboard',
+      'riskScore',
+      'fraudScore',
+      'serviceable',
+      'staffFlag',
+      'projection',
+      'version',
+      'identityDocuments',
+      'ekycStatus',
+      '"outcome"',
+      'documentNumber',
+      'reviews',
+    ]
+    for (const word of internal) expect(text, word).not.toContain(word)
+    for (const { fields } of appended) {
+      const dat = fields.dat ? (JSON.parse(fields.dat) as Record<string, unknown>) : {}
+      if (fields.typ === 'noticeboard_updated') expect(text).not.toContain(String(dat.content))
+      const rationale = dat.rationale ?? dat.r
+      if (fields.typ === 'assistant_response' && rationale) expect(text).not.toContain(String(rationale))
+    }
+  })
+})
