@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util'
 
 import { mintCustomerToken } from '../portal/token'
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { ttl: { type: 'string', default: '900' } } })
+const options = { ttl: { type: 'string', default: '900' } } as const
+const { positionals, values } = parseArgs({ allowPositionals: true, options })
 const [customerId] = positionals
 if (!customerId) {
   console.error('usage: pnpm portal-token <customerId> [--ttl seconds]')

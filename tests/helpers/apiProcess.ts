@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 
-/** Another app process serving the REST API (tests/helpers/serveApiMain.ts), sharing this one's database and Redis. */
-export async function startApiProcess(env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Another app process serving the REST API (serveApiMain.ts), sharing this one's database and Redis. */
+export async function startApiProcess(
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/serveApiMain.ts'], {
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -11,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 
-import { expectDatabaseToEqual } from '../helpers/compare'
+import { STORES } from '@/store'
+
+import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
 import { startWorker } from '../helpers/inProcessWorker'
-import { appendAll, oracleOf, dlqOf } from '../helpers/stream'
+import { appendAll, dlqOf, oracleOf, portalOracleOf } from '../helpers/stream'
 
 const uri = process.env.MONGODB_URI?.trim()
 if (!uri) {
@@ -43,14 +45,19 @@ describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
     await payload?.destroy()
   })
 
-  it('drains a generated corpus into exactly the oracle state, as on SQLite', async () => {
+  it('drains a generated corpus into both projections, each exactly its oracle, as on SQLite', async () => {
     const redis = new Redis(process.env.REDIS_URL!)
     try {
       const stream = `test:${crypto.randomUUID()}`
       const appended = await appendAll(redis, stream, generateCorpus({ events: 1_000, seed: 9, retries: 10 }))
-      await startWorker(payload, stream, { connectionName: 'mongo-worker' }).done
+      await Promise.all([
+        startWorker(payload, stream, { connectionName: 'mongo-dashboard' }).done,
+        startWorker(payload, stream, { connectionName: 'mongo-portal', store: STORES.portal }).done,
+      ])
       await expectDatabaseToEqual(payload, oracleOf(appended))
+      await expectPortalToEqual(payload, portalOracleOf(appended))
       expect(await redis.xlen(dlqOf(stream))).toBe(0)
+      expect(await redis.xlen(dlqOf(stream, 'portal'))).toBe(0)
     } finally {
       redis.disconnect()
     }

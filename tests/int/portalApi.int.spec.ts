@@ -30,7 +30,7 @@ let appended: Appended[]
 let repeat: string
 let single: string
 let staff: string
-let answers: Array<{ path: string; status: number; body: unknown }> = []
+const answers: Array<{ path: string; status: number; body: unknown }> = []
 
 const get = async (path: string, authorization?: string, base = server.url) => {
   const res = await fetch(`${base}${path}`, { headers: authorization ? { authorization } : {} })
@@ -223,7 +223,7 @@ describe('rate limits', () => {
 })
 
 describe('reading your own writes', () => {
-  it('waits for the event `after` names, then answers with it; says `behind` when it cannot arrive in time', async () => {
+  it('waits for the entry `after` names and answers with it, or says it is `behind`', async () => {
     // Given the portal's worker running, and a new snapshot of one application XADDed by the portal
     const { redis, payload } = opened
     const worker = startWorker(payload, stream, {
