@@ -30,6 +30,12 @@ export default buildConfig({
     components: {
       // First in the nav: the live board, which is also the admin's home page.
       beforeNavLinks: ['/components/admin/nav/LiveNavLink.client#LiveNavLink'],
+      afterNavLinks: [
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/portal-api', label: 'Portal API reference' },
+        },
+      ],
       views: {
         // The dashboard is where everyone lands after login: for supervisors, the live board.
         dashboard: { Component: '/components/admin/live/LiveConversationsView#LiveConversationsView' },
@@ -38,6 +44,12 @@ export default buildConfig({
           path: '/live/:conversationId',
           exact: true,
           meta: { title: 'Conversation' },
+        },
+        portalApi: {
+          Component: '/components/admin/portalApi/PortalApiView#PortalApiView',
+          path: '/portal-api',
+          exact: true,
+          meta: { title: 'Portal API reference' },
         },
       },
     },

@@ -53,7 +53,13 @@ beforeAll(async () => {
   server = await serveApi(config)
   await opened.payload.create({
     collection: 'users',
-    data: { email: 'support@example.com', password: 'support-pass-1', firstName: 'Sam', lastName: 'Support' },
+    data: {
+      email: 'support@example.com',
+      password: 'support-pass-1',
+      firstName: 'Sam',
+      lastName: 'Support',
+      role: 'supervisor',
+    },
   })
   staff = await login(server.url, 'support@example.com', 'support-pass-1')
 })
