@@ -7,6 +7,7 @@ import crypto from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
+import { compareProjections } from '@/ops/agreement'
 import { PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
 
@@ -49,6 +50,33 @@ describe('the dashboard and the portal, projected from one stream', () => {
     expect(await groupInfo(redis, stream, groups.dashboard.group)).toEqual({ pending: 0, lag: 0 })
     expect(await groupInfo(redis, stream, groups.portal.group)).toEqual({ pending: 0, lag: 0 })
     expect(groups.portal.group).not.toBe(groups.dashboard.group)
+  })
+
+  it('agree on the facts they share, application by application; a record changed behind one is reported', async () => {
+    // Given both drained (above): they agree on every application
+    const { payload } = opened
+    const agreed = await compareProjections(payload)
+    expect(agreed.disagreeing).toEqual([])
+    expect(agreed.missing).toEqual([])
+    expect(agreed.checked).toBe(oracleOf(first).applications.size)
+
+    // When a portal record's amount is changed behind the projection's back
+    const [number] = [...oracleOf(first).applications.keys()]
+    await payload.db.updateOne({
+      collection: 'portal-applications',
+      where: { applicationNumber: { equals: number } },
+      data: { loanAmount: 999_999 },
+    })
+
+    // Then that application, and that fact, are reported
+    const drifted = await compareProjections(payload)
+    expect(drifted.disagreeing).toEqual([expect.objectContaining({ applicationNumber: number, facts: ['loanAmount'] })])
+    const state = portalOracleOf(first).portalApplications.get(number!)!
+    await payload.db.updateOne({
+      collection: 'portal-applications',
+      where: { applicationNumber: { equals: number } },
+      data: { loanAmount: state.loanAmount },
+    })
   })
 
   it('keep the dashboard current while the portal is stopped; restarted, the portal catches up by itself', async () => {

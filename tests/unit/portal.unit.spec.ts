@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 import type { ChatEvent } from '@/events/types'
-import { fold, portal } from '@/projections'
+import { dashboard, fold, portal } from '@/projections'
+import { dashboardFacts, disagreements, portalFacts } from '@/projections/agreement'
 import type { PortalApplicationState } from '@/projections/portal/application'
 import { portalStatusOf, progressOf } from '@/projections/portal/status'
 
@@ -269,5 +270,19 @@ describe('nothing internal in the portal’s records', () => {
     }
     const applications: PortalApplicationState[] = [...portalApplications.values()]
     expect(applications.length).toBeGreaterThan(20)
+  })
+})
+
+describe('the two projections’ shared facts', () => {
+  it('are the same in both for every application of a generated corpus, each folded on its own', () => {
+    const events = eventsOf(generateCorpus({ conversations: 40, seed: 9, retries: 8 }))
+    const { applications } = fold(dashboard, events)
+    const { portalApplications } = fold(portal, events)
+    expect([...portalApplications.keys()].sort()).toEqual([...applications.keys()].sort())
+    for (const [number, application] of applications) {
+      const facts = dashboardFacts(application as unknown as Record<string, unknown>)
+      const portalSide = portalFacts(portalApplications.get(number) as unknown as Record<string, unknown>)
+      expect(disagreements(facts, portalSide), number).toEqual([])
+    }
   })
 })
