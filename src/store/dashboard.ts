@@ -96,6 +96,19 @@ const utterances: LineStore<Utterance> = {
   collection: 'utterances',
   parentField: 'conversation',
   toRow: ({ conversationId: _conversationId, ...line }) => line,
+  columns: [
+    'key',
+    'eventId',
+    'seq',
+    'username',
+    'utterance',
+    'rationale',
+    'timestamp',
+    'answerInputType',
+    'prevSeq',
+    'endConversation',
+    'additionalData',
+  ] satisfies Array<keyof Omit<Utterance, 'conversationId'>>,
   announce: ({ id, line, parent }) =>
     envelope('utterances', 'create', utteranceLine(id, { ...line, conversation: parent }), [line.eventId]),
 }

@@ -88,8 +88,9 @@ export type LineStore<Line> = {
   collection: CollectionSlug
   /** The relationship column that holds the parent record's id. */
   parentField: string
-  /** The line's columns (the parent link aside). */
+  /** The line's columns (the parent link aside), and their names (what a stored line is compared on). */
   toRow(line: Line): Record<string, unknown>
+  columns: readonly string[]
   announce?(change: LineChange<Line>): ChangeMessage
 }
 

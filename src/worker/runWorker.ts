@@ -1,12 +1,14 @@
+import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
-import { stringSetting } from '@/lib/env'
+import { booleanSetting, stringSetting } from '@/lib/env'
 import { createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
-import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projections'
+import { JobAlreadyRunning, runJob, storedVersion } from '@/rebuild'
 import { publishMessages } from '@/realtime/changeFeed'
 import { STORES } from '@/store'
 
-import { workerSettings } from './settings'
+import { chatLedgerStream, workerSettings } from './settings'
 import { Worker } from './worker'
 
 export type RunningWorkers = { workers: Worker[]; done: Promise<void>; stop: () => Promise<void> }
@@ -25,6 +27,31 @@ export function selectProjections(names?: string[]): ProjectionName[] {
     )
   }
   return trimmed as ProjectionName[]
+}
+
+/**
+ * REBUILD_ON_VERSION_CHANGE: when the deployed code's version of a projection differs from the
+ * version that built its stored records, rebuild it (beside the live worker, which goes on).
+ * Another instance doing the same finds the lock taken and leaves it to that one.
+ */
+async function rebuildIfOutdated(payload: Payload, redis: Redis, name: ProjectionName): Promise<void> {
+  const { group, version } = PROJECTIONS[name]
+  const log = payload.logger.child({ projection: name })
+  try {
+    // Give the worker a moment to create its group (and record the version of a new projection).
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    const stored = await storedVersion(redis, chatLedgerStream(), group)
+    if (stored === version) return
+    log.warn(
+      { stored: stored ?? 'unknown', version },
+      'projection version changed: rebuilding (REBUILD_ON_VERSION_CHANGE)',
+    )
+    const result = await runJob(payload, redis, 'rebuild', name, { by: 'auto: version change' })
+    log.info({ report: result.job === 'rebuild' ? result.report : undefined }, 'rebuild after a version change done')
+  } catch (error) {
+    if (error instanceof JobAlreadyRunning) return log.info(error.message)
+    log.error({ err: error instanceof Error ? error.message : String(error) }, 'rebuild after a version change failed')
+  }
 }
 
 /**
@@ -66,6 +93,9 @@ export function runWorkers(
       }),
   )
   const done = Promise.all(workers.map((worker) => worker.start())).then(() => undefined)
+  if (booleanSetting('REBUILD_ON_VERSION_CHANGE', false)) {
+    for (const { name, redis } of connections) void rebuildIfOutdated(payload, redis, name)
+  }
   return {
     workers,
     done,

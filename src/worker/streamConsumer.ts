@@ -26,12 +26,17 @@ export class StreamConsumer {
     private readonly settings: WorkerSettings,
   ) {}
 
-  /** Creates the consumer group (and the stream) when missing; a group that exists is kept as it is. */
-  async ensureGroup(): Promise<void> {
+  /**
+   * Creates the consumer group (and the stream) when missing; a group that exists is kept as it
+   * is. True when this call created it.
+   */
+  async ensureGroup(): Promise<boolean> {
     try {
       await this.redis.xgroup('CREATE', this.settings.stream, this.settings.group, '0', 'MKSTREAM')
+      return true
     } catch (error) {
       if (!String((error as Error).message).includes('BUSYGROUP')) throw error
+      return false
     }
   }
 

@@ -7,6 +7,8 @@ import type { ChatEvent } from '@/events/types'
 import { type ChangeMessage, mergeMessages } from '@/realtime/messages'
 import { type BatchChanges, projectBatch, type StoredProjection } from '@/store'
 
+import { setStoredVersion } from '@/rebuild/control'
+
 import { CircuitBreaker, describeError, isTransient } from './failures'
 import { WorkerMetrics } from './metrics'
 import type { WorkerSettings } from './settings'
@@ -145,7 +147,14 @@ export class Worker {
 
   private async consume(): Promise<void> {
     const { settings } = this.options
-    await this.untilReady(() => this.consumer.ensureGroup(), 'create consumer group')
+    await this.untilReady(async () => {
+      // A group this worker creates starts from the stream's beginning: its records will be this
+      // code's, so this code's version is the stored one (a group that exists keeps its version).
+      if (await this.consumer.ensureGroup()) {
+        const { version } = this.options.store.projection
+        await setStoredVersion(this.options.redis, settings.stream, settings.group, version, { onlyIfUnset: true })
+      }
+    }, 'create consumer group')
     await this.untilReady(() => this.metrics.started(), 'register worker')
     this.log.info({ stream: settings.stream, group: settings.group }, 'worker started')
     let lastClaim = 0

@@ -1,0 +1,62 @@
+/**
+ * Comparing what a projection's folds say with what is stored, field by field. Values are
+ * compared as a reader sees them: dates as instants, absent, null, empty arrays and empty groups
+ * alike, array rows without the ids the database gave them, object keys in any order.
+ */
+import crypto from 'node:crypto'
+
+import { isDeepEqual } from '@/projections/changed'
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}.*)?$/
+
+/** A value as a reader sees it (see above); undefined for "nothing". */
+export function normalise(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString()
+  if (Array.isArray(value)) return value.length ? value.map(normalise) : undefined
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [key, inner] of Object.entries(value)) {
+      const normalised = key === 'id' ? undefined : normalise(inner)
+      if (normalised !== undefined && normalised !== null) out[key] = normalised
+    }
+    return Object.keys(out).length ? out : undefined
+  }
+  if (typeof value === 'string' && ISO_DATE.test(value)) {
+    const time = Date.parse(value)
+    return Number.isNaN(time) ? value : new Date(time).toISOString()
+  }
+  return value
+}
+
+/** JSON with sorted keys: equal values give equal text. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${stableJson(inner)}`).join(',')}}`
+  }
+  return JSON.stringify(value ?? null)
+}
+
+/** A short fingerprint of a row's content as a reader sees it. */
+export const digestOf = (row: Record<string, unknown>): string =>
+  crypto
+    .createHash('sha1')
+    .update(stableJson(normalise(row) ?? {}))
+    .digest('base64url')
+
+/**
+ * The fields of a stored record that differ from what the folds say: `projection` when the
+ * stored bookkeeping differs, and each column (the state's fields, links and copies) by name.
+ */
+export function differingFields(
+  expected: { state: Record<string, unknown>; columns: Record<string, unknown> },
+  stored: Record<string, unknown>,
+): string[] {
+  const fields: string[] = []
+  if (!isDeepEqual(normalise(stored.projection), normalise(expected.state))) fields.push('projection')
+  for (const [field, value] of Object.entries(expected.columns)) {
+    if (!isDeepEqual(normalise(stored[field]), normalise(value))) fields.push(field)
+  }
+  return fields
+}

@@ -1,0 +1,207 @@
+/**
+ * A verify, rebuild or replay's shared state in Redis, so every app instance and worker sees it:
+ * one lock per projection (one job at a time across the deployment), its progress (the CLI's bar
+ * and the operations view read it), a control word (pause, resume, cancel) and the version of
+ * the projection's code that last built its records.
+ */
+import crypto from 'node:crypto'
+import os from 'node:os'
+
+import type { Redis } from 'ioredis'
+
+export type Job = 'verify' | 'rebuild' | 'replay'
+export type JobState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
+export type Phase = 'reading' | 'folding' | 'comparing' | 'writing' | 'catching up' | 'done'
+
+export type Progress = {
+  id: string
+  job: Job
+  projection: string
+  state: JobState
+  phase: Phase
+  /** Stream entries read, of `total`. */
+  read: number
+  total: number
+  /** Records compared so far, of `records`; `written` of them changed (written, created or removed). */
+  compared: number
+  records: number
+  written: number
+  eventsPerSecond: number
+  etaSeconds: number | null
+  startedAt: string
+  updatedAt: string
+  by: string
+  /** What went wrong, and the stream entry it happened at when there is one. */
+  error?: string
+  errorEntryId?: string
+  /** The job's report (a verify's drift, a rebuild's counts), as JSON. */
+  report?: string
+}
+
+export const jobKeys = (stream: string, group: string) => ({
+  lock: `${stream}:${group}:rebuild:lock`,
+  progress: `${stream}:${group}:rebuild`,
+  control: `${stream}:${group}:rebuild:control`,
+  version: `${stream}:${group}:version`,
+})
+
+const LOCK_MS = 60_000
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
+const RENEW =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+
+export class JobAlreadyRunning extends Error {
+  constructor(
+    readonly projection: string,
+    readonly holder: string,
+  ) {
+    super(`a verify, rebuild or replay of ${projection} is already running (${holder}): wait for it, or cancel it`)
+  }
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled')
+  }
+}
+
+/** The stored version of the projection's records (the code's version that last rebuilt them), if any. */
+export async function storedVersion(redis: Redis, stream: string, group: string): Promise<number | undefined> {
+  const value = await redis.get(jobKeys(stream, group).version)
+  return value === null ? undefined : Number(value)
+}
+
+export const setStoredVersion = (
+  redis: Redis,
+  stream: string,
+  group: string,
+  version: number,
+  { onlyIfUnset = false } = {},
+) =>
+  onlyIfUnset
+    ? redis.set(jobKeys(stream, group).version, String(version), 'NX')
+    : redis.set(jobKeys(stream, group).version, String(version))
+
+/** The job of a projection as last reported (running or finished), if any. */
+export async function readProgress(redis: Redis, stream: string, group: string): Promise<Progress | undefined> {
+  const raw = await redis.hgetall(jobKeys(stream, group).progress)
+  if (!raw.id) return undefined
+  const number = (value: string | undefined) => (value === undefined || value === '' ? 0 : Number(value))
+  return {
+    ...(raw as unknown as Progress),
+    read: number(raw.read),
+    total: number(raw.total),
+    compared: number(raw.compared),
+    records: number(raw.records),
+    written: number(raw.written),
+    eventsPerSecond: number(raw.eventsPerSecond),
+    etaSeconds: raw.etaSeconds === '' || raw.etaSeconds === undefined ? null : Number(raw.etaSeconds),
+  }
+}
+
+/** Asks the running job to pause, resume or stop (it checks between pages and chunks). */
+export async function controlJob(redis: Redis, stream: string, group: string, action: 'pause' | 'resume' | 'cancel') {
+  const keys = jobKeys(stream, group)
+  if (!(await redis.exists(keys.lock))) throw new Error('no verify, rebuild or replay is running for this projection')
+  await redis.set(keys.control, action === 'resume' ? 'run' : action, 'PX', LOCK_MS * 10)
+}
+
+/**
+ * A running job: holds the lock (renewed while it runs), reports progress, and obeys the control
+ * word at each checkpoint. `finish` releases the lock.
+ */
+export class JobRun {
+  readonly id = crypto.randomUUID()
+  private readonly owner = `${os.hostname()}:${process.pid}:${this.id}`
+  private readonly keys: ReturnType<typeof jobKeys>
+  private renewal?: ReturnType<typeof setInterval>
+  private readonly started = Date.now()
+  private lastReport = 0
+  progress: Progress
+
+  private constructor(
+    private readonly redis: Redis,
+    stream: string,
+    group: string,
+    job: Job,
+    projection: string,
+    by: string,
+  ) {
+    this.keys = jobKeys(stream, group)
+    const now = new Date().toISOString()
+    this.progress = {
+      id: this.id,
+      job,
+      projection,
+      state: 'running',
+      phase: 'reading',
+      read: 0,
+      total: 0,
+      compared: 0,
+      records: 0,
+      written: 0,
+      eventsPerSecond: 0,
+      etaSeconds: null,
+      startedAt: now,
+      updatedAt: now,
+      by,
+    }
+  }
+
+  /** Takes the projection's lock, or throws JobAlreadyRunning naming who holds it. */
+  static async start(redis: Redis, stream: string, group: string, job: Job, projection: string, by: string) {
+    const run = new JobRun(redis, stream, group, job, projection, by)
+    const taken = await redis.set(run.keys.lock, `${job} by ${by} (${run.owner})`, 'PX', LOCK_MS, 'NX')
+    if (taken !== 'OK') throw new JobAlreadyRunning(projection, (await redis.get(run.keys.lock)) ?? 'unknown')
+    await redis.del(run.keys.control, run.keys.progress)
+    run.renewal = setInterval(
+      () => void redis.eval(RENEW, 1, run.keys.lock, run.owner, LOCK_MS).catch(() => undefined),
+      10_000,
+    )
+    run.renewal.unref()
+    await run.report({}, true)
+    return run
+  }
+
+  /** Updates the progress (written to Redis at most every 250 ms, unless `now`). */
+  async report(changes: Partial<Progress>, now = false): Promise<void> {
+    Object.assign(this.progress, changes, { updatedAt: new Date().toISOString() })
+    const seconds = (Date.now() - this.started) / 1000
+    const { read, total } = this.progress
+    this.progress.eventsPerSecond = seconds > 0 ? Math.round(read / seconds) : 0
+    this.progress.etaSeconds =
+      this.progress.phase === 'reading' && this.progress.eventsPerSecond > 0
+        ? Math.max(0, Math.round((total - read) / this.progress.eventsPerSecond))
+        : null
+    if (!now && Date.now() - this.lastReport < 250) return
+    this.lastReport = Date.now()
+    const fields = Object.fromEntries(
+      Object.entries(this.progress).map(([key, value]) => [
+        key,
+        value === null || value === undefined ? '' : String(value),
+      ]),
+    )
+    await this.redis.hset(this.keys.progress, fields)
+  }
+
+  /** A checkpoint: waits while paused, throws Cancelled when asked to stop. */
+  async checkpoint(): Promise<void> {
+    for (;;) {
+      const word = await this.redis.get(this.keys.control)
+      if (word === 'cancel') throw new Cancelled()
+      if (word !== 'pause') {
+        if (this.progress.state === 'paused') await this.report({ state: 'running' }, true)
+        return
+      }
+      if (this.progress.state !== 'paused') await this.report({ state: 'paused' }, true)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+
+  async finish(state: 'done' | 'failed' | 'cancelled', changes: Partial<Progress> = {}): Promise<void> {
+    clearInterval(this.renewal)
+    await this.report({ ...changes, state, phase: state === 'done' ? 'done' : this.progress.phase }, true)
+    await this.redis.eval(RELEASE, 1, this.keys.lock, this.owner)
+    await this.redis.del(this.keys.control)
+  }
+}

@@ -1,0 +1,576 @@
+/**
+ * Verify, rebuild and replay a projection from chatLedger.
+ *
+ * Verify folds the whole stream in memory with the projection's own kinds and compares every
+ * stored record and line with it; it writes nothing.
+ *
+ * Rebuild does the same fold, then walks the stored records a page at a time and writes each one
+ * that differs, in one conditional write (old → new, never a half), while the live worker goes
+ * on: a page is loaded, then the fold catches up with everything the stream holds by then, so
+ * the state written includes every event the live worker could have applied to what was loaded;
+ * a live write in between makes the conditional write fail, and the page is taken again. Records
+ * the stream does not justify are removed; missing ones are created. Changes are announced on the
+ * change feed. Killed at any point, it leaves each record either as it was or as rebuilt, and a
+ * new run redoes only what still differs.
+ *
+ * Replay projects a range of the stream again through the worker's own batch path: idempotent.
+ */
+import type { Redis } from 'ioredis'
+import type { Payload, Where } from 'payload'
+
+import { entryIdBefore } from '@/events/entryId'
+import { parse } from '@/events/parse'
+import type { ChatEvent } from '@/events/types'
+import type { Bookkept } from '@/projections/define'
+import { publishMessages } from '@/realtime/changeFeed'
+import { type ChangeMessage, isFeedCollection, mergeMessages } from '@/realtime/messages'
+import { projectBatch, type StoredProjection } from '@/store'
+import { insertLines } from '@/store/lines'
+import { type RecordWrite, saveRecords, type StoredRecord } from '@/store/records'
+import { commit, openSession, rollback } from '@/store/session'
+import type { LineStore, RecordChange, RecordStore } from '@/store/types'
+import { isTransient, WriteConflict } from '@/worker/failures'
+
+import { differingFields, digestOf, normalise } from './compare'
+import { Cancelled, type JobRun, setStoredVersion } from './control'
+import { positionOf, readStream, streamExtent } from './streamReader'
+import { Target } from './target'
+
+/** A kind's drift: how many records are missing, extra and different, and (the first 50 of each) which. */
+export type KindDrift = {
+  expected: number
+  stored: number
+  counts: { missing: number; extra: number; differing: number }
+  missing: string[]
+  extra: string[]
+  differing: Array<{ key: string; fields: string[] }>
+}
+export type Drift = { kinds: Record<string, KindDrift>; events: number; upTo: string }
+
+/** How many of each list a report names (the counts are exact). */
+const NAMED = 50
+const PAGE = 500
+
+export type JobContext = {
+  payload: Payload
+  redis: Redis
+  stream: string
+  store: StoredProjection
+  run: JobRun
+}
+
+type Row = Record<string, unknown>
+type RecordEntry = Target['records'][number]
+type LineEntry = Target['lines'][number]
+
+const driftOf = (): KindDrift => ({
+  expected: 0,
+  stored: 0,
+  counts: { missing: 0, extra: 0, differing: 0 },
+  missing: [],
+  extra: [],
+  differing: [],
+})
+
+/** Counts a drifted record, naming the first few. */
+function note<K extends keyof KindDrift['counts']>(drift: KindDrift, kind: K, item: KindDrift[K][number]) {
+  drift.counts[kind]++
+  const list = drift[kind] as Array<KindDrift[K][number]>
+  if (list.length < NAMED) list.push(item)
+}
+
+/** Reads and folds the whole stream into a new target, reporting progress. */
+async function foldStream({ redis, stream, store, run }: JobContext): Promise<{ target: Target; last: string }> {
+  const { length, last } = await streamExtent(redis, stream)
+  const target = new Target(store)
+  await run.report({ phase: 'reading', total: length, read: 0 }, true)
+  let read = 0
+  let position = '0-0'
+  for await (const page of readStream(redis, stream, { to: last })) {
+    target.add(page.events)
+    read += page.read
+    position = page.last
+    await run.report({ phase: 'reading', read })
+    await run.checkpoint()
+  }
+  await run.report({ phase: 'folding', read }, true)
+  return { target, last: position }
+}
+
+/** Folds in whatever the stream holds beyond `after` now (the live tail); returns the new position. */
+async function catchUp({ redis, stream, run }: JobContext, target: Target, after: string): Promise<string> {
+  let position = after
+  for await (const page of readStream(redis, stream, { after })) {
+    target.add(page.events)
+    position = page.last
+    await run.report({
+      read: run.progress.read + page.read,
+      total: Math.max(run.progress.total, run.progress.read + page.read),
+    })
+  }
+  return position
+}
+
+/** Key → id of every stored record of a kind (links are written as ids). */
+async function idsOf(payload: Payload, store: RecordStore<Bookkept>): Promise<Map<string, number | string>> {
+  const { docs } = await payload.db.find({
+    collection: store.collection,
+    select: { [store.keyField]: true },
+    pagination: false,
+    limit: 0,
+  })
+  return new Map((docs as Row[]).map((doc) => [String(doc[store.keyField]), doc.id as number | string]))
+}
+
+/** Every column a record of this kind should hold: its state's fields, its links and their copies. */
+function expectedColumns(
+  { store }: RecordEntry,
+  state: Bookkept,
+  target: Target,
+  ids: Map<string, Map<string, number | string>>,
+): Record<string, unknown> {
+  const omitted = new Set(['projection', ...(store.omit ?? [])])
+  const columns: Record<string, unknown> = Object.fromEntries(
+    Object.entries(state).filter(([field]) => !omitted.has(field)),
+  )
+  for (const link of store.links ?? []) {
+    const key = link.keyOf(state)
+    const linked = key === null ? undefined : target.states.get(link.to)?.get(key)
+    columns[link.field] = key === null ? null : (ids.get(link.to)?.get(key) ?? null)
+    if (link.copy) {
+      const copy = link.copy as unknown as {
+        from: (linked: unknown) => Record<string, unknown>
+        columns: readonly string[]
+      }
+      Object.assign(
+        columns,
+        linked ? copy.from(linked) : Object.fromEntries(copy.columns.map((column) => [column, undefined])),
+      )
+    }
+  }
+  return columns
+}
+
+/** The stored records of a kind, a page at a time in key order. */
+async function* storedPages(payload: Payload, store: RecordStore<Bookkept> | LineStore<unknown>, keyField: string) {
+  let after: string | undefined
+  for (;;) {
+    const where: Where | undefined = after === undefined ? undefined : { [keyField]: { greater_than: after } }
+    const { docs } = await payload.db.find({
+      collection: store.collection,
+      where,
+      sort: keyField,
+      limit: PAGE,
+      pagination: false,
+    })
+    const rows = docs as Row[]
+    if (rows.length === 0) return
+    yield rows
+    after = String(rows[rows.length - 1]![keyField])
+    if (rows.length < PAGE) return
+  }
+}
+
+const lineColumns = (store: LineStore<unknown>, row: Row) =>
+  Object.fromEntries(store.columns.map((column) => [column, row[column]]))
+
+/** Compares a kind's stored records with the target. */
+async function compareRecords(
+  context: JobContext,
+  target: Target,
+  entry: RecordEntry,
+  ids: Map<string, Map<string, number | string>>,
+) {
+  const drift = driftOf()
+  const states = target.states.get(entry.name)!
+  drift.expected = states.size
+  const seen = new Set<string>()
+  for await (const rows of storedPages(context.payload, entry.store, entry.store.keyField)) {
+    for (const row of rows) {
+      const key = String(row[entry.store.keyField])
+      seen.add(key)
+      drift.stored++
+      const state = states.get(key)
+      if (!state) {
+        note(drift, 'extra', key)
+        continue
+      }
+      const fields = differingFields({ state, columns: expectedColumns(entry, state, target, ids) }, row)
+      if (fields.length) note(drift, 'differing', { key, fields })
+    }
+    await context.run.report({ phase: 'comparing', compared: context.run.progress.compared + rows.length })
+    await context.run.checkpoint()
+  }
+  for (const key of states.keys()) if (!seen.has(key)) note(drift, 'missing', key)
+  return drift
+}
+
+async function compareLines(
+  context: JobContext,
+  target: Target,
+  entry: LineEntry,
+  ids: Map<string, Map<string, number | string>>,
+) {
+  const drift = driftOf()
+  const targets = target.lineTargets.get(entry.name)!
+  const parents = ids.get(entry.kind.parent)!
+  drift.expected = targets.size
+  const seen = new Set<string>()
+  for await (const rows of storedPages(context.payload, entry.store, 'key')) {
+    for (const row of rows) {
+      const key = String(row.key)
+      seen.add(key)
+      drift.stored++
+      const expected = targets.get(key)
+      if (!expected) {
+        note(drift, 'extra', key)
+        continue
+      }
+      const fields: string[] = []
+      if (digestOf(lineColumns(entry.store, row)) !== expected.digest) fields.push('content')
+      if (String(row[entry.store.parentField]) !== String(parents.get(expected.parentKey)))
+        fields.push(entry.store.parentField)
+      if (fields.length) note(drift, 'differing', { key, fields })
+    }
+    await context.run.report({ phase: 'comparing', compared: context.run.progress.compared + rows.length })
+    await context.run.checkpoint()
+  }
+  for (const key of targets.keys()) if (!seen.has(key)) note(drift, 'missing', key)
+  return drift
+}
+
+/** Whether any kind drifted. */
+export const hasDrift = (drift: Drift) =>
+  Object.values(drift.kinds).some(({ counts }) => counts.missing + counts.extra + counts.differing > 0)
+
+/** Folds the whole stream and compares every stored record and line with it. Writes nothing. */
+export async function verify(context: JobContext): Promise<Drift> {
+  const { target, last } = await foldStream(context)
+  await context.run.report({ phase: 'comparing', records: target.size }, true)
+  const ids = new Map<string, Map<string, number | string>>()
+  for (const entry of target.records) ids.set(entry.name, await idsOf(context.payload, entry.store))
+  const drift: Drift = { kinds: {}, events: target.events, upTo: last }
+  for (const entry of target.records) drift.kinds[entry.name] = await compareRecords(context, target, entry, ids)
+  for (const entry of target.lines) drift.kinds[entry.name] = await compareLines(context, target, entry, ids)
+  return drift
+}
+
+export type RebuildReport = {
+  events: number
+  upTo: string
+  kinds: Record<string, { updated: number; created: number; removed: number; unchanged: number }>
+}
+
+/** Writes a chunk of records of one kind in one transaction, each conditional on its loaded version. */
+async function writeChunk(context: JobContext, entry: RecordEntry, writes: Array<RecordWrite<Bookkept>>) {
+  const session = await openSession(context.payload, 'rebuild')
+  try {
+    const created = await saveRecords(session, entry.store.collection, entry.store.keyField, writes)
+    await commit(session)
+    return created
+  } catch (error) {
+    await rollback(session)
+    throw error
+  }
+}
+
+/** The change messages of a chunk, as the worker would announce them. */
+function announce(entry: RecordEntry, changes: Array<RecordChange<Bookkept>>): ChangeMessage[] {
+  return entry.store.announce ? changes.map((change) => entry.store.announce!(change)) : []
+}
+
+async function publish(context: JobContext, messages: ChangeMessage[]) {
+  if (messages.length) await publishMessages(context.redis, mergeMessages(messages)).catch(() => undefined)
+}
+
+/** A kind's stored records by key, whole (every column, and the bookkeeping). */
+async function loadWhole(payload: Payload, store: RecordStore<Bookkept>, keys: string[]): Promise<Map<string, Row>> {
+  if (keys.length === 0) return new Map()
+  const { docs } = await payload.db.find({
+    collection: store.collection,
+    where: { [store.keyField]: { in: keys } },
+    pagination: false,
+    limit: 0,
+  })
+  return new Map((docs as Row[]).map((row) => [String(row[store.keyField]), row]))
+}
+
+/**
+ * Rewrites one kind: every stored record that differs from the target, then the missing ones.
+ * Returns the keys of stored records the stream does not justify (removed after the lines).
+ */
+async function rebuildRecords(
+  context: JobContext,
+  target: Target,
+  entry: RecordEntry,
+  ids: Map<string, Map<string, number | string>>,
+  position: { at: string },
+  counts: RebuildReport['kinds'][string],
+): Promise<string[]> {
+  const states = target.states.get(entry.name)!
+  const { store } = entry
+  const extra: string[] = []
+  const seen = new Set<string>()
+  const required = (state: Bookkept) =>
+    Object.fromEntries(store.required.map((field) => [field, (state as unknown as Row)[field]]))
+
+  /** Writes the records of `keys` that differ, each conditional on the version it was loaded at. */
+  const writePage = async (keys: string[], loadedRows?: Map<string, Row>) => {
+    for (let attempt = 1; ; attempt++) {
+      // Loaded first, then caught up: the target holds every event the loaded records can show.
+      const rows = loadedRows ?? (await loadWhole(context.payload, store, keys))
+      loadedRows = undefined
+      position.at = await catchUp(context, target, position.at)
+      const writes: Array<RecordWrite<Bookkept>> = []
+      for (const key of keys) {
+        const state = states.get(key)
+        if (!state) continue
+        const row = rows.get(key)
+        const columns = expectedColumns(entry, state, target, ids)
+        if (row && differingFields({ state, columns }, row).length === 0) {
+          counts.unchanged++
+          continue
+        }
+        const stored: StoredRecord<Bookkept> | undefined = row
+          ? {
+              id: row.id as number | string,
+              version: Number(row.version ?? 0),
+              state: row.projection as Bookkept,
+              columns: {},
+            }
+          : undefined
+        writes.push({ key, stored, state, fields: columns, required: required(state) })
+      }
+      try {
+        const created = await writeChunk(context, entry, writes)
+        const changes = writes.map((write): RecordChange<Bookkept> => {
+          const id = write.stored?.id ?? created.get(write.key)!
+          ids.get(entry.name)!.set(write.key, id)
+          if (write.stored) counts.updated++
+          else counts.created++
+          return {
+            id,
+            key: write.key,
+            operation: write.stored ? 'update' : 'create',
+            state: write.state,
+            version: write.stored ? write.stored.version + 1 : 1,
+            entryIds: [],
+            columns: write.fields,
+          }
+        })
+        await publish(context, announce(entry, changes))
+        await context.run.report({ written: context.run.progress.written + writes.length })
+        return
+      } catch (error) {
+        // A live write got there first (or the live worker created the record): take the page again.
+        if (attempt >= 5 || !(error instanceof WriteConflict || isTransient(error))) throw error
+      }
+    }
+  }
+
+  for await (const rows of storedPages(context.payload, store, store.keyField)) {
+    const byKey = new Map(rows.map((row) => [String(row[store.keyField]), row]))
+    for (const key of byKey.keys()) seen.add(key)
+    await writePage([...byKey.keys()], byKey)
+    for (const key of byKey.keys()) if (!states.has(key)) extra.push(key)
+    await context.run.report({ phase: 'writing', compared: context.run.progress.compared + rows.length })
+    await context.run.checkpoint()
+  }
+  position.at = await catchUp(context, target, position.at)
+  const missing = [...states.keys()].filter((key) => !seen.has(key))
+  for (let i = 0; i < missing.length; i += PAGE) {
+    await writePage(missing.slice(i, i + PAGE))
+    await context.run.checkpoint()
+  }
+  return extra
+}
+
+/** Lines: inserts the missing, re-inserts the wrong, removes those the stream does not justify. */
+async function rebuildLines(
+  context: JobContext,
+  target: Target,
+  entry: LineEntry,
+  ids: Map<string, Map<string, number | string>>,
+  counts: RebuildReport['kinds'][string],
+) {
+  const { payload, redis, stream } = context
+  const targets = target.lineTargets.get(entry.name)!
+  const parents = ids.get(entry.kind.parent)!
+  const seen = new Set<string>()
+  const wrong: string[] = []
+  const extra: string[] = []
+  for await (const rows of storedPages(payload, entry.store, 'key')) {
+    for (const row of rows) {
+      const key = String(row.key)
+      seen.add(key)
+      const expected = targets.get(key)
+      if (!expected) extra.push(key)
+      else if (
+        digestOf(lineColumns(entry.store, row)) !== expected.digest ||
+        String(row[entry.store.parentField]) !== String(parents.get(expected.parentKey))
+      ) {
+        wrong.push(key)
+      } else counts.unchanged++
+    }
+    await context.run.report({ phase: 'writing', compared: context.run.progress.compared + rows.length })
+    await context.run.checkpoint()
+  }
+  const remove = [...extra, ...wrong]
+  for (let i = 0; i < remove.length; i += PAGE) {
+    await payload.db.deleteMany({
+      collection: entry.store.collection,
+      where: { key: { in: remove.slice(i, i + PAGE) } },
+    })
+  }
+  counts.removed += extra.length
+  // The lines to insert, each made again from the event that made it (read back by its entry id).
+  const insert = [...wrong, ...[...targets.keys()].filter((key) => !seen.has(key))]
+  for (let i = 0; i < insert.length; i += PAGE) {
+    const keys = insert.slice(i, i + PAGE)
+    const pipeline = redis.pipeline()
+    for (const key of keys) pipeline.xrange(stream, targets.get(key)!.eventId, targets.get(key)!.eventId)
+    const results = ((await pipeline.exec()) ?? []).map(([, raw]) => raw as Array<[string, string[]]>)
+    const events: ChatEvent[] = []
+    for (const raw of results) {
+      for (const [id, fields] of raw) {
+        const parsed = parse(id, fields)
+        if (parsed.ok) events.push(parsed.event)
+      }
+    }
+    const rows = events.flatMap((event) => {
+      const line = entry.kind.evolve(undefined, event)
+      const key = entry.kind.keyOf(event)
+      if (line === undefined || key === undefined || !keys.includes(key)) return []
+      const parent = parents.get(entry.kind.parentKeyOf(line))
+      return parent === undefined ? [] : [{ ...entry.store.toRow(line), key, [entry.store.parentField]: parent }]
+    })
+    const session = await openSession(payload, 'rebuild')
+    try {
+      const inserted = await insertLines(session, entry.store.collection, rows as Array<Row & { key: string }>)
+      await commit(session)
+      counts.created += inserted.size
+      if (entry.store.announce) {
+        const messages = rows.flatMap((row) => {
+          const id = inserted.get(String(row.key))
+          return id === undefined
+            ? []
+            : [entry.store.announce!({ id, line: row, parent: row[entry.store.parentField] as number })]
+        })
+        await publish(context, messages)
+      }
+    } catch (error) {
+      await rollback(session)
+      throw error
+    }
+    await context.run.report({ written: context.run.progress.written + rows.length })
+    await context.run.checkpoint()
+  }
+}
+
+/**
+ * Removes the records the stream does not justify, announcing each removal: each one only if it
+ * is still unjustified after a last catch-up, and still at the version it was found at.
+ */
+async function removeRecords(
+  context: JobContext,
+  target: Target,
+  entry: RecordEntry,
+  keys: string[],
+  counts: RebuildReport['kinds'][string],
+) {
+  const { collection, keyField } = entry.store
+  const states = target.states.get(entry.name)!
+  const unjustified = keys.filter((key) => !states.has(key))
+  for (let i = 0; i < unjustified.length; i += PAGE) {
+    const rows = await loadWhole(context.payload, entry.store, unjustified.slice(i, i + PAGE))
+    const messages: ChangeMessage[] = []
+    for (const row of rows.values()) {
+      const where: Where = { and: [{ id: { equals: row.id } }, { version: { equals: row.version ?? 0 } }] }
+      const { docs } = await context.payload.db.find({
+        collection,
+        where,
+        limit: 1,
+        pagination: false,
+        select: { id: true },
+      })
+      if (docs.length === 0) continue
+      await context.payload.db.deleteOne({ collection, where })
+      counts.removed++
+      if (isFeedCollection(collection)) {
+        messages.push({
+          collection,
+          id: row.id,
+          operation: 'delete',
+          entryIds: [],
+          doc: { id: row.id, [keyField]: row[keyField] },
+        } as unknown as ChangeMessage)
+      }
+    }
+    await publish(context, messages)
+  }
+}
+
+/** Recomputes the projection from the whole stream while it stays live (see the top of this file). */
+export async function rebuild(context: JobContext): Promise<RebuildReport> {
+  const { target, last } = await foldStream(context)
+  const position = { at: last }
+  await context.run.report({ phase: 'writing', records: target.size }, true)
+  const ids = new Map<string, Map<string, number | string>>()
+  for (const entry of target.records) ids.set(entry.name, await idsOf(context.payload, entry.store))
+  const report: RebuildReport = { events: target.events, upTo: last, kinds: {} }
+  const extras = new Map<string, string[]>()
+  for (const entry of [...target.records, ...target.lines]) {
+    report.kinds[entry.name] = { updated: 0, created: 0, removed: 0, unchanged: 0 }
+  }
+  for (const entry of target.records) {
+    extras.set(entry.name, await rebuildRecords(context, target, entry, ids, position, report.kinds[entry.name]!))
+  }
+  for (const entry of target.lines) await rebuildLines(context, target, entry, ids, report.kinds[entry.name]!)
+  await context.run.report({ phase: 'catching up' }, true)
+  position.at = await catchUp(context, target, position.at)
+  for (const entry of [...target.records].reverse()) {
+    await removeRecords(context, target, entry, extras.get(entry.name)!, report.kinds[entry.name]!)
+  }
+  report.events = target.events
+  report.upTo = position.at
+  const { group, version } = context.store.projection
+  await setStoredVersion(context.redis, context.stream, group, version)
+  return report
+}
+
+export type ReplayReport = { read: number; replayed: number; changed: number }
+
+/**
+ * Projects the entries from `from` to `to` (entry ids or ISO times; one conversation's only,
+ * with `conversation`) again, through the worker's batch path, announcing what changes.
+ * Idempotent: what the records already hold changes nothing.
+ */
+export async function replay(
+  context: JobContext,
+  { from, to, conversation }: { from: string; to?: string; conversation?: string },
+): Promise<ReplayReport> {
+  const start = positionOf(from, 'from')
+  const end = to ? positionOf(to, 'to') : '+'
+  const { length } = await streamExtent(context.redis, context.stream)
+  await context.run.report({ phase: 'reading', total: length }, true)
+  const report: ReplayReport = { read: 0, replayed: 0, changed: 0 }
+  for await (const page of readStream(context.redis, context.stream, {
+    after: entryIdBefore(start) ?? '0-0',
+    to: end,
+    pageSize: 500,
+  })) {
+    report.read += page.read
+    const events = conversation ? page.events.filter((event) => event.conversationId === conversation) : page.events
+    if (events.length) {
+      const changes = await projectBatch(context.payload, context.store, events)
+      report.replayed += events.length
+      report.changed += Object.values(changes.records).reduce((sum, list) => sum + (list?.length ?? 0), 0)
+      await publish(context, changes.messages)
+    }
+    await context.run.report({ phase: 'writing', read: report.read, written: report.changed })
+    await context.run.checkpoint()
+  }
+  return report
+}
+
+export { Cancelled, normalise }

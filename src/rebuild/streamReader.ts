@@ -1,0 +1,54 @@
+/**
+ * Reading chatLedger in pages for verify, rebuild and replay: XRANGE with an exclusive start,
+ * each entry parsed at the edge exactly as the worker parses it.
+ */
+import type { Redis } from 'ioredis'
+
+import { compareEntryIds, type EntryId, isEntryId } from '@/events/entryId'
+import { parse } from '@/events/parse'
+import type { ChatEvent } from '@/events/types'
+
+export type StreamPage = { events: ChatEvent[]; read: number; last: EntryId }
+
+type RawEntry = [id: string, fields: string[]]
+
+/** The stream's length and its last entry id (`0-0` when empty). */
+export async function streamExtent(redis: Redis, stream: string): Promise<{ length: number; last: EntryId }> {
+  const [length, last] = await Promise.all([
+    redis.xlen(stream),
+    redis.xrevrange(stream, '+', '-', 'COUNT', 1) as Promise<RawEntry[]>,
+  ])
+  return { length, last: last[0]?.[0] ?? '0-0' }
+}
+
+/**
+ * An entry id, or an ISO time turned into the first entry id at or after it (entry ids are
+ * milliseconds since the epoch): `--from 2025-03-03T09:00:00Z` reads from that moment on.
+ */
+export function positionOf(value: string, edge: 'from' | 'to'): EntryId {
+  if (isEntryId(value)) return value
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms)) throw new Error(`${value} is neither a stream entry id (<ms>-<seq>) nor an ISO 8601 time`)
+  return edge === 'from' ? `${ms}-0` : `${ms}-18446744073709551615`
+}
+
+/** The pages of `stream` after `after` (exclusive) up to `to` (inclusive), `pageSize` entries at a time. */
+export async function* readStream(
+  redis: Redis,
+  stream: string,
+  { after = '0-0', to = '+', pageSize = 5_000 }: { after?: EntryId; to?: EntryId | '+'; pageSize?: number } = {},
+): AsyncGenerator<StreamPage> {
+  let cursor = after
+  for (;;) {
+    const raw = (await redis.xrange(stream, `(${cursor}`, to, 'COUNT', pageSize)) as RawEntry[]
+    if (raw.length === 0) return
+    const events: ChatEvent[] = []
+    for (const [id, fields] of raw) {
+      const result = parse(id, fields)
+      if (result.ok) events.push(result.event)
+    }
+    cursor = raw[raw.length - 1]![0]
+    yield { events, read: raw.length, last: cursor }
+    if (raw.length < pageSize || (to !== '+' && compareEntryIds(cursor, to) >= 0)) return
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What a projection's records should be, folded in memory from the stream by the projection's
+ * own kinds (the worker's evolve functions): the whole state of every record, and of every line
+ * only what comparing and re-inserting need (its key, the event that made it, a digest).
+ */
+import { compareEntryIds, type EntryId } from '@/events/entryId'
+import type { ChatEvent } from '@/events/types'
+import type { Bookkept, Evolve, LineKind, RecordKind } from '@/projections/define'
+import { kindsOf } from '@/store/projectBatch'
+import type { LineStore, RecordStore, StoredProjection } from '@/store/types'
+
+import { digestOf } from './compare'
+
+export type LineTarget = { eventId: EntryId; digest: string; parentKey: string }
+
+type RecordEntry = { name: string; kind: RecordKind; store: RecordStore<Bookkept> }
+type LineEntry = { name: string; kind: LineKind; store: LineStore<unknown> }
+
+export class Target {
+  readonly records: RecordEntry[]
+  readonly lines: LineEntry[]
+  /** kind → key → state. */
+  readonly states = new Map<string, Map<string, Bookkept>>()
+  /** line kind → key → what the line should be. */
+  readonly lineTargets = new Map<string, Map<string, LineTarget>>()
+  /** Keys whose record changed since `touched` was last cleared, per kind (for catching up). */
+  readonly touched = new Map<string, Set<string>>()
+  events = 0
+
+  constructor(readonly stored: StoredProjection) {
+    const { records, lines } = kindsOf(stored)
+    this.records = records
+    this.lines = lines
+    for (const { name } of [...records, ...lines]) this.touched.set(name, new Set())
+    for (const { name } of records) this.states.set(name, new Map())
+    for (const { name } of lines) this.lineTargets.set(name, new Map())
+  }
+
+  /** Folds events in (any order, any repeats: the folds do not mind). */
+  add(events: ChatEvent[]): void {
+    for (const event of events) {
+      this.events++
+      for (const { name, kind } of this.records) {
+        const key = kind.keyOf(event)
+        if (key === undefined) continue
+        const states = this.states.get(name)!
+        const before = states.get(key)
+        const next = (kind.evolve as Evolve<Bookkept>)(before, event)
+        if (next !== undefined && next !== before) {
+          states.set(key, next)
+          this.touched.get(name)!.add(key)
+        }
+      }
+      for (const { name, kind, store } of this.lines) {
+        const key = kind.keyOf(event)
+        if (key === undefined) continue
+        const targets = this.lineTargets.get(name)!
+        const kept = targets.get(key)
+        // The first copy of a line is the one kept (as the folds keep it): a later copy loses to it.
+        if (kept && compareEntryIds(kept.eventId, event.entryId) <= 0) continue
+        const line = (kind.evolve as Evolve<unknown>)(undefined, event)
+        if (line === undefined) continue
+        targets.set(key, {
+          eventId: event.entryId,
+          digest: digestOf(store.toRow(line)),
+          parentKey: kind.parentKeyOf(line),
+        })
+        this.touched.get(name)!.add(key)
+      }
+    }
+  }
+
+  /** How many records (and lines) the projection should hold. */
+  get size(): number {
+    let size = 0
+    for (const states of this.states.values()) size += states.size
+    for (const targets of this.lineTargets.values()) size += targets.size
+    return size
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * `pnpm projections <command> …`: verify, rebuild and replay projections from chatLedger, and see
+ * how they stand.
+ *
+ *   verify <name>                            fold the stream, compare with what is stored; exit 1 on drift
+ *   rebuild <name> [--yes]                   rewrite what differs, while the projection stays live
+ *   replay <name> --from <id|ISO> [--to …] [--conversation <cid>]   project a range again (idempotent)
+ *   status [name]                            versions, and the running or last job
+ *   pause|resume|cancel <name>               control the running job
+ *   agree                                    whether the dashboard and the portal agree on shared facts
+ *
+ * <name> is a projection (dashboard, portal). Settings from the environment, as the worker's.
+ */
+import 'dotenv/config'
+
+import os from 'node:os'
+import readline from 'node:readline/promises'
+import { parseArgs } from 'node:util'
+
+import { SingleBar } from 'cli-progress'
+import { getPayload } from 'payload'
+
+import { createRedis } from '../lib/redis'
+import { compareProjections } from '../ops/agreement'
+import config from '../payload.config'
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '../projections'
+import { controlJob, readProgress, runJob, storedVersion } from '../rebuild'
+import type { JobRun } from '../rebuild/control'
+import { streamExtent } from '../rebuild/streamReader'
+import { STORES } from '../store'
+import { chatLedgerStream } from '../worker/settings'
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    yes: { type: 'boolean', default: false },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    conversation: { type: 'string' },
+    by: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+})
+const [command, name] = positionals
+const by = values.by ?? `cli:${os.userInfo().username}@${os.hostname()}`
+
+function fail(message: string): never {
+  console.error(message)
+  process.exit(2)
+}
+
+const projectionArg = (): ProjectionName => {
+  if (!name || !isProjectionName(name)) fail(`name a projection: ${PROJECTION_NAMES.join(', ')}`)
+  return name
+}
+
+/** A progress bar that follows the job's own progress. */
+function follow(run: JobRun): () => void {
+  if (!process.stderr.isTTY || values.json) return () => undefined
+  const bar = new SingleBar({
+    format: ' {phase} |{bar}| {value}/{total} events · {written} written · {rate}/s · ETA {eta_formatted}',
+    stream: process.stderr,
+    hideCursor: true,
+  })
+  bar.start(1, 0, { phase: 'reading', written: 0, rate: 0 })
+  const timer = setInterval(() => {
+    const { read, total, phase, written, eventsPerSecond } = run.progress
+    bar.setTotal(Math.max(total, 1))
+    bar.update(read, { phase: phase.padEnd(11), written, rate: eventsPerSecond })
+  }, 250)
+  return () => {
+    clearInterval(timer)
+    bar.stop()
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (values.yes) return true
+  if (!process.stdin.isTTY) fail(`${question}\nNot asking without a terminal: pass --yes to go ahead.`)
+  const prompt = readline.createInterface({ input: process.stdin, output: process.stderr })
+  const answer = await prompt.question(`${question} [y/N] `)
+  prompt.close()
+  return /^y(es)?$/i.test(answer.trim())
+}
+
+async function main(): Promise<number> {
+  if (!command) fail('usage: pnpm projections verify|rebuild|replay|status|pause|resume|cancel|agree [name] …')
+  const redis = createRedis()
+  redis.on('error', () => undefined)
+  const stream = chatLedgerStream()
+  try {
+    if (command === 'pause' || command === 'resume' || command === 'cancel') {
+      await controlJob(redis, stream, PROJECTIONS[projectionArg()].group, command)
+      console.log(`${command} asked of the running job`)
+      return 0
+    }
+    if (command === 'status') {
+      for (const projection of name ? [projectionArg()] : PROJECTION_NAMES) {
+        const { group, version } = PROJECTIONS[projection]
+        const stored = await storedVersion(redis, stream, group)
+        const progress = await readProgress(redis, stream, group)
+        const due = stored === version ? 'current' : `rebuild due (stored ${stored ?? 'unknown'})`
+        console.log(`${projection}: code version ${version}, ${due}`)
+        if (progress)
+          console.log(`  last job: ${progress.job} ${progress.state} (${progress.phase}), ${progress.updatedAt}`)
+      }
+      return 0
+    }
+
+    const payload = await getPayload({ config })
+    payload.logger.level = 'warn'
+    try {
+      if (command === 'agree') {
+        const agreement = await compareProjections(payload)
+        console.log(JSON.stringify(agreement, null, 2))
+        return agreement.disagreeing.length ? 1 : 0
+      }
+      if (command !== 'verify' && command !== 'rebuild' && command !== 'replay') fail(`unknown command ${command}`)
+      const projection = projectionArg()
+      if (command === 'rebuild') {
+        const { length } = await streamExtent(redis, stream)
+        const collections = Object.values(STORES[projection].kinds).map((kind) => kind.collection)
+        const totals = await Promise.all(collections.map((collection) => payload.db.count({ collection })))
+        const counts = totals.reduce((sum, { totalDocs }) => sum + totalDocs, 0)
+        const ok = await confirm(
+          `Rebuild ${projection}: read ${length.toLocaleString('en')} events and compare ` +
+            `${counts.toLocaleString('en')} stored records; each one that differs is rewritten in one write ` +
+            'while the projection stays live. Go ahead?',
+        )
+        if (!ok) {
+          console.log('Nothing done.')
+          return 1
+        }
+      }
+      let stop = () => {}
+      const result = await runJob(payload, redis, command, projection, {
+        by,
+        from: values.from,
+        to: values.to,
+        conversation: values.conversation,
+        onStart: (run) => (stop = follow(run)),
+      }).finally(() => stop())
+      if (result.job === 'verify') {
+        console.log(JSON.stringify(result.drift, null, values.json ? 0 : 2))
+        if (!values.json) console.log(result.drifted ? `${projection}: DRIFT (see above)` : `${projection}: no drift`)
+        return result.drifted ? 1 : 0
+      }
+      console.log(JSON.stringify(result.report, null, values.json ? 0 : 2))
+      return 0
+    } finally {
+      await payload.destroy().catch(() => undefined)
+    }
+  } finally {
+    redis.disconnect()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(2)
+  },
+)
