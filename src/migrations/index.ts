@@ -4,6 +4,7 @@ import * as migration_20261122_233308_noticeboard_versions_json from './20261122
 import * as migration_20261201_200406_remove_process_conversation_log from './20261201_200406_remove_process_conversation_log';
 import * as migration_20261201_201116_conversation_attention_signals from './20261201_201116_conversation_attention_signals';
 import * as migration_20261201_203138_application_current_step_since from './20261201_203138_application_current_step_since';
+import * as migration_20261202_054939_portal_read_model from './20261202_054939_portal_read_model';
 
 export const migrations = [
   {
@@ -34,6 +35,11 @@ export const migrations = [
   {
     up: migration_20261201_203138_application_current_step_since.up,
     down: migration_20261201_203138_application_current_step_since.down,
-    name: '20261201_203138_application_current_step_since'
+    name: '20261201_203138_application_current_step_since',
+  },
+  {
+    up: migration_20261202_054939_portal_read_model.up,
+    down: migration_20261202_054939_portal_read_model.down,
+    name: '20261202_054939_portal_read_model'
   },
 ];

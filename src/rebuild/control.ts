@@ -50,6 +50,18 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const RENEW =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
 
+/** Whether a lock's holder (`… (<host>:<pid>:<run>)`) was a process of this host that no longer runs. */
+function holderIsGone(holder: string): boolean {
+  const match = /\(([^:()]+):(\d+):[^()]+\)$/.exec(holder)
+  if (!match || match[1] !== os.hostname()) return false
+  try {
+    process.kill(Number(match[2]), 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
 export class JobAlreadyRunning extends Error {
   constructor(
     readonly projection: string,
@@ -112,7 +124,8 @@ export async function controlJob(redis: Redis, stream: string, group: string, ac
  */
 export class JobRun {
   readonly id = crypto.randomUUID()
-  private readonly owner = `${os.hostname()}:${process.pid}:${this.id}`
+  /** The lock's value: what runs, for whom, and where (a process that can be found). */
+  private readonly holder: string
   private readonly keys: ReturnType<typeof jobKeys>
   private renewal?: ReturnType<typeof setInterval>
   private readonly started = Date.now()
@@ -128,6 +141,7 @@ export class JobRun {
     by: string,
   ) {
     this.keys = jobKeys(stream, group)
+    this.holder = `${job} by ${by} (${os.hostname()}:${process.pid}:${this.id})`
     const now = new Date().toISOString()
     this.progress = {
       id: this.id,
@@ -148,14 +162,24 @@ export class JobRun {
     }
   }
 
-  /** Takes the projection's lock, or throws JobAlreadyRunning naming who holds it. */
+  /**
+   * Takes the projection's lock, or throws JobAlreadyRunning naming who holds it. A lock left by a
+   * process of this host that is gone (killed mid-job) is taken over at once; one of another host
+   * lapses within a minute of its holder's end.
+   */
   static async start(redis: Redis, stream: string, group: string, job: Job, projection: string, by: string) {
     const run = new JobRun(redis, stream, group, job, projection, by)
-    const taken = await redis.set(run.keys.lock, `${job} by ${by} (${run.owner})`, 'PX', LOCK_MS, 'NX')
-    if (taken !== 'OK') throw new JobAlreadyRunning(projection, (await redis.get(run.keys.lock)) ?? 'unknown')
+    const take = () => redis.set(run.keys.lock, run.holder, 'PX', LOCK_MS, 'NX')
+    if ((await take()) !== 'OK') {
+      const holder = (await redis.get(run.keys.lock)) ?? ''
+      if (!holderIsGone(holder)) throw new JobAlreadyRunning(projection, holder || 'unknown')
+      await redis.eval(RELEASE, 1, run.keys.lock, holder)
+      if ((await take()) !== 'OK')
+        throw new JobAlreadyRunning(projection, (await redis.get(run.keys.lock)) ?? 'unknown')
+    }
     await redis.del(run.keys.control, run.keys.progress)
     run.renewal = setInterval(
-      () => void redis.eval(RENEW, 1, run.keys.lock, run.owner, LOCK_MS).catch(() => undefined),
+      () => void redis.eval(RENEW, 1, run.keys.lock, run.holder, LOCK_MS).catch(() => undefined),
       10_000,
     )
     run.renewal.unref()
@@ -184,8 +208,9 @@ export class JobRun {
     await this.redis.hset(this.keys.progress, fields)
   }
 
-  /** A checkpoint: waits while paused, throws Cancelled when asked to stop. */
+  /** A checkpoint (a page read or written): reports progress, waits while paused, throws Cancelled when asked to. */
   async checkpoint(): Promise<void> {
+    await this.report({}, true)
     for (;;) {
       const word = await this.redis.get(this.keys.control)
       if (word === 'cancel') throw new Cancelled()
@@ -201,7 +226,7 @@ export class JobRun {
   async finish(state: 'done' | 'failed' | 'cancelled', changes: Partial<Progress> = {}): Promise<void> {
     clearInterval(this.renewal)
     await this.report({ ...changes, state, phase: state === 'done' ? 'done' : this.progress.phase }, true)
-    await this.redis.eval(RELEASE, 1, this.keys.lock, this.owner)
+    await this.redis.eval(RELEASE, 1, this.keys.lock, this.holder)
     await this.redis.del(this.keys.control)
   }
 }

@@ -22,6 +22,7 @@ import { entryIdBefore } from '@/events/entryId'
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
 import type { Bookkept } from '@/projections/define'
+import { positiveIntSetting } from '@/lib/env'
 import { publishMessages } from '@/realtime/changeFeed'
 import { type ChangeMessage, isFeedCollection, mergeMessages } from '@/realtime/messages'
 import { projectBatch, type StoredProjection } from '@/store'
@@ -49,7 +50,8 @@ export type Drift = { kinds: Record<string, KindDrift>; events: number; upTo: st
 
 /** How many of each list a report names (the counts are exact). */
 const NAMED = 50
-const PAGE = 500
+/** Records per page read and per transaction written (REBUILD_PAGE_SIZE: smaller pages, finer checkpoints). */
+const pageSize = () => positiveIntSetting('REBUILD_PAGE_SIZE', 500)
 
 export type JobContext = {
   payload: Payload
@@ -160,14 +162,14 @@ async function* storedPages(payload: Payload, store: RecordStore<Bookkept> | Lin
       collection: store.collection,
       where,
       sort: keyField,
-      limit: PAGE,
+      limit: pageSize(),
       pagination: false,
     })
     const rows = docs as Row[]
     if (rows.length === 0) return
     yield rows
     after = String(rows[rows.length - 1]![keyField])
-    if (rows.length < PAGE) return
+    if (rows.length < pageSize()) return
   }
 }
 
@@ -283,6 +285,34 @@ async function publish(context: JobContext, messages: ChangeMessage[]) {
   if (messages.length) await publishMessages(context.redis, mergeMessages(messages)).catch(() => undefined)
 }
 
+/**
+ * The ids of the records these states link to, read for any not known yet (a record the live
+ * worker created after the rebuild began): a link is never written as null for want of an id.
+ */
+async function resolveLinks(
+  { payload, store: stored }: JobContext,
+  { store }: RecordEntry,
+  states: Bookkept[],
+  ids: Map<string, Map<string, number | string>>,
+): Promise<void> {
+  for (const link of store.links ?? []) {
+    const known = ids.get(link.to)!
+    const wanted = [...new Set(states.map((state) => link.keyOf(state)))].filter(
+      (key): key is string => key !== null && !known.has(key),
+    )
+    if (wanted.length === 0) continue
+    const linked = (stored.kinds as Record<string, RecordStore<Bookkept>>)[link.to]!
+    const { docs } = await payload.db.find({
+      collection: linked.collection,
+      where: { [linked.keyField]: { in: wanted } },
+      select: { [linked.keyField]: true },
+      pagination: false,
+      limit: 0,
+    })
+    for (const doc of docs as Row[]) known.set(String(doc[linked.keyField]), doc.id as number | string)
+  }
+}
+
 /** A kind's stored records by key, whole (every column, and the bookkeeping). */
 async function loadWhole(payload: Payload, store: RecordStore<Bookkept>, keys: string[]): Promise<Map<string, Row>> {
   if (keys.length === 0) return new Map()
@@ -321,6 +351,12 @@ async function rebuildRecords(
       const rows = loadedRows ?? (await loadWhole(context.payload, store, keys))
       loadedRows = undefined
       position.at = await catchUp(context, target, position.at)
+      await resolveLinks(
+        context,
+        entry,
+        keys.flatMap((key) => states.get(key) ?? []),
+        ids,
+      )
       const writes: Array<RecordWrite<Bookkept>> = []
       for (const key of keys) {
         const state = states.get(key)
@@ -378,8 +414,8 @@ async function rebuildRecords(
   }
   position.at = await catchUp(context, target, position.at)
   const missing = [...states.keys()].filter((key) => !seen.has(key))
-  for (let i = 0; i < missing.length; i += PAGE) {
-    await writePage(missing.slice(i, i + PAGE))
+  for (let i = 0; i < missing.length; i += pageSize()) {
+    await writePage(missing.slice(i, i + pageSize()))
     await context.run.checkpoint()
   }
   return extra
@@ -391,6 +427,7 @@ async function rebuildLines(
   target: Target,
   entry: LineEntry,
   ids: Map<string, Map<string, number | string>>,
+  position: { at: string },
   counts: RebuildReport['kinds'][string],
 ) {
   const { payload, redis, stream } = context
@@ -415,18 +452,20 @@ async function rebuildLines(
     await context.run.report({ phase: 'writing', compared: context.run.progress.compared + rows.length })
     await context.run.checkpoint()
   }
-  const remove = [...extra, ...wrong]
-  for (let i = 0; i < remove.length; i += PAGE) {
+  // Lines the live worker wrote for events that came after the fold are justified by now.
+  position.at = await catchUp(context, target, position.at)
+  const remove = [...extra.filter((key) => !targets.has(key)), ...wrong]
+  for (let i = 0; i < remove.length; i += pageSize()) {
     await payload.db.deleteMany({
       collection: entry.store.collection,
-      where: { key: { in: remove.slice(i, i + PAGE) } },
+      where: { key: { in: remove.slice(i, i + pageSize()) } },
     })
   }
-  counts.removed += extra.length
+  counts.removed += remove.length - wrong.length
   // The lines to insert, each made again from the event that made it (read back by its entry id).
   const insert = [...wrong, ...[...targets.keys()].filter((key) => !seen.has(key))]
-  for (let i = 0; i < insert.length; i += PAGE) {
-    const keys = insert.slice(i, i + PAGE)
+  for (let i = 0; i < insert.length; i += pageSize()) {
+    const keys = insert.slice(i, i + pageSize())
     const pipeline = redis.pipeline()
     for (const key of keys) pipeline.xrange(stream, targets.get(key)!.eventId, targets.get(key)!.eventId)
     const results = ((await pipeline.exec()) ?? []).map(([, raw]) => raw as Array<[string, string[]]>)
@@ -481,8 +520,8 @@ async function removeRecords(
   const { collection, keyField } = entry.store
   const states = target.states.get(entry.name)!
   const unjustified = keys.filter((key) => !states.has(key))
-  for (let i = 0; i < unjustified.length; i += PAGE) {
-    const rows = await loadWhole(context.payload, entry.store, unjustified.slice(i, i + PAGE))
+  for (let i = 0; i < unjustified.length; i += pageSize()) {
+    const rows = await loadWhole(context.payload, entry.store, unjustified.slice(i, i + pageSize()))
     const messages: ChangeMessage[] = []
     for (const row of rows.values()) {
       const where: Where = { and: [{ id: { equals: row.id } }, { version: { equals: row.version ?? 0 } }] }
@@ -525,7 +564,7 @@ export async function rebuild(context: JobContext): Promise<RebuildReport> {
   for (const entry of target.records) {
     extras.set(entry.name, await rebuildRecords(context, target, entry, ids, position, report.kinds[entry.name]!))
   }
-  for (const entry of target.lines) await rebuildLines(context, target, entry, ids, report.kinds[entry.name]!)
+  for (const entry of target.lines) await rebuildLines(context, target, entry, ids, position, report.kinds[entry.name]!)
   await context.run.report({ phase: 'catching up' }, true)
   position.at = await catchUp(context, target, position.at)
   for (const entry of [...target.records].reverse()) {

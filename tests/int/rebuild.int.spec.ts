@@ -1,0 +1,280 @@
+/*
+ * Verify, rebuild and replay against a real redis-server and the test's SQLite file, with the
+ * live worker running beside them where a production rebuild would have it.
+ */
+import { spawn } from 'node:child_process'
+import crypto from 'node:crypto'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { generateCorpus } from '@/events/generate'
+import config from '@/payload.config'
+import { PROJECTIONS } from '@/projections'
+import { readProgress, runJob } from '@/rebuild'
+import { STORES } from '@/store'
+
+import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
+import { startWorker } from '../helpers/inProcessWorker'
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { type ApiServer, serveApi } from '../helpers/serveApi'
+import { openSqlite } from '../helpers/sqlite'
+import { appendAll, type Appended, deadLettersOf, oracleOf, portalOracleOf } from '../helpers/stream'
+
+const opened = openPayloadAndRedis()
+const databaseUri = process.env.DATABASE_URI ?? 'file:'
+const onSqlite = databaseUri.startsWith('file:')
+if (!onSqlite) console.warn('[rebuild.int] SKIPPED in part: the tampering and snapshots use SQLite directly.')
+
+const stream = `test:rebuild:${crypto.randomUUID()}`
+let appended: Appended[] = []
+
+const drain = async (projection: 'dashboard' | 'portal' = 'dashboard') =>
+  startWorker(opened.payload, stream, { connectionName: `live-${projection}`, store: STORES[projection] }).done
+
+const job = (name: 'verify' | 'rebuild', projection: 'dashboard' | 'portal' = 'dashboard') =>
+  runJob(opened.payload, opened.redis, name, projection, { by: 'test' })
+
+/** `pnpm projections …` as a real child process; resolves with its exit code (null: killed) and output. */
+function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> } = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/scripts/projections.ts', ...args], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const watch = killWhen
+    ? setInterval(() => {
+        void killWhen().then((now) => now && child.exitCode === null && child.kill('SIGKILL'))
+      }, 50)
+    : undefined
+  return new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.once('exit', (code) => {
+      clearInterval(watch)
+      resolve({ code, output })
+    }),
+  )
+}
+
+beforeAll(async () => {
+  process.env.CHAT_LEDGER_STREAM = stream
+  appended = await appendAll(opened.redis, stream, generateCorpus({ events: 3_000, seed: 91, retries: 20 }))
+  await Promise.all([drain('dashboard'), drain('portal')])
+})
+
+afterAll(() => {
+  delete process.env.CHAT_LEDGER_STREAM
+})
+
+describe.runIf(onSqlite)('verify and rebuild', () => {
+  it('find nothing to do on records the worker projected', async () => {
+    const verified = await job('verify')
+    expect(verified.job === 'verify' && verified.drifted).toBe(false)
+  })
+
+  it('verify reports records changed behind the projection’s back; rebuild puts them right', async () => {
+    // Given records changed directly in the database: a status, a bookkeeping, a transcript line,
+    // a removed customer and a conversation no event justifies
+    const { payload } = opened
+    const oracle = oracleOf(appended)
+    const [conversationId] = [...oracle.conversations.keys()]
+    const [applicationNumber] = [...oracle.applications.keys()]
+    const [customerId] = [...oracle.customers.keys()].slice(-1)
+    const [lineKey] = [...oracle.utterances.keys()]
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(`UPDATE conversations SET status = 'hard_end' WHERE conversation_id = '${conversationId}'`)
+    await sqlite.execute(`UPDATE applications SET projection = '{}' WHERE application_number = '${applicationNumber}'`)
+    await sqlite.execute(`UPDATE utterances SET utterance = 'forged' WHERE key = '${lineKey}'`)
+    await sqlite.execute(`DELETE FROM customers WHERE customer_id = '${customerId}'`)
+    sqlite.close()
+    await payload.db.create({
+      collection: 'conversations',
+      data: { conversationId: 'conv-unjustified', status: 'active', version: 1, projection: { stamps: {} } },
+    })
+
+    // When an operator verifies (the CLI, as a cron job would)
+    const { code, output } = await cli(['verify', 'dashboard', '--json'])
+
+    // Then it exits non-zero and names each record and what differs
+    expect(code).toBe(1)
+    const drift = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1))
+    expect(drift.kinds.conversations.differing).toContainEqual({ key: conversationId, fields: ['status'] })
+    expect(drift.kinds.conversations.extra).toEqual(['conv-unjustified'])
+    expect(drift.kinds.applications.differing).toContainEqual({ key: applicationNumber, fields: ['projection'] })
+    expect(drift.kinds.customers.missing).toEqual([customerId])
+    expect(drift.kinds.utterances.differing).toContainEqual({ key: lineKey, fields: ['content'] })
+
+    // When it rebuilds
+    const rebuilt = await job('rebuild')
+
+    // Then the records are what the stream says again, and verify agrees
+    expect(rebuilt.job === 'rebuild' && rebuilt.report.kinds.conversations!.removed).toBe(1)
+    await expectDatabaseToEqual(payload, oracle)
+    const again = await job('verify')
+    expect(again.job === 'verify' && again.drifted).toBe(false)
+  })
+
+  it(
+    'killed at any point, resumes on the next run and ends equal to the oracle, each record old or new',
+    { timeout: 300_000 },
+    async () => {
+      // Given every conversation's message count damaged (so a rebuild writes them all)
+      const { payload, redis } = opened
+      const oracle = oracleOf(appended)
+      const sqlite = openSqlite(databaseUri)
+      await sqlite.execute('UPDATE conversations SET message_count = -1')
+      const { group } = PROJECTIONS.dashboard
+
+      // When a rebuild (writing 10 records per transaction) is killed (SIGKILL) three times while
+      // writing, at different points
+      process.env.REBUILD_PAGE_SIZE = '10'
+      for (const after of [10, 40, 70]) {
+        const killed = await cli(['rebuild', 'dashboard', '--yes'], {
+          killWhen: async () => {
+            const progress = await readProgress(redis, stream, group)
+            return progress?.phase === 'writing' && progress.written >= after
+          },
+        })
+        expect(killed.code, killed.output).toBeNull()
+        // Then each conversation is either as damaged or as the stream says: never a mix
+        const { rows } = await sqlite.execute('SELECT conversation_id, message_count FROM conversations')
+        for (const row of rows) {
+          const expected = oracle.conversations.get(String(row.conversation_id))!.messageCount
+          expect([-1, expected]).toContain(Number(row.message_count))
+        }
+      }
+      sqlite.close()
+
+      // When it runs to the end
+      const finished = await cli(['rebuild', 'dashboard', '--yes'])
+      delete process.env.REBUILD_PAGE_SIZE
+
+      // Then it took over the dead runs' lock, and the records are the oracle's
+      expect(finished.code, finished.output).toBe(0)
+      await expectDatabaseToEqual(payload, oracle)
+    },
+  )
+
+  it('keeps the board answering, its count never dropping, and ends with events appended meanwhile', async () => {
+    // Given a live worker, the board's list API served, and damage for the rebuild to repair
+    const { payload, redis } = opened
+    const server: ApiServer = await serveApi(config)
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute('UPDATE conversations SET purpose = NULL')
+    sqlite.close()
+    const live = startWorker(payload, stream, { connectionName: 'live-during-rebuild', stopWhenIdleMs: 60_000 })
+    const before = (await payload.count({ collection: 'conversations', overrideAccess: true })).totalDocs
+    await payload.create({
+      collection: 'users',
+      data: {
+        email: 'board@example.com',
+        password: 'board-pass-1',
+        firstName: 'B',
+        lastName: 'Oard',
+        role: 'supervisor',
+      },
+    })
+    const login = await fetch(`${server.url}/api/users/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'board@example.com', password: 'board-pass-1' }),
+    })
+    const auth = `JWT ${((await login.json()) as { token: string }).token}`
+    const counts: number[] = []
+    const statuses: number[] = []
+    let watching = true
+    const watch = (async () => {
+      while (watching) {
+        const res = await fetch(`${server.url}/api/conversations?limit=24&depth=0&sort=-lastActivityAt`, {
+          headers: { authorization: auth },
+        })
+        statuses.push(res.status)
+        counts.push(((await res.json()) as { totalDocs: number }).totalDocs)
+      }
+    })()
+
+    // When a rebuild runs while 600 more events (new chats, and chats already stored) arrive
+    const more = generateCorpus({ events: 600, seed: 92 })
+    const rebuilding = job('rebuild')
+    const arriving = (async () => {
+      for (let i = 0; i < more.length; i += 50) {
+        appended.push(...(await appendAll(redis, stream, more.slice(i, i + 50))))
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    })()
+    await Promise.all([rebuilding, arriving])
+    watching = false
+    await watch
+    await live.worker.stop()
+    await drain()
+    await server.close()
+
+    // Then the board answered every time and never counted fewer conversations than before
+    expect(statuses.every((status) => status === 200)).toBe(true)
+    expect(counts.length).toBeGreaterThan(3)
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(before)
+    // and the records are the oracle's, the new events included
+    await expectDatabaseToEqual(payload, oracleOf(appended))
+  })
+
+  it('of the portal leaves the dashboard’s records byte for byte as they were', async () => {
+    // Given the portal damaged, and a snapshot of every dashboard row
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute('UPDATE portal_applications SET loan_amount = 0')
+    const tables = ['customers', 'applications', 'conversations', 'utterances']
+    const snapshot = async () =>
+      JSON.stringify(
+        await Promise.all(
+          tables.map(async (table) => (await sqlite.execute(`SELECT * FROM ${table} ORDER BY id`)).rows),
+        ),
+      )
+    const dashboardBefore = await snapshot()
+
+    // When the portal is rebuilt
+    await job('rebuild', 'portal')
+
+    // Then the portal is the oracle's, and not one dashboard byte changed
+    await expectPortalToEqual(opened.payload, portalOracleOf(appended))
+    expect(await snapshot()).toBe(dashboardBefore)
+    sqlite.close()
+  })
+})
+
+describe.runIf(onSqlite)('replay', () => {
+  it('projects a conversation’s events again into the live projection, and a second time changes nothing', async () => {
+    // Given a conversation the database refused, its events dead-lettered at the first failure
+    const { payload, redis } = opened
+    const corpus = generateCorpus({ conversations: 2, seed: 93 })
+    const refused = corpus[0]!.cid!
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(
+      `CREATE TRIGGER refuse_replay BEFORE INSERT ON conversations WHEN NEW.conversation_id = '${refused}' ` +
+        `BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    )
+    const start = appended.at(-1)!.id
+    appended.push(...(await appendAll(redis, stream, corpus)))
+    await startWorker(payload, stream, { connectionName: 'refusing', maxAttempts: 1 }).done
+    expect((await deadLettersOf(redis, stream)).some((letter) => letter.fields.includes(refused))).toBe(true)
+    await sqlite.execute('DROP TRIGGER refuse_replay')
+    sqlite.close()
+
+    // When the operator replays that conversation from where its events began
+    const first = await runJob(payload, redis, 'replay', 'dashboard', {
+      by: 'test',
+      from: start,
+      conversation: refused,
+    })
+    const second = await runJob(payload, redis, 'replay', 'dashboard', {
+      by: 'test',
+      from: start,
+      conversation: refused,
+    })
+
+    // Then the first projects it as the stream says, and the second changes nothing
+    expect(first.job === 'replay' && first.report.changed).toBeGreaterThan(0)
+    expect(second.job === 'replay' && second.report).toMatchObject({ changed: 0 })
+    const conversation = oracleOf(appended).conversations.get(refused)!
+    const stored = await payload.find({ collection: 'conversations', where: { conversationId: { equals: refused } } })
+    expect(stored.docs[0]).toMatchObject({ messageCount: conversation.messageCount, status: conversation.status })
+  })
+})
