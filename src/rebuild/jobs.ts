@@ -285,6 +285,29 @@ async function publish(context: JobContext, messages: ChangeMessage[]) {
   if (messages.length) await publishMessages(context.redis, mergeMessages(messages)).catch(() => undefined)
 }
 
+/** Reads the ids of the records of `keys` not known yet (created by the live worker since they were read). */
+async function learnIds(
+  payload: Payload,
+  store: RecordStore<Bookkept>,
+  keys: Iterable<string | null>,
+  known: Map<string, number | string>,
+): Promise<void> {
+  const wanted = [...new Set(keys)].filter((key): key is string => key !== null && !known.has(key))
+  if (wanted.length === 0) return
+  const { docs } = await payload.db.find({
+    collection: store.collection,
+    where: { [store.keyField]: { in: wanted } },
+    select: { [store.keyField]: true },
+    pagination: false,
+    limit: 0,
+  })
+  for (const doc of docs as Row[]) known.set(String(doc[store.keyField]), doc.id as number | string)
+}
+
+/** The record store of one of the projection's kinds. */
+const recordStoreOf = (stored: StoredProjection, kind: string) =>
+  (stored.kinds as Record<string, RecordStore<Bookkept>>)[kind]!
+
 /**
  * The ids of the records these states link to, read for any not known yet (a record the live
  * worker created after the rebuild began): a link is never written as null for want of an id.
@@ -296,20 +319,7 @@ async function resolveLinks(
   ids: Map<string, Map<string, number | string>>,
 ): Promise<void> {
   for (const link of store.links ?? []) {
-    const known = ids.get(link.to)!
-    const wanted = [...new Set(states.map((state) => link.keyOf(state)))].filter(
-      (key): key is string => key !== null && !known.has(key),
-    )
-    if (wanted.length === 0) continue
-    const linked = (stored.kinds as Record<string, RecordStore<Bookkept>>)[link.to]!
-    const { docs } = await payload.db.find({
-      collection: linked.collection,
-      where: { [linked.keyField]: { in: wanted } },
-      select: { [linked.keyField]: true },
-      pagination: false,
-      limit: 0,
-    })
-    for (const doc of docs as Row[]) known.set(String(doc[linked.keyField]), doc.id as number | string)
+    await learnIds(payload, recordStoreOf(stored, link.to), states.map(link.keyOf), ids.get(link.to)!)
   }
 }
 
@@ -436,7 +446,15 @@ async function rebuildLines(
   const seen = new Set<string>()
   const wrong: string[] = []
   const extra: string[] = []
+  const parentStore = recordStoreOf(context.store, entry.kind.parent)
   for await (const rows of storedPages(payload, entry.store, 'key')) {
+    // A line's parent may be a record the live worker created since the ids were read.
+    await learnIds(
+      payload,
+      parentStore,
+      rows.flatMap((row) => targets.get(String(row.key))?.parentKey ?? []),
+      parents,
+    )
     for (const row of rows) {
       const key = String(row.key)
       seen.add(key)
@@ -476,6 +494,12 @@ async function rebuildLines(
         if (parsed.ok) events.push(parsed.event)
       }
     }
+    await learnIds(
+      payload,
+      parentStore,
+      keys.map((key) => targets.get(key)!.parentKey),
+      parents,
+    )
     const rows = events.flatMap((event) => {
       const line = entry.kind.evolve(undefined, event)
       const key = entry.kind.keyOf(event)

@@ -46,7 +46,7 @@ function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> }
   const watch = killWhen
     ? setInterval(() => {
         void killWhen().then((now) => now && child.exitCode === null && child.kill('SIGKILL'))
-      }, 50)
+      }, 10)
     : undefined
   return new Promise<{ code: number | null; output: string }>((resolve) =>
     child.once('exit', (code) => {
@@ -125,10 +125,11 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
       await sqlite.execute('UPDATE conversations SET message_count = -1')
       const { group } = PROJECTIONS.dashboard
 
-      // When a rebuild (writing 10 records per transaction) is killed (SIGKILL) three times while
+      // When a rebuild (writing one record per transaction) is killed (SIGKILL) three times while
       // writing, at different points
-      process.env.REBUILD_PAGE_SIZE = '10'
-      for (const after of [10, 40, 70]) {
+      process.env.REBUILD_PAGE_SIZE = '1'
+      const conversations = oracle.conversations.size
+      for (const after of [1, Math.floor(conversations / 4), Math.floor(conversations / 2)]) {
         const killed = await cli(['rebuild', 'dashboard', '--yes'], {
           killWhen: async () => {
             const progress = await readProgress(redis, stream, group)
