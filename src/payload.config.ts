@@ -13,6 +13,7 @@ import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
 import { portalEndpoints } from './endpoints/portal'
+import { projectionEndpoints } from './endpoints/projections'
 import { realtime } from './endpoints/realtime'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -35,6 +36,10 @@ export default buildConfig({
           path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
           clientProps: { path: '/portal-api', label: 'Portal API reference' },
         },
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/projections', label: 'Projections', roles: ['admin'] },
+        },
       ],
       views: {
         // The dashboard is where everyone lands after login: for supervisors, the live board.
@@ -50,6 +55,12 @@ export default buildConfig({
           path: '/portal-api',
           exact: true,
           meta: { title: 'Portal API reference' },
+        },
+        projections: {
+          Component: '/components/admin/projections/ProjectionsView#ProjectionsView',
+          path: '/projections',
+          exact: true,
+          meta: { title: 'Projections' },
         },
       },
     },
@@ -70,7 +81,7 @@ export default buildConfig({
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints],
+  endpoints: [realtime, ...portalEndpoints, ...projectionEndpoints],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

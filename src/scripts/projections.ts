@@ -20,14 +20,13 @@ import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
 import { getPayload } from 'payload'
 
-import { createRedis } from '../lib/redis'
+import { createRedis, describeRedisUrl, redisUrl } from '../lib/redis'
 import { compareProjections } from '../ops/agreement'
 import config from '../payload.config'
 import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '../projections'
-import { controlJob, readProgress, runJob, storedVersion } from '../rebuild'
+import { controlJob, runJob } from '../rebuild'
 import type { JobRun } from '../rebuild/control'
-import { streamExtent } from '../rebuild/streamReader'
-import { STORES } from '../store'
+import { jobPlan, projectionStatus } from '../rebuild/status'
 import { chatLedgerStream } from '../worker/settings'
 
 const { positionals, values } = parseArgs({
@@ -85,10 +84,22 @@ async function confirm(question: string): Promise<boolean> {
 
 async function main(): Promise<number> {
   if (!command) fail('usage: pnpm projections verify|rebuild|replay|status|pause|resume|cancel|agree [name] …')
-  const redis = createRedis()
-  redis.on('error', () => undefined)
+  // A command line gives up on Redis quickly, saying where it looked, rather than retrying forever.
+  const redis = createRedis(redisUrl(), {
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => (attempt > 3 ? null : 200),
+  })
+  let lastError = ''
+  redis.on('error', (error: Error) => (lastError = error.message))
   const stream = chatLedgerStream()
   try {
+    await redis
+      .ping()
+      .catch(() =>
+        fail(
+          `Cannot reach Redis at ${describeRedisUrl(redisUrl())} (${lastError || 'no answer'}): is REDIS_URL right?`,
+        ),
+      )
     if (command === 'pause' || command === 'resume' || command === 'cancel') {
       await controlJob(redis, stream, PROJECTIONS[projectionArg()].group, command)
       console.log(`${command} asked of the running job`)
@@ -96,13 +107,10 @@ async function main(): Promise<number> {
     }
     if (command === 'status') {
       for (const projection of name ? [projectionArg()] : PROJECTION_NAMES) {
-        const { group, version } = PROJECTIONS[projection]
-        const stored = await storedVersion(redis, stream, group)
-        const progress = await readProgress(redis, stream, group)
-        const due = stored === version ? 'current' : `rebuild due (stored ${stored ?? 'unknown'})`
-        console.log(`${projection}: code version ${version}, ${due}`)
-        if (progress)
-          console.log(`  last job: ${progress.job} ${progress.state} (${progress.phase}), ${progress.updatedAt}`)
+        const { version, storedVersion: stored, rebuildNeeded, job } = await projectionStatus(redis, projection)
+        const due = rebuildNeeded ? `rebuild needed (stored records built by version ${stored})` : 'current'
+        console.log(`${projection}: code version ${version}, ${stored === null ? 'no stored version yet' : due}`)
+        if (job) console.log(`  last job: ${job.job} ${job.state} (${job.phase}), ${job.updatedAt}`)
       }
       return 0
     }
@@ -118,13 +126,10 @@ async function main(): Promise<number> {
       if (command !== 'verify' && command !== 'rebuild' && command !== 'replay') fail(`unknown command ${command}`)
       const projection = projectionArg()
       if (command === 'rebuild') {
-        const { length } = await streamExtent(redis, stream)
-        const collections = Object.values(STORES[projection].kinds).map((kind) => kind.collection)
-        const totals = await Promise.all(collections.map((collection) => payload.db.count({ collection })))
-        const counts = totals.reduce((sum, { totalDocs }) => sum + totalDocs, 0)
+        const { events, records } = await jobPlan(payload, redis, projection)
         const ok = await confirm(
-          `Rebuild ${projection}: read ${length.toLocaleString('en')} events and compare ` +
-            `${counts.toLocaleString('en')} stored records; each one that differs is rewritten in one write ` +
+          `Rebuild ${projection}: read ${events.toLocaleString('en')} events and compare ` +
+            `${records.toLocaleString('en')} stored records; each one that differs is rewritten in one write ` +
             'while the projection stays live. Go ahead?',
         )
         if (!ok) {

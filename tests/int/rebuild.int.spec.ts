@@ -279,3 +279,74 @@ describe.runIf(onSqlite)('replay', () => {
     expect(stored.docs[0]).toMatchObject({ messageCount: conversation.messageCount, status: conversation.status })
   })
 })
+
+describe.runIf(onSqlite)('the projections API', () => {
+  it('is for admins only, says what a job touches, runs one job per projection, and reports it', async () => {
+    // Given the API served, an admin and a supervisor
+    const { payload } = opened
+    const server = await serveApi(config)
+    const tokenOf = async (email: string, role: 'admin' | 'supervisor') => {
+      await payload.create({
+        collection: 'users',
+        data: { email, password: 'projections-1', firstName: 'P', lastName: role, role },
+      })
+      const login = await fetch(`${server.url}/api/users/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'projections-1' }),
+      })
+      return `JWT ${((await login.json()) as { token: string }).token}`
+    }
+    const admin = await tokenOf('projections-admin@example.com', 'admin')
+    const supervisor = await tokenOf('projections-supervisor@example.com', 'supervisor')
+    const call = (path: string, auth?: string, body?: unknown) =>
+      fetch(`${server.url}/api/projections${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    try {
+      // Then anonymous callers and supervisors are refused, with a message
+      expect((await call('')).status).toBe(401)
+      const refused = await call('/dashboard/rebuild', supervisor, { confirmed: true })
+      expect(refused.status).toBe(403)
+      expect(((await refused.json()) as { message: string }).message).toMatch(/admins/)
+
+      // and an admin sees each projection with what a job would touch
+      const listed = (await (await call('', admin)).json()) as {
+        projections: Array<{ name: string; version: number; rebuildNeeded: boolean; plan: { events: number } }>
+      }
+      expect(listed.projections.map(({ name }) => name)).toEqual(['dashboard', 'portal'])
+      expect(listed.projections[0]!.plan.events).toBe(await opened.redis.xlen(stream))
+      expect(listed.projections.every(({ rebuildNeeded }) => !rebuildNeeded)).toBe(true)
+
+      // When an admin asks without confirming, or for a projection that does not exist
+      expect((await call('/dashboard/rebuild', admin, {})).status).toBe(400)
+      expect((await call('/nothing/verify', admin, { confirmed: true })).status).toBe(404)
+
+      // When an admin starts a rebuild, pauses it, and starts another meanwhile
+      expect((await call('/dashboard/rebuild', admin, { confirmed: true })).status).toBe(202)
+      expect((await call('/dashboard/control', admin, { action: 'pause' })).status).toBe(200)
+      const second = await call('/dashboard/verify', admin, { confirmed: true })
+      // Then the second is refused while the first holds the projection
+      expect(second.status).toBe(409)
+      expect(((await second.json()) as { message: string }).message).toMatch(/already running/)
+
+      // When it is resumed, it runs to the end, and its report is there to read
+      expect((await call('/dashboard/control', admin, { action: 'resume' })).status).toBe(200)
+      await expect
+        .poll(
+          async () => {
+            const { projections } = (await (await call('', admin)).json()) as {
+              projections: Array<{ job: { job: string; state: string; by: string } | null }>
+            }
+            return projections[0]!.job
+          },
+          { timeout: 60_000, interval: 200 },
+        )
+        .toMatchObject({ job: 'rebuild', state: 'done', by: 'admin:projections-admin@example.com' })
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -2,14 +2,23 @@ import { redirect } from 'next/navigation'
 import type { InitPageResult, TypedUser } from 'payload'
 import { formatAdminURL } from 'payload/shared'
 
-import { hasRole } from '@/access/roles'
+import { hasRole, type Role } from '@/access/roles'
 
 /**
  * Custom admin views are public until they check: the view's first line. Anonymous readers go
  * to the login page (and come back here after it); logged-in people who are not staff
  * (admin or supervisor) get Payload's "unauthorized" page.
  */
-export function requireStaff({ req }: InitPageResult, path: string): TypedUser {
+export function requireStaff(init: InitPageResult, path: string): TypedUser {
+  return requireRole(init, path, 'admin', 'supervisor')
+}
+
+/** As requireStaff, for views only admins may see (supervisors get "unauthorized"). */
+export function requireAdmin(init: InitPageResult, path: string): TypedUser {
+  return requireRole(init, path, 'admin')
+}
+
+function requireRole({ req }: InitPageResult, path: string, ...roles: Role[]): TypedUser {
   const {
     admin: { routes },
     routes: { admin: adminRoute },
@@ -19,6 +28,6 @@ export function requireStaff({ req }: InitPageResult, path: string): TypedUser {
     const back = formatAdminURL({ adminRoute, path: path === '/' ? '' : (path as `/${string}`) })
     redirect(`${formatAdminURL({ adminRoute, path: routes.login })}?redirect=${encodeURIComponent(back)}`)
   }
-  if (!hasRole(user, 'admin', 'supervisor')) redirect(formatAdminURL({ adminRoute, path: routes.unauthorized }))
+  if (!hasRole(user, ...roles)) redirect(formatAdminURL({ adminRoute, path: routes.unauthorized }))
   return user
 }

@@ -3,6 +3,7 @@ import { LiveNavLink as LiveNavLink_2e8962c0db14c9ad72a0c311cd317701 } from '../
 import { LiveConversationsView as LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8 } from '../../../components/admin/live/LiveConversationsView'
 import { ConversationView as ConversationView_aa609e271a7610205f42e832c6e082a5 } from '../../../components/admin/conversation/ConversationView'
 import { PortalApiView as PortalApiView_92569b5865875a18e1c82f88a4120fbf } from '../../../components/admin/portalApi/PortalApiView'
+import { ProjectionsView as ProjectionsView_d2bd5de5b57b604d22945e7e59969197 } from '../../../components/admin/projections/ProjectionsView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -12,5 +13,6 @@ export const importMap = {
   "/components/admin/live/LiveConversationsView#LiveConversationsView": LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8,
   "/components/admin/conversation/ConversationView#ConversationView": ConversationView_aa609e271a7610205f42e832c6e082a5,
   "/components/admin/portalApi/PortalApiView#PortalApiView": PortalApiView_92569b5865875a18e1c82f88a4120fbf,
+  "/components/admin/projections/ProjectionsView#ProjectionsView": ProjectionsView_d2bd5de5b57b604d22945e7e59969197,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

@@ -1,0 +1,110 @@
+/**
+ * Verify and rebuild from the admin panel, for admins only (Payload endpoints):
+ *
+ *   GET  /api/projections                    each projection: versions, the running or last job, and
+ *                                            what a job would touch (events, stored records)
+ *   POST /api/projections/:name/verify       { confirmed: true } starts a verify; 202 with the job's id
+ *   POST /api/projections/:name/rebuild      { confirmed: true } starts a rebuild; 202 with the job's id
+ *   POST /api/projections/:name/control      { action: 'pause' | 'resume' | 'cancel' }
+ *
+ * A job runs in this app process and reports its progress in Redis, where every instance (and
+ * `pnpm projections status`) sees it; one job per projection at a time across the deployment
+ * (409 otherwise). Errors are JSON `{ message }`.
+ */
+import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
+import { z } from 'zod'
+
+import { hasRole } from '@/access/roles'
+import { appRedis } from '@/lib/redis'
+import { isProjectionName, PROJECTIONS } from '@/projections'
+import { Cancelled, controlJob, JobAlreadyRunning, runJob } from '@/rebuild'
+import { jobPlan, projectionStatuses } from '@/rebuild/status'
+import { chatLedgerStream } from '@/worker/settings'
+
+const json = (status: number, body: unknown) =>
+  Response.json(body, { status, headers: { 'cache-control': 'no-store' } })
+const refuse = (status: number, message: string) => json(status, { message })
+
+/** Admins only: anonymous 401, anyone else 403. */
+const adminOf = (req: PayloadRequest) =>
+  !req.user
+    ? refuse(401, 'Log in as an admin to verify or rebuild projections.')
+    : !hasRole(req.user, 'admin')
+      ? refuse(403, 'Only admins may verify or rebuild projections.')
+      : undefined
+
+async function bodyOf(req: PayloadRequest): Promise<unknown> {
+  try {
+    return await req.json?.()
+  } catch {
+    return undefined
+  }
+}
+
+const Confirmed = z.object({ confirmed: z.literal(true, { error: 'confirm the job: send { "confirmed": true }' }) })
+const Control = z.object({ action: z.enum(['pause', 'resume', 'cancel']) })
+
+const list: PayloadHandler = async (req) => {
+  const refused = adminOf(req)
+  if (refused) return refused
+  const redis = appRedis(req.payload.logger)
+  const statuses = await projectionStatuses(redis)
+  const projections = await Promise.all(
+    statuses.map(async (status) => ({ ...status, plan: await jobPlan(req.payload, redis, status.name) })),
+  )
+  return json(200, { projections })
+}
+
+/** Starts a verify or rebuild in the background; answers once it holds the projection's lock. */
+const start =
+  (job: 'verify' | 'rebuild'): PayloadHandler =>
+  async (req) => {
+    const refused = adminOf(req)
+    if (refused) return refused
+    const name = String(req.routeParams?.name ?? '')
+    if (!isProjectionName(name)) return refuse(404, `There is no projection named “${name}”.`)
+    const confirmed = Confirmed.safeParse(await bodyOf(req))
+    if (!confirmed.success) return refuse(400, confirmed.error.issues.map((issue) => issue.message).join('; '))
+    const { payload, user } = req
+    const redis = appRedis(payload.logger)
+    const by = `admin:${user!.email ?? user!.id}`
+    const started = new Promise<string>((resolve, reject) => {
+      runJob(payload, redis, job, name, { by, onStart: (run) => resolve(run.id) }).then(
+        (result) => payload.logger.info({ projection: name, job, result: result.job }, `${job} of ${name} finished`),
+        (error: unknown) => {
+          reject(error)
+          if (error instanceof Cancelled) payload.logger.info({ projection: name, job }, `${job} of ${name} cancelled`)
+          else if (!(error instanceof JobAlreadyRunning))
+            payload.logger.error({ err: error, projection: name }, `${job} failed`)
+        },
+      )
+    })
+    try {
+      return json(202, { id: await started, job, projection: name })
+    } catch (error) {
+      if (error instanceof JobAlreadyRunning) return refuse(409, error.message)
+      throw error
+    }
+  }
+
+const control: PayloadHandler = async (req) => {
+  const refused = adminOf(req)
+  if (refused) return refused
+  const name = String(req.routeParams?.name ?? '')
+  if (!isProjectionName(name)) return refuse(404, `There is no projection named “${name}”.`)
+  const parsed = Control.safeParse(await bodyOf(req))
+  if (!parsed.success) return refuse(400, 'send { "action": "pause" | "resume" | "cancel" }')
+  try {
+    await controlJob(appRedis(req.payload.logger), chatLedgerStream(), PROJECTIONS[name].group, parsed.data.action)
+  } catch (error) {
+    return refuse(409, error instanceof Error ? error.message : String(error))
+  }
+  return json(200, { action: parsed.data.action, projection: name })
+}
+
+export const projectionEndpoints: Endpoint[] = [
+  { path: '/projections', method: 'get', handler: list },
+  { path: '/projections/:name/verify', method: 'post', handler: start('verify') },
+  { path: '/projections/:name/rebuild', method: 'post', handler: start('rebuild') },
+  { path: '/projections/:name/control', method: 'post', handler: control },
+]

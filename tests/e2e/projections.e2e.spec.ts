@@ -1,0 +1,90 @@
+import path from 'node:path'
+
+import { expect, test } from '@playwright/test'
+
+import { openSqlite } from '../helpers/sqlite'
+import {
+  ADMIN,
+  appendConversations,
+  login,
+  screenshot,
+  startedConversations,
+  SUPERVISOR,
+  waitForProjection,
+} from './helpers'
+
+test.describe.configure({ mode: 'serial' })
+
+// Seeds in use here: 5101.
+const databaseUrl = () => `file:${path.resolve('.tmp/e2e', `${process.env.E2E_RUN}.db`)}`
+
+test('an admin verifies, sees the drift, rebuilds, and the board shows the right value without a reload', async ({
+  browser,
+}) => {
+  // Given a projected conversation whose customer name was changed behind the projection's back
+  const admin = await browser.newContext()
+  const board = await admin.newPage()
+  await login(board, ADMIN)
+  const corpus = await appendConversations(1, 5101)
+  const [conversationId] = startedConversations(corpus).map((fields) => fields.cid!)
+  await waitForProjection(board, [conversationId!])
+  const sqlite = openSqlite(databaseUrl())
+  const { rows } = await sqlite.execute(
+    `SELECT customer_name, application_number FROM conversations WHERE conversation_id = '${conversationId}'`,
+  )
+  const rightName = String(rows[0]!.customer_name)
+  const applicationNumber = String(rows[0]!.application_number)
+  await sqlite.execute(
+    `UPDATE conversations SET customer_name = 'Tampered Name' WHERE conversation_id = '${conversationId}'`,
+  )
+  sqlite.close()
+
+  // and the board open on it, showing the wrong name
+  await board.goto(`/admin?q=${applicationNumber}`)
+  const card = board.locator(`.billie-card[data-conversation-id="${conversationId}"]`)
+  await expect(card.locator('.billie-card__name')).toHaveText('Tampered Name')
+
+  // When the admin opens Projections from the nav and verifies the dashboard
+  const console = await admin.newPage()
+  await console.goto('/admin')
+  await console.locator('#nav-projections').click()
+  await expect(console).toHaveURL(/\/admin\/projections$/)
+  const dashboard = console.getByRole('region', { name: 'dashboard projection' })
+  await dashboard.getByRole('button', { name: 'Verify' }).click()
+  // Then a confirmation says how much it reads, and nothing is written
+  await expect(dashboard.getByRole('dialog')).toContainText(/read [\d,]+ events and compare [\d,]+ stored records/)
+  await dashboard.getByRole('button', { name: 'Start verify' }).click()
+  // and the report names the drifted record and its field
+  await expect(dashboard.getByTestId('job-state')).toHaveText('done', { timeout: 60_000 })
+  await expect(dashboard).toContainText('Drift found.')
+  await expect(dashboard).toContainText(`conversations ${conversationId} differs in customerName`)
+  await screenshot(console, '30-projections-drift')
+
+  // When the admin rebuilds, confirming
+  await dashboard.getByRole('button', { name: 'Rebuild' }).click()
+  await expect(dashboard.getByRole('dialog')).toContainText('rewritten in one write while the projection stays live')
+  await dashboard.getByRole('button', { name: 'Start rebuild' }).click()
+
+  // Then the progress bar reaches 100% and the job is done
+  const bar = dashboard.getByRole('progressbar', { name: 'rebuild progress' })
+  await expect(bar).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 })
+  await expect(dashboard.getByTestId('job-state')).toHaveText('done')
+  await screenshot(console, '31-projections-rebuilt')
+
+  // and the board, never reloaded, shows the name the stream says
+  await expect(card.locator('.billie-card__name')).toHaveText(rightName)
+  await admin.close()
+})
+
+test('projections are for admins only', async ({ page }) => {
+  // Given a supervisor
+  await login(page, SUPERVISOR)
+  // Then there is no Projections link, the view is refused, and so is the API
+  await expect(page.locator('#nav-projections')).toHaveCount(0)
+  await page.goto('/admin/projections')
+  await expect(page.getByRole('button', { name: 'Rebuild' })).toHaveCount(0)
+  expect((await page.request.get('/api/projections')).status()).toBe(403)
+  expect((await page.request.post('/api/projections/dashboard/rebuild', { data: { confirmed: true } })).status()).toBe(
+    403,
+  )
+})
