@@ -1,0 +1,131 @@
+/*
+ * src/store/internals leans on parts of Payload's SQLite adapter and of libsql that neither
+ * promises to keep. This file fails, naming what moved, when an upgrade changes a version they
+ * were written for or breaks one of the assumptions: read src/store/internals again, check the
+ * assumption by hand, then bump src/store/internals/versions.ts.
+ */
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+
+import { getPayload, type Payload } from 'payload'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import config from '@/payload.config'
+import { STORES } from '@/store'
+import { sqliteAdapterOf } from '@/store/internals/sqlite'
+import { WRITTEN_FOR } from '@/store/internals/versions'
+import { commit, openSession, rollback } from '@/store/session'
+
+const onSqlite = (process.env.DATABASE_URI ?? 'file:').startsWith('file:')
+if (!onSqlite) console.warn('[payloadInternals.int] SQLite checks SKIPPED: DATABASE_URI is not a SQLite file.')
+
+/**
+ * The installed version of a package, resolved from the project or from another package's own
+ * dependencies: the nearest package.json above its entry point that carries its name.
+ */
+function installedVersion(name: string, from?: string): string {
+  const base = createRequire(path.resolve('package.json'))
+  const resolver = from ? createRequire(base.resolve(from)) : base
+  for (let dir = path.dirname(resolver.resolve(name)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json')
+    if (!fs.existsSync(file)) continue
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version: string }
+    if (manifest.name === name) return manifest.version
+  }
+  throw new Error(`cannot find ${name}'s package.json`)
+}
+
+let payload: Payload
+
+beforeAll(async () => {
+  payload = await getPayload({ config })
+  payload.logger.level = 'error'
+})
+
+afterAll(async () => {
+  await payload?.destroy()
+})
+
+describe('Payload internals the store relies on', () => {
+  it('are the versions src/store/internals was written for', () => {
+    // A difference here is not a bug: it is the moment to read src/store/internals again
+    expect({
+      payload: installedVersion('payload'),
+      '@payloadcms/db-sqlite': installedVersion('@payloadcms/db-sqlite'),
+      '@payloadcms/db-mongodb': installedVersion('@payloadcms/db-mongodb'),
+      '@libsql/client': installedVersion('@libsql/client', '@payloadcms/db-sqlite'),
+      'drizzle-orm': installedVersion('drizzle-orm', '@payloadcms/drizzle'),
+    }).toEqual(WRITTEN_FOR)
+  })
+
+  it.runIf(onSqlite)('SQLite: the adapter exposes its client, drizzle, open sessions and tables', () => {
+    const sqlite = sqliteAdapterOf(payload)
+    expect(sqlite, 'payload.db no longer has client, drizzle, sessions and tables').toBeDefined()
+    // and a table for each kind of lines (bulk inserts go through drizzle), with the columns they name
+    for (const store of Object.values(STORES)) {
+      for (const kind of Object.values(store.kinds)) {
+        if (!('parentField' in kind)) continue
+        const table = sqlite!.tables[kind.collection]
+        expect(table, `no drizzle table for ${kind.collection}`).toBeDefined()
+        for (const column of ['id', 'key', kind.parentField])
+          expect(table![column], `${kind.collection}.${column}`).toBeDefined()
+      }
+    }
+  })
+
+  it.runIf(onSqlite)('SQLite: a payload.db call given the session’s req runs inside its transaction', async () => {
+    // Given a session that writes a conversation and is rolled back, and one that commits
+    const write = async (conversationId: string, keep: boolean) => {
+      const session = await openSession(payload, 'internals-test')
+      await payload.db.create({
+        collection: 'conversations',
+        data: { conversationId, status: 'active', version: 1, projection: { stamps: {} } },
+        req: session.req,
+      })
+      // Then, before it ends, the write is not visible outside the transaction
+      const outside = await payload.db.find({
+        collection: 'conversations',
+        where: { conversationId: { equals: conversationId } },
+        limit: 1,
+      })
+      expect(outside.docs, 'a write given session.req was visible outside its transaction').toHaveLength(0)
+      if (keep) await commit(session)
+      else await rollback(session)
+    }
+    await write('conv-internals-rolled-back', false)
+    await write('conv-internals-committed', true)
+
+    // and only the committed one is stored
+    const stored = await payload.db.find({
+      collection: 'conversations',
+      where: { conversationId: { like: 'conv-internals-' } },
+      limit: 10,
+    })
+    expect(stored.docs.map((doc) => (doc as unknown as { conversationId: string }).conversationId)).toEqual([
+      'conv-internals-committed',
+    ])
+  })
+
+  it.runIf(onSqlite)('SQLite: the committed migrations describe the schema the config declares', async () => {
+    // Production mode runs migrations, not a schema push: a collection or field without one is a
+    // table or column missing in production (found once: the portal's tables)
+    const db = payload.db as unknown as {
+      migrationDir: string
+      schema: unknown
+      requireDrizzleKit: () => {
+        generateDrizzleJson: (schema: unknown) => Promise<unknown>
+        generateMigration: (before: unknown, after: unknown) => Promise<string[]>
+      }
+    }
+    const latest = fs
+      .readdirSync(db.migrationDir)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .at(-1)!
+    const before = JSON.parse(fs.readFileSync(path.join(db.migrationDir, latest), 'utf8'))
+    const { generateDrizzleJson, generateMigration } = db.requireDrizzleKit()
+    const missing = await generateMigration(before, await generateDrizzleJson(db.schema))
+    expect(missing, 'schema changes without a migration: run pnpm payload migrate:create <name>').toEqual([])
+  })
+})
