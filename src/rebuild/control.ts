@@ -115,7 +115,8 @@ export async function readProgress(redis: Redis, stream: string, group: string):
 export async function controlJob(redis: Redis, stream: string, group: string, action: 'pause' | 'resume' | 'cancel') {
   const keys = jobKeys(stream, group)
   if (!(await redis.exists(keys.lock))) throw new Error('no verify, rebuild or replay is running for this projection')
-  await redis.set(keys.control, action === 'resume' ? 'run' : action, 'PX', LOCK_MS * 10)
+  // No expiry: a pause lasts until resumed or cancelled (the job's end, or the next job's start, clears it).
+  await redis.set(keys.control, action === 'resume' ? 'run' : action)
 }
 
 /**

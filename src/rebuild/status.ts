@@ -10,7 +10,7 @@ import { PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projection
 import { STORES } from '@/store'
 import { chatLedgerStream } from '@/worker/settings'
 
-import { type Progress, readProgress, storedVersion } from './control'
+import { jobKeys, type Progress, readProgress, storedVersion } from './control'
 import { streamExtent } from './streamReader'
 
 export type ProjectionStatus = {
@@ -24,19 +24,38 @@ export type ProjectionStatus = {
   job: Progress | null
 }
 
+const isActive = (job: Progress) => job.state === 'running' || job.state === 'paused'
+
+/** A job whose lock is gone while its progress says it runs: its process ended without finishing. */
+const abandoned = (job: Progress): Progress => ({
+  ...job,
+  state: 'failed',
+  error: `the ${job.job}'s process ended without finishing (killed or crashed); start it again`,
+})
+
+async function groupExists(redis: Redis, stream: string, group: string): Promise<boolean> {
+  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
+  return groups.some((row) => row[row.indexOf('name') + 1] === group)
+}
+
 export type JobPlan = { events: number; records: number }
 
 export async function projectionStatus(redis: Redis, name: ProjectionName): Promise<ProjectionStatus> {
   const stream = chatLedgerStream()
   const { group, version } = PROJECTIONS[name]
-  const [stored, job] = await Promise.all([storedVersion(redis, stream, group), readProgress(redis, stream, group)])
+  const [stored, job, held] = await Promise.all([
+    storedVersion(redis, stream, group),
+    readProgress(redis, stream, group),
+    redis.exists(jobKeys(stream, group).lock),
+  ])
   return {
     name,
     group,
     version,
     storedVersion: stored ?? null,
-    rebuildNeeded: stored !== undefined && stored !== version,
-    job: job ?? null,
+    // No stored version on a group that exists: records built before versions were recorded.
+    rebuildNeeded: stored === undefined ? await groupExists(redis, stream, group) : stored !== version,
+    job: job && isActive(job) && !held ? abandoned(job) : (job ?? null),
   }
 }
 

@@ -3,12 +3,13 @@ import type { Payload } from 'payload'
 
 import { booleanSetting, stringSetting } from '@/lib/env'
 import { createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
-import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projections'
-import { JobAlreadyRunning, runJob, storedVersion } from '@/rebuild'
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
+import { JobAlreadyRunning, runJob } from '@/rebuild'
+import { projectionStatus } from '@/rebuild/status'
 import { publishMessages } from '@/realtime/changeFeed'
 import { STORES } from '@/store'
 
-import { chatLedgerStream, workerSettings } from './settings'
+import { workerSettings } from './settings'
 import { Worker } from './worker'
 
 export type RunningWorkers = { workers: Worker[]; done: Promise<void>; stop: () => Promise<void> }
@@ -35,13 +36,12 @@ export function selectProjections(names?: string[]): ProjectionName[] {
  * Another instance doing the same finds the lock taken and leaves it to that one.
  */
 async function rebuildIfOutdated(payload: Payload, redis: Redis, name: ProjectionName): Promise<void> {
-  const { group, version } = PROJECTIONS[name]
   const log = payload.logger.child({ projection: name })
   try {
     // Give the worker a moment to create its group (and record the version of a new projection).
     await new Promise((resolve) => setTimeout(resolve, 2_000))
-    const stored = await storedVersion(redis, chatLedgerStream(), group)
-    if (stored === version) return
+    const { rebuildNeeded, storedVersion: stored, version } = await projectionStatus(redis, name)
+    if (!rebuildNeeded) return
     log.warn(
       { stored: stored ?? 'unknown', version },
       'projection version changed: rebuilding (REBUILD_ON_VERSION_CHANGE)',
