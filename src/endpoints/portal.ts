@@ -19,7 +19,7 @@ import { PROJECTIONS } from '@/projections'
 import { callerOf, mayRead, PortalError } from '@/portal/auth'
 import { openApiDocument } from '@/portal/openapi'
 import { applicationFor, listFor } from '@/portal/queries'
-import { consume } from '@/portal/rateLimits'
+import { consume, rateLimitHeaders } from '@/portal/rateLimits'
 import { ApplicationNumberParam, CustomerIdParam, DetailQuery, ListQuery } from '@/portal/schemas'
 import { type PortalSettings, portalSettings } from '@/portal/settings'
 import { countPortalRequest } from '@/ops/appMetrics'
@@ -71,13 +71,13 @@ function portalHandler(read: Read): PayloadHandler {
     const redis = appRedis(req.payload.logger)
     let headers: Record<string, string> = {}
     try {
+      const byClient = await consume(redis, settings, 'client', clientOf(req))
+      headers = rateLimitHeaders(byClient)
       const customerId = CustomerIdParam.parse(req.routeParams?.customerId)
       const caller = await callerOf(req, settings)
       mayRead(caller, customerId)
-      headers = await consume(redis, settings, {
-        customerId: caller.kind === 'customer' ? caller.customerId : `staff:${caller.userId}`,
-        client: clientOf(req),
-      })
+      const asking = caller.kind === 'customer' ? caller.customerId : `staff:${caller.userId}`
+      headers = rateLimitHeaders(byClient, await consume(redis, settings, 'customer', asking))
       const body = await read({ req, customerId, settings })
       countPortalRequest(200)
       return Response.json(body, { headers: { ...headers, 'cache-control': 'no-store' } })

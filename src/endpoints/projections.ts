@@ -83,7 +83,7 @@ const start =
       return json(202, { id: await started, job, projection: name })
     } catch (error) {
       if (error instanceof JobAlreadyRunning) return refuse(409, error.message)
-      throw error
+      return refuse(503, `The ${job} could not start: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
 

@@ -4,7 +4,9 @@
  * session (support reads any customer). Payload itself reads only `JWT …` headers and cookies
  * (config auth.jwtOrder), so a `Bearer` token is always a portal token.
  */
-import { createRemoteJWKSet, errors, importSPKI, type JWTVerifyGetKey, jwtVerify, type KeyObject } from 'jose'
+import { createPublicKey, type KeyObject } from 'node:crypto'
+
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import type { PayloadRequest } from 'payload'
 
 import { hasRole } from '@/access/roles'
@@ -33,7 +35,9 @@ function keyOf(settings: PortalSettings): Promise<Key> {
   if (cached?.settings === id) return cached.key
   const key = (async (): Promise<Key> => {
     if (settings.jwksUrl) return createRemoteJWKSet(new URL(settings.jwksUrl))
-    if (settings.publicKey) return importSPKI(settings.publicKey, settings.algorithms[0]!)
+    // A PEM key carries its type (RSA or EC): jwtVerify then checks the token's alg against both
+    // the accepted algorithms and the key.
+    if (settings.publicKey) return createPublicKey(settings.publicKey)
     if (settings.jwtSecret) return new TextEncoder().encode(settings.jwtSecret)
     throw new PortalError(503, 'The customer portal API is not configured: set PORTAL_JWT_SECRET or PORTAL_JWKS_URL.')
   })()

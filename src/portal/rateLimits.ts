@@ -63,41 +63,36 @@ const headersOf = (limit: number, result: RateLimiterRes): Record<string, string
   'RateLimit-Reset': String(Math.ceil(result.msBeforeNext / 1000)),
 })
 
+export type Allowance = { limit: number; result: RateLimiterRes }
+
 /**
- * Counts one request against the customer's limit and the client's; returns the headers of the
- * tighter one, or throws a 429 with Retry-After when either is spent.
+ * Counts one request against a limit: the client address's (`client`, before the caller is known,
+ * so failed sign-ins count too) or the customer's (`customer`). Returns what is left, or throws a
+ * 429 with Retry-After when it is spent.
  */
 export async function consume(
   redis: Redis,
   settings: PortalSettings,
-  { customerId, client }: { customerId: string; client: string },
-): Promise<Record<string, string>> {
+  which: 'client' | 'customer',
+  key: string,
+): Promise<Allowance> {
   await connected(redis)
-  const { customer, client: byClient } = limitersOf(redis, settings)
-  const outcomes = await Promise.all([
-    customer.consume(customerId).then(
-      (result) => ({ ok: true as const, limit: settings.perCustomer, result }),
-      (result: unknown) => ({ ok: false as const, limit: settings.perCustomer, result }),
-    ),
-    byClient.consume(client).then(
-      (result) => ({ ok: true as const, limit: settings.perClient, result }),
-      (result: unknown) => ({ ok: false as const, limit: settings.perClient, result }),
-    ),
-  ])
-  for (const outcome of outcomes) {
-    if (!outcome.ok && !(outcome.result instanceof RateLimiterRes)) throw outcome.result
-  }
-  const spent = outcomes.find((outcome) => !outcome.ok)
-  if (spent) {
-    const result = spent.result as RateLimiterRes
-    const retryAfter = String(Math.max(1, Math.ceil(result.msBeforeNext / 1000)))
+  const limiter = limitersOf(redis, settings)[which]
+  const limit = which === 'client' ? settings.perClient : settings.perCustomer
+  try {
+    return { limit, result: await limiter.consume(key) }
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal
+    const retryAfter = String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)))
     throw new PortalError(429, `Too many requests: try again in ${retryAfter} s.`, {
-      ...headersOf(spent.limit, result),
+      ...headersOf(limit, refusal),
       'Retry-After': retryAfter,
     })
   }
-  const [tighter] = [...outcomes].sort(
-    (a, b) => (a.result as RateLimiterRes).remainingPoints - (b.result as RateLimiterRes).remainingPoints,
-  )
-  return headersOf(tighter!.limit, tighter!.result as RateLimiterRes)
+}
+
+/** The IETF RateLimit headers of the tighter of the allowances. */
+export const rateLimitHeaders = (...allowances: Allowance[]): Record<string, string> => {
+  const [tighter] = [...allowances].sort((a, b) => a.result.remainingPoints - b.result.remainingPoints)
+  return tighter ? headersOf(tighter.limit, tighter.result) : {}
 }

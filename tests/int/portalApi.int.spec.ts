@@ -7,7 +7,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import Ajv2020 from 'ajv/dist/2020'
-import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
@@ -175,6 +175,27 @@ describe('who may call it', () => {
     expect((await get(`/api/customer/${single}/conversations`, staff)).status).toBe(200)
   })
 
+  it('verifies RS256 and ES256 tokens against a PEM public key, with the default algorithms', async () => {
+    // Given the portal's public key (EC, then RSA) as PEM, and no algorithms configured
+    for (const alg of ['ES256', 'RS256'] as const) {
+      const { publicKey, privateKey } = await generateKeyPair(alg)
+      process.env.PORTAL_JWT_PUBLIC_KEY = await exportSPKI(publicKey)
+      try {
+        // When the portal signs a token with its private key
+        const token = await new SignJWT({})
+          .setProtectedHeader({ alg })
+          .setSubject(single)
+          .setExpirationTime('5m')
+          .sign(privateKey)
+        // Then it is accepted, and a token signed with the shared secret is not
+        expect((await get(path(), `Bearer ${token}`)).status, alg).toBe(200)
+        expect((await get(path(), await bearer(single))).status, alg).toBe(401)
+      } finally {
+        delete process.env.PORTAL_JWT_PUBLIC_KEY
+      }
+    }
+  })
+
   it('verifies ES256 tokens against the portal’s published keys (JWKS), and then refuses HS256', async () => {
     // Given the portal's public key published as a JWKS on a local HTTP server
     const { publicKey, privateKey } = await generateKeyPair('ES256')
@@ -224,6 +245,25 @@ describe('rate limits', () => {
     } finally {
       delete process.env.PORTAL_RATE_LIMIT_PER_CUSTOMER
       await second.stop()
+    }
+  })
+  it('count failed sign-ins against the client address: guessing tokens meets a 429 too', async () => {
+    // Given a client allowed 3 requests a minute
+    process.env.PORTAL_RATE_LIMIT_PER_CLIENT = '3'
+    const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    try {
+      // When it sends forged tokens, one after another
+      const statuses: number[] = []
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${server.url}/api/customer/CUS-any/applications`, {
+          headers: { authorization: 'Bearer not.a.token', 'x-forwarded-for': address },
+        })
+        statuses.push(res.status)
+      }
+      // Then each is refused as unauthenticated until the client's allowance is spent
+      expect(statuses).toEqual([401, 401, 401, 429])
+    } finally {
+      delete process.env.PORTAL_RATE_LIMIT_PER_CLIENT
     }
   })
 })

@@ -1,6 +1,6 @@
 /**
- * The status a customer sees, from what the events say (seed 003 §2.1 sketched it; this is the
- * rule, written down in docs/projections.md):
+ * The status a customer sees, from what the events say (the rule, written down in
+ * docs/projections.md):
  *
  * | status         | when                                                                 |
  * |----------------|----------------------------------------------------------------------|
