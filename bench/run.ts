@@ -2,7 +2,8 @@
  * `pnpm bench`: throughput, latency and memory figures for the worker, measured on this machine
  * with the embedded default (SQLite) and a private redis-server. Prints figures; asserts nothing.
  *
- *   pnpm bench [--events 50000] [--steady-seconds 20] [--only drain,append,steady,realtime,portal,rebuild]
+ *   pnpm bench [--events 50000] [--steady-seconds 20] [--portal-customers 50000] [--rebuild-events 1000000]
+ *             [--only drain,append,steady,realtime,portal,rebuild]
  */
 import 'dotenv/config'
 
@@ -26,7 +27,9 @@ const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '50000' },
     'steady-seconds': { type: 'string', default: '20' },
-    only: { type: 'string', default: 'drain,append,steady,realtime' },
+    'portal-customers': { type: 'string', default: '50000' },
+    'rebuild-events': { type: 'string', default: '1000000' },
+    only: { type: 'string', default: 'drain,append,steady,portal,realtime' },
   },
 })
 const sections = new Set(args.only.split(','))
@@ -258,6 +261,26 @@ async function main() {
     }
     if (sections.has('steady')) {
       await steady(redisServer.url, redis, Number(args['steady-seconds']))
+      console.log()
+    }
+    if (sections.has('portal')) {
+      await (
+        await import('./portal')
+      ).default(line, fmt, {
+        redisUrl: redisServer.url,
+        redis,
+        customers: Number(args['portal-customers']),
+      })
+      console.log()
+    }
+    if (sections.has('rebuild')) {
+      await (
+        await import('./rebuild')
+      ).default(line, fmt, {
+        redisUrl: redisServer.url,
+        redis,
+        events: Number(args['rebuild-events']),
+      })
       console.log()
     }
     if (sections.has('realtime')) {
