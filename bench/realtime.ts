@@ -1,9 +1,13 @@
 /**
- * `pnpm bench --only realtime`: the app as deployed (`serve.ts --prod`, worker inside, its own
- * redis-server), measured from outside over HTTP:
- *   1. XADD → SSE frame at a client, with 100 clients connected, at 50 and 500 events/s;
- *   2. RSS of the next-server process with 0 and 500 idle SSE clients;
- *   3. the Live view's list queries against 50,000 conversations.
+ * `pnpm bench --only realtime`: the app built for production (`serve.ts --prod`, its own
+ * redis-server), measured from outside over HTTP, in two layouts on the same seeded data:
+ * embedded (the workers inside the Next server) and production (the app with
+ * ENABLE_EVENT_PROCESSING=false beside a separate `pnpm worker`).
+ *   1. XADD → SSE frame at a client, with 100 clients connected, at 50 and 500 events/s: three
+ *      runs per rate, each figure the median (min–max), beside a bare XREADGROUP consumer's
+ *      latency in the same run and each process's share of a core;
+ *   2. RSS of the next-server process with 0 and 500 idle SSE clients (embedded layout);
+ *   3. the Live view's list queries against 50,000 conversations (embedded layout).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -15,28 +19,34 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Redis } from 'ioredis'
 
 import { generateCorpus } from '@/events/generate'
+import { PROJECTIONS } from '@/projections'
 import { freePort } from '@/server/freePort'
+import { metricsKeys } from '@/worker/metrics'
 
-type Line = (label: string, value: string) => void
-type Fmt = (n: number, digits?: number) => string
+import {
+  cmdline,
+  cpuMeter,
+  descendants,
+  type Fmt,
+  type Line,
+  loadAverage,
+  overRuns,
+  percentile,
+  percentilesOverRuns,
+  rawReadLatency,
+  sleep,
+} from './lib'
 
 const CONVERSATIONS = 50_000
 const CLIENTS = 100
 const IDLE_CLIENTS = 500
 const RATES = [50, 500]
 const SECONDS_PER_RATE = 10
+const RUNS = 3
 const REQUESTS = 50
 const SEARCHED_NAMES = ['Amelia', 'Nguyen', 'Smith', 'Olivia', 'Lee']
 const EMAIL = 'bench@example.com'
 const PASSWORD = 'bench-password-1'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
-}
 
 function runNode(args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -46,49 +56,6 @@ function runNode(args: string[], env: Record<string, string>): Promise<void> {
     })
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))))
   })
-}
-
-/** Every process below `root` (walking /proc). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>()
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
-    } catch {
-      // gone
-    }
-  }
-  const found: number[] = []
-  const queue = [root]
-  while (queue.length) {
-    for (const pid of children.get(queue.shift()!) ?? []) {
-      found.push(pid)
-      queue.push(pid)
-    }
-  }
-  return found
-}
-
-const cmdline = (pid: number) => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
-  } catch {
-    return ''
-  }
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-const cpuSeconds = (pid: number) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return NaN
-  }
 }
 
 const rssMb = (pid: number) => {
@@ -151,14 +118,50 @@ function openSse(
   return { ready, close: () => request.destroy() }
 }
 
-async function startServer(databaseUri: string) {
+type Layout = 'embedded' | 'production'
+
+/** What `pnpm worker` runs (package.json), started directly so its pid is the worker's. */
+const WORKER_COMMAND = (JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.worker as string)
+  .split(/\s+/)
+  .slice(1)
+
+function killTree(child: ChildProcess, group: boolean): Promise<void> {
+  return (async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const stragglers = descendants(child.pid!)
+    try {
+      if (group) process.kill(-child.pid!, 'SIGTERM')
+      else child.kill('SIGTERM')
+    } catch {
+      // already gone
+    }
+    await Promise.race([exited, sleep(10_000)])
+    for (const pid of [child.pid!, ...stragglers]) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // gone
+      }
+    }
+  })()
+}
+
+/**
+ * The app on `databaseUri` with its own redis-server; in the production layout without the
+ * workers inside, and a `pnpm worker` beside it. Resolves once the admin answers and the
+ * dashboard's worker has registered (its first heartbeat), with the pids to meter.
+ */
+async function startApp(databaseUri: string, layout: Layout) {
   const port = await freePort()
   const redisPort = await freePort()
+  const env = { ...process.env, DATABASE_URI: databaseUri, LOG_LEVEL: 'warn', NODE_ENV: 'production' as const }
+  const startedAt = performance.now()
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/scripts/serve.ts', '--prod', '--port', String(port), '--redis-port', String(redisPort)],
     {
-      env: { ...process.env, DATABASE_URI: databaseUri, REDIS_URL: '', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      env: { ...env, REDIS_URL: '', ENABLE_EVENT_PROCESSING: layout === 'embedded' ? 'true' : 'false' },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,
     },
@@ -175,25 +178,258 @@ async function startServer(databaseUri: string) {
     child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`serve.ts exited ${code}:\n${output}`))))
   })
   child.stdout!.resume()
+  const appSeconds = (performance.now() - startedAt) / 1000
+  const redis = new Redis(`redis://127.0.0.1:${redisPort}`)
+  let worker: ChildProcess | undefined
+  const workerStartedAt = performance.now()
+  if (layout === 'production') {
+    worker = spawn(process.execPath, WORKER_COMMAND, {
+      env: { ...env, REDIS_URL: `redis://127.0.0.1:${redisPort}`, WORKER_ID: 'bench' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+  }
+  const { workers: registry } = metricsKeys({ stream: 'chatLedger', group: PROJECTIONS.dashboard.group })
+  while ((await redis.zcard(registry)) === 0) {
+    if (worker && worker.exitCode !== null) throw new Error(`pnpm worker exited ${worker.exitCode}`)
+    await sleep(50)
+  }
+  const workerSeconds = (performance.now() - workerStartedAt) / 1000
+  const tree = descendants(child.pid!)
+  const pids = {
+    'next-server': tree.find((pid) => cmdline(pid).includes('next-server')),
+    ...(worker ? { 'pnpm worker': worker.pid } : {}),
+    'redis-server': tree.find((pid) => cmdline(pid).includes('redis-server')),
+  }
   const stop = async () => {
-    if (child.exitCode !== null) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    const stragglers = descendants(child.pid!)
-    try {
-      process.kill(-child.pid!, 'SIGTERM')
-    } catch {
-      // already gone
+    redis.disconnect()
+    if (worker) await killTree(worker, false)
+    await killTree(child, true)
+  }
+  return { port, redis, pids, appSeconds, workerSeconds, stop }
+}
+
+async function signIn(base: string) {
+  const registered = await fetch(`${base}/api/users/first-register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD, firstName: 'Bench', lastName: 'Mark' }),
+  })
+  if (!registered.ok) throw new Error(`first-register answered ${registered.status}: ${await registered.text()}`)
+  const login = await fetch(`${base}/api/users/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+  })
+  const { token } = (await login.json()) as { token: string }
+  if (!token) throw new Error(`login answered ${login.status} without a token`)
+  return token
+}
+
+/** 3. The list API behind the Live view, on a quiet server. */
+async function listApi(base: string, token: string, line: Line, fmt: Fmt) {
+  const headers = { authorization: `JWT ${token}` }
+  const timed = async (url: string) => {
+    const started = performance.now()
+    const res = await fetch(`${base}${url}`, { headers })
+    const body = (await res.json()) as { docs?: unknown[]; totalDocs?: number }
+    if (!res.ok) throw new Error(`${url} answered ${res.status}`)
+    return { ms: performance.now() - started, docs: body.docs?.length ?? 0 }
+  }
+  // The Live view's queries (src/components/admin/shared/cards.ts): its order, and a keyset cursor.
+  const list = '/api/conversations?limit=24&sort=-lastActivityAt,-conversationId&depth=0'
+  const seededFrom = Date.parse('2025-03-03T09:00:00.000Z') // bench/seedConversations.ts
+  const afterCursor = (i: number) => {
+    const j = 1_000 + ((i * 7_919) % (CONVERSATIONS - 1_000))
+    const at = new Date(seededFrom + j * 7_000).toISOString()
+    const where = {
+      or: [
+        { lastActivityAt: { less_than: at } },
+        {
+          and: [
+            { lastActivityAt: { equals: at } },
+            { conversationId: { less_than: `bench-conv-${String(j).padStart(6, '0')}` } },
+          ],
+        },
+      ],
     }
-    await Promise.race([exited, sleep(10_000)])
-    for (const pid of [child.pid!, ...stragglers]) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // gone
+    return `${list}&where=${encodeURIComponent(JSON.stringify(where))}`
+  }
+  const queries: Array<[string, (i: number) => string]> = [
+    ['first page (sort -lastActivityAt)', () => list],
+    ['next page (keyset cursor)', afterCursor],
+    [
+      'search customerName like',
+      (i) => `${list}&where[customerName][like]=${encodeURIComponent(SEARCHED_NAMES[i % SEARCHED_NAMES.length]!)}`,
+    ],
+    [
+      'search applicationNumber like',
+      (i) => `${list}&where[applicationNumber][like]=${1_000_000 + ((i * 977) % CONVERSATIONS)}`,
+    ],
+  ]
+  for (let i = 0; i < 5; i++) for (const [, url] of queries) await timed(url(i)) // warm up
+  for (const [label, url] of queries) {
+    const runs: number[][] = []
+    let hits = 0
+    for (let run = 0; run < RUNS; run++) {
+      const times: number[] = []
+      for (let i = 0; i < REQUESTS; i++) {
+        const { ms, docs } = await timed(url(i))
+        times.push(ms)
+        hits += docs
+      }
+      runs.push(times)
+    }
+    line(
+      `list API, ${label}: p50 / p95`,
+      `${percentilesOverRuns(runs, fmt, [50, 95], 1)} ms  ` +
+        `(${RUNS}×${REQUESTS} requests, ${fmt(hits / (RUNS * REQUESTS), 1)} docs avg; target p95 < 100 ms)`,
+    )
+  }
+}
+
+/** 2. RSS of next-server with 0 and 500 idle SSE clients. */
+async function idleClients(port: number, token: string, nextPid: number | undefined, line: Line, fmt: Fmt) {
+  if (!nextPid) return line('next-server RSS', 'next-server process not found under serve.ts')
+  const clients: Sse[] = []
+  try {
+    await sleep(2_000)
+    const idle0 = rssMb(nextPid)
+    for (let i = 0; i < IDLE_CLIENTS; i++) clients.push(openSse(port, token, ''))
+    await Promise.all(clients.map((client) => client.ready))
+    await sleep(3_000)
+    const idle500 = rssMb(nextPid)
+    line(`next-server RSS, 0 SSE clients`, `${fmt(idle0)} MB`)
+    line(`next-server RSS, ${IDLE_CLIENTS} idle SSE clients`, `${fmt(idle500)} MB`)
+    line(`   per client`, `${fmt(((idle500 - idle0) * 1024) / IDLE_CLIENTS, 1)} KB`)
+  } finally {
+    for (const client of clients) client.close()
+    await sleep(1_000)
+  }
+}
+
+type Run = { latencies: number[]; toPublish: number[]; toClient: number[]; raw: number[]; cpu: Record<string, number> }
+
+/** 1. XADD → SSE frame with 100 clients, three runs per rate. */
+async function latency(app: Awaited<ReturnType<typeof startApp>>, token: string, seed: number) {
+  const { redis, port, pids } = app
+  const corpus = generateCorpus({
+    events: RATES.reduce((sum, rate) => sum + rate * SECONDS_PER_RATE * RUNS, 0) + 200,
+    seed,
+    startAt: new Date().toISOString(),
+  })
+  let phaseStart = Infinity
+  let current: Run | undefined
+  const onFrame = (event: string, data: string, at: number, id: string) => {
+    if (event !== 'utterances' || !current) return
+    const match = /"entryIds":\["(\d+)-/.exec(data)
+    if (!match) return
+    const ms = Number(match[1])
+    if (ms < phaseStart) return
+    const published = Number(id.split('-')[0])
+    current.latencies.push(at - ms)
+    current.toPublish.push(published - ms)
+    current.toClient.push(at - published)
+  }
+  const clients: Sse[] = []
+  const raw = rawReadLatency(redis, 'chatLedger')
+  await raw.ready
+  try {
+    for (let i = 0; i < CLIENTS; i++)
+      clients.push(openSse(port, token, '?collection=utterances,conversations', onFrame))
+    await Promise.all(clients.map((client) => client.ready))
+    let next = 0
+    const xadd = async (rate: number, seconds: number, record: boolean) => {
+      const total = rate * seconds
+      const started = Date.now()
+      if (record) phaseStart = started
+      for (let sent = 0; sent < total;) {
+        const due = Math.min(total, Math.floor(((Date.now() - started) * rate) / 1000) + 1)
+        if (due > sent) {
+          const pipeline = redis.pipeline()
+          for (; sent < due; sent++)
+            pipeline.xadd('chatLedger', '*', ...Object.entries(corpus[next++ % corpus.length]!).flat())
+          await pipeline.exec()
+        }
+        await sleep(10)
       }
     }
+    await xadd(20, 5, false) // warm up: statement caches, JIT
+    await sleep(2_000)
+    const byRate = new Map<number, { runs: Run[]; loopP99: number }>()
+    for (const rate of RATES) {
+      const runs: Run[] = []
+      const loop = monitorEventLoopDelay({ resolution: 10 })
+      loop.enable()
+      for (let run = 0; run < RUNS; run++) {
+        current = { latencies: [], toPublish: [], toClient: [], raw: [], cpu: {} }
+        raw.take()
+        const meter = cpuMeter(pids)
+        await xadd(rate, SECONDS_PER_RATE, true)
+        current.cpu = meter()
+        await sleep(3_000)
+        phaseStart = Infinity
+        current.raw = raw.take()
+        runs.push(current)
+      }
+      loop.disable()
+      byRate.set(rate, { runs, loopP99: loop.percentile(99) / 1e6 })
+    }
+    return byRate
+  } finally {
+    current = undefined
+    for (const client of clients) client.close()
+    await raw.stop()
   }
-  return { child, port, redisPort, stop }
+}
+
+function printLatency(byRate: Awaited<ReturnType<typeof latency>>, line: Line, fmt: Fmt) {
+  for (const [rate, { runs, loopP99 }] of byRate) {
+    line(
+      `XADD → SSE frame, ${rate} events/s, ${CLIENTS} clients: p50 / p95 / p99`,
+      `${percentilesOverRuns(
+        runs.map((run) => run.latencies),
+        fmt,
+      )} ms  (${fmt(runs.reduce((sum, run) => sum + run.latencies.length, 0) / runs.length)} frames per run)`,
+    )
+    line(
+      `   max`,
+      `${overRuns(
+        runs.map((run) => percentile(run.latencies, 100)),
+        fmt,
+      )} ms`,
+    )
+    line(
+      `   XADD → published; published → client: p99`,
+      `${overRuns(
+        runs.map((run) => percentile(run.toPublish, 99)),
+        fmt,
+      )} ms; ${overRuns(
+        runs.map((run) => percentile(run.toClient, 99)),
+        fmt,
+      )} ms`,
+    )
+    line(
+      `   raw XREADGROUP in the bench, same run: p50 / p99`,
+      `${percentilesOverRuns(
+        runs.map((run) => run.raw),
+        fmt,
+        [50, 99],
+      )} ms (bench event-loop delay p99 ${fmt(loopP99)} ms)`,
+    )
+    const names = Object.keys(runs[0]?.cpu ?? {})
+    line(
+      `   CPU, share of one core: ${names.join(' / ')}`,
+      names
+        .map(
+          (name) =>
+            `${overRuns(
+              runs.map((run) => run.cpu[name]! * 100),
+              fmt,
+            )} %`,
+        )
+        .join(' / '),
+    )
+  }
 }
 
 export default async function runRealtime(line: Line, fmt: Fmt) {
@@ -206,192 +442,45 @@ export default async function runRealtime(line: Line, fmt: Fmt) {
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build exited ${code}`))))
     })
   }
-  const file = path.join(dir, `realtime-${crypto.randomUUID()}.db`)
-  const databaseUri = `file:${file}`
+  const id = crypto.randomUUID()
+  const files = { embedded: path.join(dir, `realtime-${id}.db`), production: path.join(dir, `realtime-${id}-prod.db`) }
   const seedStarted = performance.now()
   await runNode(['--import', 'tsx', 'bench/seedConversations.ts', String(CONVERSATIONS)], {
-    DATABASE_URI: databaseUri,
+    DATABASE_URI: `file:${files.embedded}`,
     NODE_ENV: 'production',
   })
   const seedSeconds = (performance.now() - seedStarted) / 1000
-
-  const bootStarted = performance.now()
-  const server = await startServer(databaseUri)
-  const bootSeconds = (performance.now() - bootStarted) / 1000
-  const base = `http://127.0.0.1:${server.port}`
-  const redis = new Redis(`redis://127.0.0.1:${server.redisPort}`)
-  const clients: Sse[] = []
+  // The same seeded data for the second layout (the seeder closed the file: no WAL left to copy).
+  fs.copyFileSync(files.embedded, files.production)
+  console.log(
+    `Real time: \`serve.ts --prod\` (own redis-server) on ${fmt(CONVERSATIONS)} seeded conversations ` +
+      `(seeded in ${fmt(seedSeconds, 1)} s); ${RUNS} runs of ${SECONDS_PER_RATE} s per rate, median (min–max). ` +
+      `Load ${loadAverage()}`,
+  )
   try {
-    const registered = await fetch(`${base}/api/users/first-register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD, firstName: 'Bench', lastName: 'Mark' }),
-    })
-    if (!registered.ok) throw new Error(`first-register answered ${registered.status}: ${await registered.text()}`)
-    const login = await fetch(`${base}/api/users/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-    })
-    const { token } = (await login.json()) as { token: string }
-    if (!token) throw new Error(`login answered ${login.status} without a token`)
-    const headers = { authorization: `JWT ${token}` }
-
-    console.log(
-      `Real time: \`serve.ts --prod\` (worker inside, own redis-server), ${fmt(CONVERSATIONS)} conversations ` +
-        `seeded in ${fmt(seedSeconds, 1)} s; app up in ${fmt(bootSeconds, 1)} s`,
-    )
-
-    // 3. List API behind the Live view (first, on a quiet server).
-    const timed = async (url: string) => {
-      const started = performance.now()
-      const res = await fetch(`${base}${url}`, { headers })
-      const body = (await res.json()) as { docs?: unknown[]; totalDocs?: number }
-      if (!res.ok) throw new Error(`${url} answered ${res.status}`)
-      return { ms: performance.now() - started, docs: body.docs?.length ?? 0 }
-    }
-    // The Live view's queries (src/components/admin/shared/cards.ts): its order, and a keyset cursor.
-    const list = '/api/conversations?limit=24&sort=-lastActivityAt,-conversationId&depth=0'
-    const seededFrom = Date.parse('2025-03-03T09:00:00.000Z') // bench/seedConversations.ts
-    const afterCursor = (i: number) => {
-      const j = 1_000 + ((i * 7_919) % (CONVERSATIONS - 1_000))
-      const at = new Date(seededFrom + j * 7_000).toISOString()
-      const where = {
-        or: [
-          { lastActivityAt: { less_than: at } },
-          {
-            and: [
-              { lastActivityAt: { equals: at } },
-              { conversationId: { less_than: `bench-conv-${String(j).padStart(6, '0')}` } },
-            ],
-          },
-        ],
-      }
-      return `${list}&where=${encodeURIComponent(JSON.stringify(where))}`
-    }
-    const queries: Array<[string, (i: number) => string]> = [
-      ['first page (sort -lastActivityAt)', () => list],
-      ['next page (keyset cursor)', afterCursor],
-      [
-        'search customerName like',
-        (i) => `${list}&where[customerName][like]=${encodeURIComponent(SEARCHED_NAMES[i % SEARCHED_NAMES.length]!)}`,
-      ],
-      [
-        'search applicationNumber like',
-        (i) => `${list}&where[applicationNumber][like]=${1_000_000 + ((i * 977) % CONVERSATIONS)}`,
-      ],
-    ]
-    for (let i = 0; i < 5; i++) for (const [, url] of queries) await timed(url(i)) // warm up
-    for (const [label, url] of queries) {
-      const times: number[] = []
-      let hits = 0
-      for (let i = 0; i < REQUESTS; i++) {
-        const { ms, docs } = await timed(url(i))
-        times.push(ms)
-        hits += docs
-      }
-      line(
-        `list API, ${label}: p50 / p95`,
-        `${fmt(percentile(times, 50), 1)} / ${fmt(percentile(times, 95), 1)} ms  ` +
-          `(${REQUESTS} requests, ${fmt(hits / REQUESTS, 1)} docs avg; target p95 < 100 ms)`,
-      )
-    }
-
-    // 2. RSS of next-server with 0 and 500 idle SSE clients.
-    const nextPid = descendants(server.child.pid!).find((pid) => cmdline(pid).includes('next-server'))
-    if (nextPid) {
-      await sleep(2_000)
-      const idle0 = rssMb(nextPid)
-      for (let i = 0; i < IDLE_CLIENTS; i++) clients.push(openSse(server.port, token, ''))
-      await Promise.all(clients.map((client) => client.ready))
-      await sleep(3_000)
-      const idle500 = rssMb(nextPid)
-      line(`next-server RSS, 0 SSE clients`, `${fmt(idle0)} MB`)
-      line(`next-server RSS, ${IDLE_CLIENTS} idle SSE clients`, `${fmt(idle500)} MB`)
-      line(`   per client`, `${fmt(((idle500 - idle0) * 1024) / IDLE_CLIENTS, 1)} KB`)
-      for (const client of clients.splice(0)) client.close()
-      await sleep(1_000)
-    } else {
-      line('next-server RSS', 'next-server process not found under serve.ts')
-    }
-
-    // 1. XADD → SSE frame latency with 100 clients.
-    const corpus = generateCorpus({
-      events: RATES.reduce((sum, rate) => sum + rate * SECONDS_PER_RATE, 0) + 200,
-      seed: 13,
-      startAt: new Date().toISOString(),
-    })
-    let phaseStart = Infinity
-    let latencies: number[] = []
-    /** The two legs: XADD → change published (worker), published → frame at the client (SSE fan-out). */
-    let toPublish: number[] = []
-    let toClient: number[] = []
-    const onFrame = (event: string, data: string, at: number, id: string) => {
-      if (event !== 'utterances') return
-      const match = /"entryIds":\["(\d+)-/.exec(data)
-      if (!match) return
-      const ms = Number(match[1])
-      if (ms < phaseStart) return
-      const published = Number(id.split('-')[0])
-      latencies.push(at - ms)
-      toPublish.push(published - ms)
-      toClient.push(at - published)
-    }
-    for (let i = 0; i < CLIENTS; i++)
-      clients.push(openSse(server.port, token, '?collection=utterances,conversations', onFrame))
-    await Promise.all(clients.map((client) => client.ready))
-    let next = 0
-    const xadd = async (rate: number, seconds: number, record: boolean) => {
-      const total = rate * seconds
-      const started = Date.now()
-      if (record) phaseStart = started
-      const tick = 10
-      for (let sent = 0; sent < total;) {
-        const due = Math.min(total, Math.floor(((Date.now() - started) * rate) / 1000) + 1)
-        if (due > sent) {
-          const pipeline = redis.pipeline()
-          for (; sent < due; sent++)
-            pipeline.xadd('chatLedger', '*', ...Object.entries(corpus[next++ % corpus.length]!).flat())
-          await pipeline.exec()
+    for (const layout of ['embedded', 'production'] as const) {
+      const app = await startApp(`file:${files[layout]}`, layout)
+      try {
+        console.log(
+          layout === 'embedded'
+            ? `  Embedded layout: workers inside the Next server (app up in ${fmt(app.appSeconds, 1)} s)`
+            : `  Production layout: the app (ENABLE_EVENT_PROCESSING=false) and a separate \`pnpm worker\` ` +
+                `(app up in ${fmt(app.appSeconds, 1)} s, worker registered ${fmt(app.workerSeconds, 1)} s after)`,
+        )
+        const base = `http://127.0.0.1:${app.port}`
+        const token = await signIn(base)
+        if (layout === 'embedded') {
+          await listApi(base, token, line, fmt)
+          await idleClients(app.port, token, app.pids['next-server'], line, fmt)
         }
-        await sleep(tick)
+        printLatency(await latency(app, token, layout === 'embedded' ? 13 : 17), line, fmt)
+      } finally {
+        await app.stop()
       }
     }
-    await xadd(20, 5, false) // warm up: the worker's group, statement caches, JIT
-    await sleep(2_000)
-    for (const rate of RATES) {
-      latencies = []
-      toPublish = []
-      toClient = []
-      const loop = monitorEventLoopDelay({ resolution: 10 })
-      loop.enable()
-      const cpuBefore = nextPid ? cpuSeconds(nextPid) : NaN
-      const started = performance.now()
-      await xadd(rate, SECONDS_PER_RATE, true)
-      const cpu = nextPid ? (cpuSeconds(nextPid) - cpuBefore) / ((performance.now() - started) / 1000) : NaN
-      await sleep(3_000)
-      loop.disable()
-      phaseStart = Infinity
-      const frames = latencies.length
-      line(
-        `XADD → SSE frame, ${rate} events/s, ${CLIENTS} clients: p50 / p95 / p99`,
-        `${[50, 95, 99].map((p) => fmt(percentile(latencies, p))).join(' / ')} ms  ` +
-          `(${fmt(frames)} utterance frames; max ${fmt(percentile(latencies, 100))} ms)`,
-      )
-      line(
-        `   of which XADD → published; published → client: p99`,
-        `${fmt(percentile(toPublish, 99))} ms; ${fmt(percentile(toClient, 99))} ms`,
-      )
-      line(
-        `   next-server CPU; bench client event-loop delay p99`,
-        `${fmt(cpu * 100)} % of a core; ${fmt(loop.percentile(99) / 1e6)} ms`,
-      )
-    }
-    console.log('   target: p99 < 250 ms at 500 events/s')
+    console.log('   target: p99 < 150 ms at 500 events/s in the production layout')
   } finally {
-    for (const client of clients) client.close()
-    redis.disconnect()
-    await server.stop()
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true })
+    for (const file of Object.values(files))
+      for (const suffix of ['', '-wal', '-shm', '.schema']) fs.rmSync(`${file}${suffix}`, { force: true })
   }
 }

@@ -2,7 +2,8 @@
  * `pnpm bench`: throughput, latency and memory figures for the worker, measured on this machine
  * with the embedded default (SQLite) and a private redis-server. Prints figures; asserts nothing.
  *
- *   pnpm bench [--events 50000] [--steady-seconds 60] [--only drain,append,steady,realtime]
+ *   pnpm bench [--events 50000] [--steady-seconds 20] [--portal-customers 50000] [--rebuild-events 1000000]
+ *             [--only drain,append,steady,realtime,portal,rebuild]
  */
 import 'dotenv/config'
 
@@ -18,11 +19,17 @@ import { generateCorpus } from '@/events/generate'
 import { startRedisServer } from '@/server/redisServer'
 import { histogramPercentile, metricsKeys } from '@/worker/metrics'
 
+import { loadAverage, overRuns, peakRssMb, percentile, rawReadLatency, throwawaySecrets } from './lib'
+
+throwawaySecrets()
+
 const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '50000' },
-    'steady-seconds': { type: 'string', default: '60' },
-    only: { type: 'string', default: 'drain,append,steady,realtime' },
+    'steady-seconds': { type: 'string', default: '20' },
+    'portal-customers': { type: 'string', default: '50000' },
+    'rebuild-events': { type: 'string', default: '1000000' },
+    only: { type: 'string', default: 'drain,append,steady,portal,realtime' },
   },
 })
 const sections = new Set(args.only.split(','))
@@ -77,15 +84,6 @@ async function rawDrain(redis: Redis, stream: string): Promise<number> {
   return total / ((performance.now() - started) / 1000)
 }
 
-const peakRssMb = (pid: number): number => {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
-  } catch {
-    return 0
-  }
-}
-
 type Spawned = { child: ChildProcess; peakMb: () => number }
 
 /** What `pnpm worker` runs (package.json, `node …`), started directly so its pid is the worker's. */
@@ -137,8 +135,7 @@ async function drain(redisUrl: string, redis: Redis, workers: number, corpus: Ar
     spawnWorker({ DATABASE_URI: databaseUri, REDIS_URL: redisUrl, CHAT_LEDGER_STREAM: stream, WORKER_ID: `bench${i}` }),
   )
   // The clock starts when the first worker has booted (registered itself), not at spawn.
-  const { workers: registry } = metricsKeys({ stream, group: GROUP })
-  while ((await redis.zcard(registry)) === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  await untilRegistered(redis, stream)
   const started = performance.now()
   await untilDrained(redis, stream)
   const seconds = (performance.now() - started) / 1000
@@ -151,6 +148,84 @@ async function drain(redisUrl: string, redis: Redis, workers: number, corpus: Ar
     bootSeconds: (started - spawnedAt) / 1000,
     peakMb: Math.max(...peaks),
   }
+}
+
+/** Resolves once a consumer of the group has registered (its first heartbeat): the worker is up. */
+async function untilRegistered(redis: Redis, stream: string) {
+  const { workers: registry } = metricsKeys({ stream, group: GROUP })
+  while ((await redis.zcard(registry)) === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+/** The group's lag histogram over every consumer (WorkerMetrics), bucket → count. */
+async function lagHistogram(redis: Redis, stream: string): Promise<Map<number, number>> {
+  const keys = metricsKeys({ stream, group: GROUP })
+  const histogram = new Map<number, number>()
+  for (const consumer of await redis.zrange(keys.workers, 0, -1)) {
+    for (const [bucket, n] of Object.entries(await redis.hgetall(keys.lag(consumer))))
+      histogram.set(Number(bucket), (histogram.get(Number(bucket)) ?? 0) + Number(n))
+  }
+  return histogram
+}
+
+const RUNS = 3
+
+/**
+ * 200 events/s into one worker, three runs of `seconds` each on the same worker (after a short
+ * warm-up), the clock starting once it has registered. Lag from XADD to committed write, from the
+ * worker's own histogram (the difference over each run), beside a bare XREADGROUP consumer's.
+ */
+async function steady(redisUrl: string, redis: Redis, seconds: number) {
+  const RATE = 200
+  const stream = `bench:steady:${crypto.randomUUID()}`
+  const databaseUri = await freshDatabase('steady')
+  const raw = rawReadLatency(redis, stream)
+  await raw.ready
+  const spawnedAt = performance.now()
+  const worker = spawnWorker({
+    DATABASE_URI: databaseUri,
+    REDIS_URL: redisUrl,
+    CHAT_LEDGER_STREAM: stream,
+    WORKER_ID: 'steady',
+  })
+  await untilRegistered(redis, stream)
+  const bootSeconds = (performance.now() - spawnedAt) / 1000
+  const warmUp = 2 * RATE
+  const corpus = generateCorpus({ events: warmUp + RATE * seconds * RUNS, seed: 11 })
+  let next = 0
+  const produce = async (events: number) => {
+    const started = performance.now()
+    for (let i = 0; i < events; i++) {
+      const wait = started + (i * 1000) / RATE - performance.now()
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      await redis.xadd(stream, '*', ...Object.entries(corpus[next++]!).flat())
+    }
+    await untilDrained(redis, stream)
+  }
+  await produce(warmUp)
+  raw.take()
+  const runs: Array<{ lag: Map<number, number>; raw: number[] }> = []
+  for (let run = 0; run < RUNS; run++) {
+    const before = await lagHistogram(redis, stream)
+    await produce(RATE * seconds)
+    const after = await lagHistogram(redis, stream)
+    const lag = new Map([...after].map(([bucket, n]) => [bucket, n - (before.get(bucket) ?? 0)]))
+    runs.push({ lag, raw: raw.take() })
+  }
+  await raw.stop()
+  const peak = worker.peakMb()
+  await stopAll([worker])
+  console.log(
+    `Steady load: ${RATE} events/s, ${RUNS} runs of ${seconds} s on 1 worker (booted in ${fmt(bootSeconds, 1)} s; ` +
+      `clock from its registration). Lag from XADD to committed write; median of the runs (min–max). ` +
+      `Load ${loadAverage()}`,
+  )
+  for (const p of [50, 99, 100]) {
+    const label = p === 100 ? 'max' : `p${p}`
+    const worker = runs.map((run) => histogramPercentile(Object.fromEntries(run.lag), p) ?? NaN)
+    const bare = runs.map((run) => percentile(run.raw, p))
+    line(label, `${overRuns(worker, fmt)} ms   raw XREADGROUP, same run: ${overRuns(bare, fmt)} ms`)
+  }
+  line('peak RSS of the worker', `${fmt(peak)} MB`)
 }
 
 async function main() {
@@ -185,40 +260,30 @@ async function main() {
       console.log()
     }
     if (sections.has('steady')) {
-      const seconds = Number(args['steady-seconds'])
-      const stream = `bench:steady:${crypto.randomUUID()}`
-      const databaseUri = await freshDatabase('steady')
-      const worker = spawnWorker({
-        DATABASE_URI: databaseUri,
-        REDIS_URL: redisServer.url,
-        CHAT_LEDGER_STREAM: stream,
-        WORKER_ID: 'steady',
+      await steady(redisServer.url, redis, Number(args['steady-seconds']))
+      console.log()
+    }
+    if (sections.has('portal')) {
+      await (
+        await import('./portal')
+      ).default(line, fmt, {
+        redisUrl: redisServer.url,
+        redis,
+        customers: Number(args['portal-customers']),
       })
-      await new Promise((resolve) => setTimeout(resolve, 5_000)) // let it boot and create the group
-      const corpus = generateCorpus({ events: 200 * seconds, seed: 11 })
-      const started = performance.now()
-      for (let i = 0; i < corpus.length; i++) {
-        const due = started + (i * 1000) / 200
-        const wait = due - performance.now()
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-        await redis.xadd(stream, '*', ...Object.entries(corpus[i]!).flat())
-      }
-      await untilDrained(redis, stream)
-      const keys = metricsKeys({ stream, group: GROUP })
-      const consumers = await redis.zrange(keys.workers, 0, -1)
-      const histogram: Record<string, number> = {}
-      for (const consumer of consumers) {
-        for (const [bucket, n] of Object.entries(await redis.hgetall(keys.lag(consumer))))
-          histogram[bucket] = (histogram[bucket] ?? 0) + Number(n)
-      }
-      await stopAll([worker])
-      console.log(`Steady load: 200 events/s for ${seconds} s, 1 worker; lag from XADD to committed write`)
-      line('p50', `${histogramPercentile(histogram, 50)} ms`)
-      line('p99', `${histogramPercentile(histogram, 99)} ms`)
-      line('max', `${histogramPercentile(histogram, 100)} ms`)
+      console.log()
+    }
+    if (sections.has('rebuild')) {
+      await (
+        await import('./rebuild')
+      ).default(line, fmt, {
+        redisUrl: redisServer.url,
+        redis,
+        events: Number(args['rebuild-events']),
+      })
+      console.log()
     }
     if (sections.has('realtime')) {
-      if (sections.has('steady')) console.log()
       const { default: runRealtime } = await import('./realtime')
       await runRealtime(line, fmt)
     }

@@ -7,6 +7,7 @@ import type { DatabaseAdapterObj } from 'payload'
 import { intSetting } from './lib/env'
 import { migrations } from './migrations'
 import { withBusyTimeoutOnEveryConnection } from './store/internals/libsqlBusyTimeout'
+import { withSchemaPushOnlyWhenChanged } from './store/internals/schemaPush'
 
 export const DEFAULT_SQLITE_FILE = 'data/billie.db'
 
@@ -26,7 +27,8 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
     )
   }
   const url = uri || `file:${DEFAULT_SQLITE_FILE}`
-  fs.mkdirSync(path.dirname(path.resolve(url.slice('file:'.length))), { recursive: true })
+  const file = path.resolve(url.slice('file:'.length))
+  fs.mkdirSync(path.dirname(file), { recursive: true })
   const busyTimeout = intSetting('SQLITE_BUSY_TIMEOUT_MS', 10_000)
   const adapter = sqliteAdapter({
     client: { url },
@@ -37,5 +39,5 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
     migrationDir: path.resolve(process.cwd(), 'src/migrations'),
     prodMigrations: migrations,
   })
-  return withBusyTimeoutOnEveryConnection(adapter, busyTimeout)
+  return withSchemaPushOnlyWhenChanged(withBusyTimeoutOnEveryConnection(adapter, busyTimeout), file)
 }

@@ -85,5 +85,11 @@ export default buildConfig({
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,
-  typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
+  typescript: {
+    // Payload regenerates the types in a child process on every start outside production. Only
+    // `next dev` should (NEXT_RUNTIME is set inside Next only): workers, tests, the bench and the
+    // CLIs share this checkout and must not rewrite it; `pnpm generate:types` writes it on demand.
+    autoGenerate: Boolean(process.env.NEXT_RUNTIME),
+    outputFile: path.resolve(dirname, 'payload-types.ts'),
+  },
 })

@@ -12,10 +12,18 @@ import { getPayload } from 'payload'
 import config from '../payload.config'
 import { runWorkers, selectProjections } from '../worker/runWorker'
 
+// Everything above is module loading: performance.now() counts from the process's start.
+const modulesLoadedMs = performance.now()
 const { values } = parseArgs({ options: { projection: { type: 'string', multiple: true } } })
 const projections = selectProjections(values.projection?.flatMap((value) => value.split(',')))
 
 const payload = await getPayload({ config })
+const bootMs = Math.round(performance.now())
+payload.logger.info(
+  { bootMs, modulesMs: Math.round(modulesLoadedMs), payloadMs: bootMs - Math.round(modulesLoadedMs), projections },
+  `worker booted in ${(bootMs / 1000).toFixed(1)} s (modules ${(modulesLoadedMs / 1000).toFixed(1)} s, ` +
+    `Payload and database ${((bootMs - modulesLoadedMs) / 1000).toFixed(1)} s)`,
+)
 const running = runWorkers(payload, {
   projections,
   stopWhenIdleMs: process.env.WORKER_STOP_WHEN_IDLE_MS ? Number(process.env.WORKER_STOP_WHEN_IDLE_MS) : undefined,

@@ -1,0 +1,163 @@
+/** What the bench sections share: figures over runs, a raw Redis baseline, processes seen in /proc. */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+
+import type { Redis } from 'ioredis'
+
+export type Line = (label: string, value: string) => void
+export type Fmt = (n: number, digits?: number) => string
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A fresh clone has no .env: the bench's own processes (workers, the app, the CLIs it starts)
+ * get throwaway secrets. Nothing is written anywhere; a .env that sets them wins.
+ */
+export function throwawaySecrets(): void {
+  process.env.PAYLOAD_SECRET ||= crypto.randomBytes(32).toString('hex')
+  process.env.PORTAL_JWT_SECRET ||= crypto.randomBytes(32).toString('hex')
+}
+
+/** The p-th percentile (nearest rank) of `values`; NaN when empty. */
+export const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN
+  const sorted = Float64Array.from(values).sort()
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+}
+
+/** "median (min–max)" of one figure over several runs, as every latency figure is printed. */
+export function overRuns(values: number[], fmt: Fmt, digits = 0): string {
+  const finite = values.filter(Number.isFinite)
+  if (finite.length === 0) return 'n/a'
+  const median = percentile(finite, 50)
+  if (finite.length === 1) return fmt(median, digits)
+  return `${fmt(median, digits)} (${fmt(Math.min(...finite), digits)}–${fmt(Math.max(...finite), digits)})`
+}
+
+/** p50 / p95 / p99 over runs: "a (min–max) / b (…) / c (…)". */
+export const percentilesOverRuns = (runs: number[][], fmt: Fmt, ps = [50, 95, 99], digits = 0) =>
+  ps
+    .map((p) =>
+      overRuns(
+        runs.map((values) => percentile(values, p)),
+        fmt,
+        digits,
+      ),
+    )
+    .join(' / ')
+
+/**
+ * The floor on this machine right now: a bare consumer group in this process reading the same
+ * stream with XREADGROUP BLOCK, recording XADD → delivery per entry (the entry id's time). Whatever
+ * the system under test adds is above this; on a busy machine both rise together.
+ */
+export function rawReadLatency(redis: Redis, stream: string) {
+  const group = `bench-raw-${crypto.randomUUID().slice(0, 8)}`
+  const reader = redis.duplicate()
+  let latencies: number[] = []
+  let stopped = false
+  const ready = reader.xgroup('CREATE', stream, group, '$', 'MKSTREAM').then(() => undefined)
+  const loop = ready.then(async () => {
+    while (!stopped) {
+      const reply = (await reader.call(
+        'XREADGROUP',
+        'GROUP',
+        group,
+        'raw',
+        'COUNT',
+        500,
+        'BLOCK',
+        200,
+        'STREAMS',
+        stream,
+        '>',
+      )) as Array<[string, Array<[string, string[]]>]> | null
+      const now = Date.now()
+      const entries = reply?.[0]?.[1] ?? []
+      for (const [id] of entries) latencies.push(now - Number(id.split('-')[0]))
+      if (entries.length) await reader.xack(stream, group, ...entries.map(([id]) => id))
+    }
+  })
+  return {
+    ready,
+    /** The latencies recorded since the last call. */
+    take: () => {
+      const taken = latencies
+      latencies = []
+      return taken
+    },
+    stop: async () => {
+      stopped = true
+      await loop.catch(() => undefined)
+      await redis.xgroup('DESTROY', stream, group).catch(() => undefined)
+      reader.disconnect()
+    },
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export const cpuSeconds = (pid: number) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
+/** Share of one core each process used between two calls: `const done = cpuMeter(pids); …; done()`. */
+export function cpuMeter(pids: Record<string, number | undefined>) {
+  const started = performance.now()
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid ? cpuSeconds(pid) : NaN]))
+  return (): Record<string, number> => {
+    const seconds = (performance.now() - started) / 1000
+    return Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, pid ? (cpuSeconds(pid) - before[name]!) / seconds : NaN]),
+    )
+  }
+}
+
+/** Every process below `root` (walking /proc). */
+export function descendants(root: number): number[] {
+  const children = new Map<number, number[]>()
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
+    } catch {
+      // gone
+    }
+  }
+  const found: number[] = []
+  const queue = [root]
+  while (queue.length) {
+    for (const pid of children.get(queue.shift()!) ?? []) {
+      found.push(pid)
+      queue.push(pid)
+    }
+  }
+  return found
+}
+
+export const cmdline = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
+  } catch {
+    return ''
+  }
+}
+
+/** Peak resident memory (VmHWM) of a process in MB; 0 once it is gone. */
+export const peakRssMb = (pid: number): number => {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+  } catch {
+    return 0
+  }
+}
+
+/** Machine load when a section starts, printed beside its figures (the machine may be shared). */
+export const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')

@@ -1,0 +1,120 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { afterAll, describe, expect, it } from 'vitest'
+
+import { schemaMarkerOf } from '@/store/internals/schemaPush'
+
+import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { openSqlite } from '../helpers/sqlite'
+import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } from '../helpers/workerProcess'
+
+/*
+ * `pnpm worker` boots without side effects on the checkout: it does not spawn Payload's type
+ * generator (which rewrote src/payload-types.ts from every process), it says how long it took to
+ * boot, and on a database whose schema is current it skips the development schema push.
+ */
+
+const opened = openPayloadAndRedis()
+const spawned: WorkerProcess[] = []
+afterAll(() => killAll(spawned))
+
+/** Every process below `root` with its command line (from /proc). */
+function descendantCommands(root: number): string[] {
+  const children = new Map<number, number[]>()
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const commands: string[] = []
+  const queue = [root]
+  while (queue.length) {
+    for (const pid of children.get(queue.shift()!) ?? []) {
+      queue.push(pid)
+      try {
+        commands.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '))
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return commands
+}
+
+/** Boots a worker, records its child processes until it has registered, then stops it. */
+async function bootOnce(name: string) {
+  const stream = `test:boot:${crypto.randomUUID()}`
+  const worker = spawnWorker(name, {
+    DATABASE_URI: process.env.DATABASE_URI!,
+    PAYLOAD_SECRET: process.env.PAYLOAD_SECRET!,
+    REDIS_URL: process.env.REDIS_URL!,
+    CHAT_LEDGER_STREAM: stream,
+    WORKER_PROJECTIONS: 'dashboard',
+    // Not production: the mode in which Payload generates types and pushes the schema.
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+  })
+  spawned.push(worker)
+  const children = new Set<string>()
+  const watch = setInterval(() => descendantCommands(worker.child.pid!).forEach((c) => children.add(c)), 50)
+  try {
+    await untilLogged(worker, 'worker started', 90_000)
+    // Payload's generator is spawned during getPayload and takes seconds to load: still running now.
+    for (const command of descendantCommands(worker.child.pid!)) children.add(command)
+  } finally {
+    clearInterval(watch)
+  }
+  worker.child.kill('SIGTERM')
+  expect(await exitWithin(worker, 15_000)).toEqual({ code: 0, signal: null })
+  return { log: fs.readFileSync(worker.logFile, 'utf8'), children: [...children] }
+}
+
+const devPushStamp = async () => {
+  const sqlite = openSqlite(process.env.DATABASE_URI!)
+  try {
+    const { rows } = await sqlite.execute(`SELECT updated_at FROM payload_migrations WHERE batch = -1`)
+    return rows.map((row) => String(row.updated_at))
+  } finally {
+    sqlite.close()
+  }
+}
+
+describe('pnpm worker boot', () => {
+  it('spawns no type generator, leaves src/payload-types.ts alone and logs its boot time first', async () => {
+    expect(opened.payload).toBeDefined()
+    const types = path.resolve('src/payload-types.ts')
+    const before = fs.statSync(types).mtimeMs
+
+    const { log, children } = await bootOnce(`boot-${crypto.randomUUID().slice(0, 8)}`)
+
+    expect(children.filter((command) => command.includes('generate:types'))).toEqual([])
+    expect(fs.statSync(types).mtimeMs).toBe(before)
+    const ownLines = log.split('\n').filter((line) => /worker (booted|started)/.test(line))
+    expect(ownLines[0]).toMatch(/worker booted in \d+\.\d s \(modules \d+\.\d s, Payload and database \d+\.\d s\)/)
+  })
+
+  it('skips the schema push when the schema is unchanged, and pushes again when it is not', async () => {
+    // The test's own Payload pushed the schema and recorded it (beforeAll).
+    const file = path.resolve(process.env.DATABASE_URI!.slice('file:'.length))
+    expect(fs.existsSync(schemaMarkerOf(file))).toBe(true)
+    const pushed = await devPushStamp()
+    expect(pushed).toHaveLength(1)
+
+    await bootOnce(`boot-same-${crypto.randomUUID().slice(0, 8)}`)
+    expect(await devPushStamp(), 'no push on an unchanged schema').toEqual(pushed)
+
+    // A schema that differs from the one last pushed (as after editing a collection) is pushed.
+    fs.writeFileSync(schemaMarkerOf(file), 'a schema from before\n')
+    await new Promise((resolve) => setTimeout(resolve, 1_100)) // CURRENT_TIMESTAMP has 1 s resolution
+    await bootOnce(`boot-changed-${crypto.randomUUID().slice(0, 8)}`)
+    expect(await devPushStamp(), 'pushed again').not.toEqual(pushed)
+    expect(fs.readFileSync(schemaMarkerOf(file), 'utf8')).not.toBe('a schema from before\n')
+  })
+})
