@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 
 import { getPayload } from 'payload'
 
+import { positiveIntSetting } from '../lib/env'
 import config from '../payload.config'
 import { runWorkers, selectProjections } from '../worker/runWorker'
 
@@ -26,7 +27,7 @@ payload.logger.info(
 )
 const running = runWorkers(payload, {
   projections,
-  stopWhenIdleMs: process.env.WORKER_STOP_WHEN_IDLE_MS ? Number(process.env.WORKER_STOP_WHEN_IDLE_MS) : undefined,
+  stopWhenIdleMs: process.env.WORKER_STOP_WHEN_IDLE_MS ? positiveIntSetting('WORKER_STOP_WHEN_IDLE_MS', 1) : undefined,
 })
 
 let stopping = false
