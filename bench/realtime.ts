@@ -22,6 +22,7 @@ import { generateCorpus } from '@/events/generate'
 import { PROJECTIONS } from '@/projections'
 import { freePort } from '@/server/freePort'
 import { metricsKeys } from '@/worker/metrics'
+import { groupProgress } from '@/worker/progress'
 
 import {
   cmdline,
@@ -317,14 +318,15 @@ async function latency(app: Awaited<ReturnType<typeof startApp>>, token: string,
     seed,
     startAt: new Date().toISOString(),
   })
-  let phaseStart = Infinity
-  let current: Run | undefined
+  /** Each run's XADD window: a frame counts for the run whose window holds its event's time. */
+  const windows: Array<{ from: number; to: number; run: Run }> = []
   const onFrame = (event: string, data: string, at: number, id: string) => {
-    if (event !== 'utterances' || !current) return
+    if (event !== 'utterances') return
     const match = /"entryIds":\["(\d+)-/.exec(data)
     if (!match) return
     const ms = Number(match[1])
-    if (ms < phaseStart) return
+    const current = windows.find((window) => ms >= window.from && ms <= window.to)?.run
+    if (!current) return
     const published = Number(id.split('-')[0])
     current.latencies.push(at - ms)
     current.toPublish.push(published - ms)
@@ -338,10 +340,11 @@ async function latency(app: Awaited<ReturnType<typeof startApp>>, token: string,
       clients.push(openSse(port, token, '?collection=utterances,conversations', onFrame))
     await Promise.all(clients.map((client) => client.ready))
     let next = 0
-    const xadd = async (rate: number, seconds: number, record: boolean) => {
+    const xadd = async (rate: number, seconds: number, run?: Run) => {
       const total = rate * seconds
       const started = Date.now()
-      if (record) phaseStart = started
+      const window = { from: started, to: Infinity, run: run! }
+      if (run) windows.push(window)
       for (let sent = 0; sent < total;) {
         const due = Math.min(total, Math.floor(((Date.now() - started) * rate) / 1000) + 1)
         if (due > sent) {
@@ -352,8 +355,18 @@ async function latency(app: Awaited<ReturnType<typeof startApp>>, token: string,
         }
         await sleep(10)
       }
+      window.to = Date.now()
     }
-    await xadd(20, 5, false) // warm up: statement caches, JIT
+    /** Until the dashboard's group has projected everything (at most 60 s), so runs do not overlap. */
+    const drained = async () => {
+      const deadline = Date.now() + 60_000
+      while (Date.now() < deadline) {
+        const progress = await groupProgress(redis, 'chatLedger', PROJECTIONS.dashboard.group)
+        if (progress && progress.pending === 0 && progress.undelivered === 0) return
+        await sleep(100)
+      }
+    }
+    await xadd(20, 5) // warm up: statement caches, JIT
     await sleep(2_000)
     const byRate = new Map<number, { runs: Run[]; loopP99: number }>()
     for (const rate of RATES) {
@@ -361,13 +374,13 @@ async function latency(app: Awaited<ReturnType<typeof startApp>>, token: string,
       const loop = monitorEventLoopDelay({ resolution: 10 })
       loop.enable()
       for (let run = 0; run < RUNS; run++) {
-        current = { latencies: [], toPublish: [], toClient: [], raw: [], cpu: {} }
+        const current: Run = { latencies: [], toPublish: [], toClient: [], raw: [], cpu: {} }
         raw.take()
         const meter = cpuMeter(pids)
-        await xadd(rate, SECONDS_PER_RATE, true)
-        current.cpu = meter()
-        await sleep(3_000)
-        phaseStart = Infinity
+        await xadd(rate, SECONDS_PER_RATE, current)
+        await drained()
+        current.cpu = meter() // over the run: producing, and projecting what was produced
+        await sleep(1_000) // the last frames on their way to the clients
         current.raw = raw.take()
         runs.push(current)
       }
@@ -376,7 +389,6 @@ async function latency(app: Awaited<ReturnType<typeof startApp>>, token: string,
     }
     return byRate
   } finally {
-    current = undefined
     for (const client of clients) client.close()
     await raw.stop()
   }
