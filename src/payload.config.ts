@@ -4,6 +4,7 @@ import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
 import { Applications } from './collections/Applications'
+import { AuditLog } from './collections/AuditLog'
 import { Conversations } from './collections/Conversations'
 import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
@@ -12,6 +13,7 @@ import { PortalConversations } from './collections/PortalConversations'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { opsEndpoints } from './endpoints/ops'
 import { portalEndpoints } from './endpoints/portal'
 import { realtime } from './endpoints/realtime'
 
@@ -67,10 +69,11 @@ export default buildConfig({
     PortalConversations,
     Users,
     Media,
+    AuditLog,
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints],
+  endpoints: [realtime, ...portalEndpoints, ...opsEndpoints],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,
