@@ -13,13 +13,15 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Endpoint } from 'payload'
 
 import { hasBearer, isAdminRequest, refuse, refuseUnlessAdmin } from '@/ops/access'
-import { firingAlerts } from '@/ops/monitor'
+import { firingAlerts, readHistory } from '@/ops/monitor'
 import { health, readiness } from '@/ops/health'
 import { METRICS_CONTENT_TYPE, metricsText } from '@/ops/metrics'
 import { opsRedis, within } from '@/ops/redis'
 import { opsSettings } from '@/ops/settings'
 import { readSnapshot } from '@/ops/snapshot'
 import { describeError } from '@/worker/failures'
+
+import { deadLetterEndpoints } from './deadLetters'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 
@@ -103,4 +105,48 @@ const metrics: Endpoint = {
   },
 }
 
-export const opsEndpoints: Endpoint[] = [live, ready, healthEndpoint, metrics]
+/** `GET /api/ops/status`: what the operations view shows, read fresh (the view polls it). */
+const status: Endpoint = {
+  path: '/ops/status',
+  method: 'get',
+  handler: async (req) => {
+    const refused = refuseUnlessAdmin(req)
+    if (refused) return refused
+    const settings = opsSettings()
+    const redis = opsRedis(req.payload.logger)
+    try {
+      const [snapshot, firing] = await within(
+        Promise.all([readSnapshot(redis, { staleMs: settings.workerStaleMs }), firingAlerts(redis)]),
+        2_000,
+        'Redis',
+      )
+      const history = Object.fromEntries(
+        await Promise.all(snapshot.projections.map(async (p) => [p.name, await readHistory(redis, p.name)] as const)),
+      )
+      return Response.json(
+        { snapshot, history, alerts: firing, staleMs: settings.workerStaleMs },
+        { headers: NO_STORE },
+      )
+    } catch (error) {
+      return refuse(503, `Redis unavailable: ${describeError(error)}`)
+    }
+  },
+}
+
+/** `GET /api/ops/alerts`: the alerts firing now (the admin banner polls it). */
+const alerts: Endpoint = {
+  path: '/ops/alerts',
+  method: 'get',
+  handler: async (req) => {
+    const refused = refuseUnlessAdmin(req)
+    if (refused) return refused
+    try {
+      const firing = await within(firingAlerts(opsRedis(req.payload.logger)), 2_000, 'Redis')
+      return Response.json({ alerts: firing }, { headers: NO_STORE })
+    } catch (error) {
+      return refuse(503, `Redis unavailable: ${describeError(error)}`)
+    }
+  },
+}
+
+export const opsEndpoints: Endpoint[] = [live, ready, healthEndpoint, metrics, status, alerts, ...deadLetterEndpoints]
