@@ -32,10 +32,16 @@ export default buildConfig({
     components: {
       // First in the nav: the live board, which is also the admin's home page.
       beforeNavLinks: ['/components/admin/nav/LiveNavLink.client#LiveNavLink'],
+      // Firing alerts, for admins (it renders nothing for anyone else).
+      header: ['/components/admin/ops/AlertBanner.client#AlertBanner'],
       afterNavLinks: [
         {
           path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
           clientProps: { path: '/portal-api', label: 'Portal API reference' },
+        },
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/operations', label: 'Operations', roles: ['admin'] },
         },
       ],
       views: {
@@ -46,6 +52,18 @@ export default buildConfig({
           path: '/live/:conversationId',
           exact: true,
           meta: { title: 'Conversation' },
+        },
+        operations: {
+          Component: '/components/admin/ops/OperationsView#OperationsView',
+          path: '/operations',
+          exact: true,
+          meta: { title: 'Operations' },
+        },
+        deadLetters: {
+          Component: '/components/admin/ops/OperationsView#DeadLettersView',
+          path: '/operations/dead-letters',
+          exact: true,
+          meta: { title: 'Dead letters' },
         },
         portalApi: {
           Component: '/components/admin/portalApi/PortalApiView#PortalApiView',

@@ -90,7 +90,7 @@ export async function monitorTick(
     ] as const) {
       for (const alert of list) {
         const delivery: Delivery = { id: crypto.randomUUID(), status, alert, at, attempts: 0 }
-        multi.zadd(keys.outbox, now, JSON.stringify(delivery))
+        multi.zadd(keys.outbox, Date.now(), JSON.stringify(delivery))
       }
     }
   }

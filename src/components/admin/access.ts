@@ -22,3 +22,14 @@ export function requireStaff({ req }: InitPageResult, path: string): TypedUser {
   if (!hasRole(user, 'admin', 'supervisor')) redirect(formatAdminURL({ adminRoute, path: routes.unauthorized }))
   return user
 }
+
+/** As requireStaff, for the admin-only views (operations): supervisors get "unauthorized". */
+export function requireAdmin(result: InitPageResult, path: string): TypedUser {
+  const user = requireStaff(result, path)
+  const {
+    admin: { routes },
+    routes: { admin: adminRoute },
+  } = result.req.payload.config
+  if (!hasRole(user, 'admin')) redirect(formatAdminURL({ adminRoute, path: routes.unauthorized }))
+  return user
+}
