@@ -4,6 +4,7 @@ import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
 import { Applications } from './collections/Applications'
+import { AuditLog } from './collections/AuditLog'
 import { Conversations } from './collections/Conversations'
 import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
@@ -12,6 +13,7 @@ import { PortalConversations } from './collections/PortalConversations'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { opsEndpoints } from './endpoints/ops'
 import { portalEndpoints } from './endpoints/portal'
 import { projectionEndpoints } from './endpoints/projections'
 import { realtime } from './endpoints/realtime'
@@ -31,6 +33,8 @@ export default buildConfig({
     components: {
       // First in the nav: the live board, which is also the admin's home page.
       beforeNavLinks: ['/components/admin/nav/LiveNavLink.client#LiveNavLink'],
+      // Firing alerts, for admins (it renders nothing for anyone else).
+      header: ['/components/admin/ops/AlertBanner.client#AlertBanner'],
       afterNavLinks: [
         {
           path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
@@ -39,6 +43,10 @@ export default buildConfig({
         {
           path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
           clientProps: { path: '/projections', label: 'Projections', roles: ['admin'] },
+        },
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/operations', label: 'Operations', roles: ['admin'] },
         },
       ],
       views: {
@@ -49,6 +57,18 @@ export default buildConfig({
           path: '/live/:conversationId',
           exact: true,
           meta: { title: 'Conversation' },
+        },
+        operations: {
+          Component: '/components/admin/ops/OperationsView#OperationsView',
+          path: '/operations',
+          exact: true,
+          meta: { title: 'Operations' },
+        },
+        deadLetters: {
+          Component: '/components/admin/ops/OperationsView#DeadLettersView',
+          path: '/operations/dead-letters',
+          exact: true,
+          meta: { title: 'Dead letters' },
         },
         portalApi: {
           Component: '/components/admin/portalApi/PortalApiView#PortalApiView',
@@ -78,10 +98,11 @@ export default buildConfig({
     PortalConversations,
     Users,
     Media,
+    AuditLog,
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints, ...projectionEndpoints],
+  endpoints: [realtime, ...portalEndpoints, ...projectionEndpoints, ...opsEndpoints],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

@@ -16,6 +16,7 @@ import { z } from 'zod'
 
 import { hasRole } from '@/access/roles'
 import { appRedis } from '@/lib/redis'
+import { recordAudit } from '@/ops/audit'
 import { isProjectionName, PROJECTIONS } from '@/projections'
 import { Cancelled, controlJob, JobAlreadyRunning, runJob } from '@/rebuild'
 import { jobPlan, projectionStatuses } from '@/rebuild/status'
@@ -69,7 +70,7 @@ const start =
     const redis = appRedis(payload.logger)
     const by = `admin:${user!.email ?? user!.id}`
     const started = new Promise<string>((resolve, reject) => {
-      runJob(payload, redis, job, name, { by, onStart: (run) => resolve(run.id) }).then(
+      runJob(payload, redis, job, name, { by, user: user!, onStart: (run) => resolve(run.id) }).then(
         (result) => payload.logger.info({ projection: name, job, result: result.job }, `${job} of ${name} finished`),
         (error: unknown) => {
           reject(error)
@@ -94,12 +95,18 @@ const control: PayloadHandler = async (req) => {
   if (!isProjectionName(name)) return refuse(404, `There is no projection named “${name}”.`)
   const parsed = Control.safeParse(await bodyOf(req))
   if (!parsed.success) return refuse(400, 'send { "action": "pause" | "resume" | "cancel" }')
+  const { action } = parsed.data
+  const audit = (result: 'succeeded' | 'failed', detail?: Record<string, unknown>) =>
+    recordAudit(req.payload, { action: `projection.${action}`, target: name, result, detail }, { user: req.user, req })
   try {
-    await controlJob(appRedis(req.payload.logger), chatLedgerStream(), PROJECTIONS[name].group, parsed.data.action)
+    await controlJob(appRedis(req.payload.logger), chatLedgerStream(), PROJECTIONS[name].group, action)
   } catch (error) {
-    return refuse(409, error instanceof Error ? error.message : String(error))
+    const message = error instanceof Error ? error.message : String(error)
+    await audit('failed', { error: message })
+    return refuse(409, message)
   }
-  return json(200, { action: parsed.data.action, projection: name })
+  await audit('succeeded')
+  return json(200, { action, projection: name })
 }
 
 export const projectionEndpoints: Endpoint[] = [

@@ -1,9 +1,11 @@
 /**
  * What this app process counts itself, for /api/metrics (Prometheus, prom-client): the portal
- * API's requests by status. Workers report to Redis instead (src/worker/metrics.ts), so the
+ * API's requests by status, and its SSE clients. Workers report to Redis instead (src/worker/metrics.ts), so the
  * metrics endpoint can show the whole deployment.
  */
-import { Counter, Registry } from 'prom-client'
+import { Counter, Gauge, Registry } from 'prom-client'
+
+import { openSseStreams } from '@/realtime/sseStream'
 
 type Shared = { registry: Registry; portalRequests: Counter<'status'> }
 
@@ -19,6 +21,14 @@ function shared(): Shared {
     help: 'Customer portal API requests answered by this process, by HTTP status (429: rate limited).',
     labelNames: ['status'],
     registers: [registry],
+  })
+  new Gauge({
+    name: 'billie_sse_clients',
+    help: 'Live board clients connected to this process (GET /api/realtime).',
+    registers: [registry],
+    collect() {
+      this.set(openSseStreams())
+    },
   })
   return (global[KEY] = { registry, portalRequests })
 }

@@ -3,8 +3,9 @@
  * progress, and returns the job's report. Used by `pnpm projections` and the operations view.
  */
 import type { Redis } from 'ioredis'
-import type { Payload } from 'payload'
+import type { Payload, TypedUser } from 'payload'
 
+import { type AuditEntry, recordAudit } from '@/ops/audit'
 import { type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
 import { chatLedgerStream } from '@/worker/settings'
@@ -13,7 +14,10 @@ import { Cancelled, type Job, JobRun } from './control'
 import { type Drift, hasDrift, rebuild, type RebuildReport, replay, type ReplayReport, verify } from './jobs'
 
 export type JobOptions = {
+  /** Who asked, as recorded in the progress and the audit log: `admin:<email>`, `cli:<user>@<host>`, … */
   by: string
+  /** The person who asked, when it was one (the audit log links them). */
+  user?: Pick<TypedUser, 'id' | 'email'>
   /** For replay: the range and the conversation. */
   from?: string
   to?: string
@@ -55,14 +59,32 @@ export async function runJob(
     }
     const report = result.job === 'verify' ? result.drift : result.report
     await run.finish('done', { report: JSON.stringify(report) })
+    await audit({ result: 'succeeded', detail: { job: run.id, report } })
     return result
   } catch (error) {
     if (error instanceof Cancelled) {
       await run.finish('cancelled')
+      await audit({ result: 'cancelled', detail: { job: run.id } })
       throw error
     }
-    await run.finish('failed', { error: error instanceof Error ? error.message : String(error) })
+    const message = error instanceof Error ? error.message : String(error)
+    await run.finish('failed', { error: message })
+    await audit({ result: 'failed', detail: { job: run.id, error: message } })
     throw error
+  }
+
+  /** Every job is in the audit log, however it ended (a failure to record it must not hide the job's own outcome). */
+  async function audit(entry: Pick<AuditEntry, 'result' | 'detail'>) {
+    await recordAudit(
+      payload,
+      {
+        action: `projection.${job}`,
+        target: name,
+        ...entry,
+        detail: { ...entry.detail, ...(options.from ? { from: options.from, to: options.to } : {}) },
+      },
+      { user: options.user, actor: options.by },
+    ).catch((error: unknown) => payload.logger.error({ err: error }, `could not record the ${job} in the audit log`))
   }
 }
 

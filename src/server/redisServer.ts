@@ -57,11 +57,19 @@ const waitForPing = async (child: ChildProcess, port: number, timeoutMs = 10_000
   throw new Error(`redis-server did not answer PING on port ${port} within ${timeoutMs} ms`)
 }
 
-/** Starts a throwaway redis-server (no persistence) on a free loopback port. */
-export async function startRedisServer({ port }: { port?: number } = {}): Promise<LocalRedis> {
+/**
+ * Starts a throwaway redis-server on a free loopback port: no persistence, or with `dataDir` an
+ * append-only file there, so a server stopped and started again on the same port and directory
+ * comes back with its data (an outage, not a loss).
+ */
+export async function startRedisServer({
+  port,
+  dataDir,
+}: { port?: number; dataDir?: string } = {}): Promise<LocalRedis> {
   const binary = ensureRedisServerBinary()
   const chosen = port ?? (await freePort())
-  const child = spawn(binary, ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const persistence = dataDir ? ['--dir', dataDir, '--appendonly', 'yes'] : ['--appendonly', 'no']
+  const child = spawn(binary, ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', ...persistence], {
     stdio: 'ignore',
   })
   await waitForPing(child, chosen)

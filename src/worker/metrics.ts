@@ -26,7 +26,21 @@ export const metricsKeys = (settings: Pick<WorkerSettings, 'stream' | 'group'>) 
   workers: `${settings.stream}:${settings.group}:workers`,
   counters: (consumer: string) => `${settings.stream}:${settings.group}:worker:${consumer}`,
   lag: (consumer: string) => `${settings.stream}:${settings.group}:lag:${consumer}`,
+  /**
+   * hash: the projection's counters summed over every worker that ever ran it (never reset by a
+   * restart): what /api/metrics exports as Prometheus counters.
+   */
+  totals: `${settings.stream}:${settings.group}:totals`,
+  /** hash: batch durations, one field per histogram bucket (BATCH_BUCKETS_SECONDS, `+Inf`), plus `sum`. */
+  batchHistogram: `${settings.stream}:${settings.group}:batch-seconds`,
 })
+
+/** Upper bounds (seconds) of the batch duration histogram's buckets. */
+export const BATCH_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const
+
+/** The histogram bucket a batch of `seconds` falls in (its upper bound, or `+Inf`). */
+export const batchBucket = (seconds: number): string =>
+  String(BATCH_BUCKETS_SECONDS.find((bound) => seconds <= bound) ?? '+Inf')
 
 const RETAIN_SECONDS = 7 * 24 * 3600
 
@@ -63,6 +77,8 @@ export class WorkerMetrics {
   }
 
   async batch(figures: BatchFigures): Promise<void> {
+    // WORKER_REPORT_METRICS=false: no figures per batch (the bench's baseline); heartbeats stay.
+    if (!this.settings.reportMetrics) return
     const key = this.keys.counters(this.settings.consumer)
     const lagKey = this.keys.lag(this.settings.consumer)
     const multi = this.redis
@@ -75,12 +91,28 @@ export class WorkerMetrics {
       .hincrby(key, 'batchMsTotal', Math.round(figures.batchMs))
       .hset(key, { lastBatchMs: Math.round(figures.batchMs), heartbeatAt: new Date().toISOString(), state: 'running' })
       .zadd(this.keys.workers, Date.now(), this.settings.consumer)
+      .hincrby(this.keys.totals, 'processed', figures.processed)
+      .hincrby(this.keys.totals, 'skipped', figures.skipped)
+      .hincrby(this.keys.totals, 'deadLettered', figures.deadLettered)
+      .hincrby(this.keys.totals, 'retries', figures.retries)
+      .hset(this.keys.totals, 'lastBatchAt', Date.now())
+      .hincrby(this.keys.batchHistogram, batchBucket(figures.batchMs / 1_000), 1)
+      .hincrbyfloat(this.keys.batchHistogram, 'sum', figures.batchMs / 1_000)
     if (figures.lastEntryId) multi.hset(key, 'lastEntryId', figures.lastEntryId)
     const buckets = new Map<number, number>()
     for (const lag of figures.lagsMs) buckets.set(lagBucket(lag), (buckets.get(lagBucket(lag)) ?? 0) + 1)
     for (const [bucket, count] of buckets) multi.hincrby(lagKey, String(bucket), count)
     multi.expire(lagKey, RETAIN_SECONDS)
     await multi.exec()
+  }
+
+  /** A committed batch's change-feed messages could not be published (the board misses them until reload). */
+  async publishFailed(): Promise<void> {
+    await this.redis
+      .multi()
+      .hincrby(this.keys.counters(this.settings.consumer), 'feedPublishFailures', 1)
+      .hincrby(this.keys.totals, 'feedPublishFailures', 1)
+      .exec()
   }
 
   async stopped(): Promise<void> {

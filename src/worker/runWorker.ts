@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 
 import { booleanSetting, stringSetting } from '@/lib/env'
 import { createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
+import { startMonitor } from '@/ops/monitor'
 import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
 import { JobAlreadyRunning, runJob } from '@/rebuild'
 import { projectionStatus } from '@/rebuild/status'
@@ -93,6 +94,10 @@ export function runWorkers(
       }),
   )
   const done = Promise.all(workers.map((worker) => worker.start())).then(() => undefined)
+  // The operations monitor (charts, alerts, webhook) on a connection of its own: never in a worker's way.
+  const monitorRedis = createRedis(url, { connectionName: 'ops-monitor' })
+  monitorRedis.on('error', () => undefined)
+  const monitor = startMonitor(monitorRedis, payload.logger)
   if (booleanSetting('REBUILD_ON_VERSION_CHANGE', false)) {
     for (const { name, redis } of connections) void rebuildIfOutdated(payload, redis, name)
   }
@@ -100,6 +105,8 @@ export function runWorkers(
     workers,
     done,
     stop: async () => {
+      monitor.stop()
+      monitorRedis.disconnect()
       await Promise.all(workers.map((worker) => worker.stop()))
       await done.catch(() => undefined)
       for (const { reader, redis } of connections) {

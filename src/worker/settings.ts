@@ -1,6 +1,6 @@
 import os from 'node:os'
 
-import { intSetting, stringSetting } from '@/lib/env'
+import { booleanSetting, intSetting, stringSetting } from '@/lib/env'
 import type { Projection } from '@/projections/define'
 
 /** Everything one projection's consumer can be told, with the defaults an operator expects (README). */
@@ -21,6 +21,8 @@ export type WorkerSettings = {
   maxAttempts: number
   /** The wait before an event that failed is tried again; doubled after each further failure. */
   retryBackoffMs: number
+  /** Whether each batch's figures go to Redis (metrics, the operations view); heartbeats always do. */
+  reportMetrics: boolean
 }
 
 /** The chatLedger stream every projection consumes. */
@@ -45,6 +47,7 @@ export function workerSettings(projection: Projection, overrides: Partial<Worker
     claimIdleMs: intSetting('WORKER_CLAIM_IDLE_MS', 30_000),
     maxAttempts: intSetting('WORKER_MAX_ATTEMPTS', 3),
     retryBackoffMs: intSetting('WORKER_RETRY_BACKOFF_MS', 5_000),
+    reportMetrics: booleanSetting('WORKER_REPORT_METRICS', true),
     ...overrides,
   }
 }

@@ -245,9 +245,10 @@ export class Worker {
     // nothing and is not announced twice; the other way round the announcement would be lost.
     const messages = mergeMessages(committed.flatMap((changes) => changes.messages))
     if (this.options.onCommitted && messages.length) {
-      await this.viaRedis(Promise.resolve(this.options.onCommitted(messages))).catch((error) =>
-        this.log.warn({ err: describeError(error) }, 'change feed publish failed'),
-      )
+      await this.viaRedis(Promise.resolve(this.options.onCommitted(messages))).catch((error) => {
+        this.log.warn({ err: describeError(error) }, 'change feed publish failed')
+        return this.viaRedis(this.metrics.publishFailed()).catch(() => undefined)
+      })
     }
 
     const waiting = await this.settleFailures(failures, entries, letters)

@@ -345,6 +345,20 @@ describe.runIf(onSqlite)('the projections API', () => {
           { timeout: 60_000, interval: 200 },
         )
         .toMatchObject({ job: 'rebuild', state: 'done', by: 'admin:projections-admin@example.com' })
+
+      // and the audit log says who did what, and how it went
+      const { docs } = await payload.find({
+        collection: 'audit-log',
+        where: { target: { equals: 'dashboard' }, actor: { equals: 'admin:projections-admin@example.com' } },
+        sort: 'createdAt',
+        depth: 0,
+        limit: 10,
+      })
+      expect(docs.map(({ action, result }) => [action, result])).toEqual([
+        ['projection.pause', 'succeeded'],
+        ['projection.resume', 'succeeded'],
+        ['projection.rebuild', 'succeeded'],
+      ])
     } finally {
       await server.close()
     }

@@ -13,7 +13,7 @@ export function requireStaff(init: InitPageResult, path: string): TypedUser {
   return requireRole(init, path, 'admin', 'supervisor')
 }
 
-/** As requireStaff, for views only admins may see (supervisors get "unauthorized"). */
+/** As requireStaff, for the admin-only views (operations, projections): supervisors get "unauthorized". */
 export function requireAdmin(init: InitPageResult, path: string): TypedUser {
   return requireRole(init, path, 'admin')
 }
