@@ -3,7 +3,17 @@ import { Button, SearchIcon, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
 import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
 
-import { applicationMarkers, loadCards, sameId } from '../shared/cards'
+import type { AttentionThresholds } from '@/attention/rules'
+
+import {
+  type AttentionJudge,
+  applicationMarkers,
+  countAttention,
+  filtersToParams,
+  isFiltered,
+  loadCards,
+  sameId,
+} from '../shared/cards'
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
 import { restFinder } from '../shared/finder'
 import { plural } from '../shared/format'
@@ -16,17 +26,30 @@ import { RetryBanner } from '../shared/RetryBanner.client'
 import { ConversationCard } from './ConversationCard.client'
 import { initialListState, isKnown, listReducer } from './listState'
 
-type Props = { initial: CardPage; initialFilters: ListFilters; renderedAt: number }
+type Props = {
+  initial: CardPage
+  initialFilters: ListFilters
+  initialAttentionCount: number
+  renderedAt: number
+  thresholds: AttentionThresholds
+}
 
 const SEARCH_DEBOUNCE_MS = 300
+/** Time-based rules (idle, stuck, soft end) change with the clock alone: the count is re-read this often. */
+export const ATTENTION_REFRESH_MS = 15_000
+/** Change messages come in bursts: the count is re-read once per burst. */
+const COUNT_GATHER_MS = 1_000
 
-export function LiveConversations({ initial, initialFilters, renderedAt }: Props) {
+export function LiveConversations({ initial, initialFilters, initialAttentionCount, renderedAt, thresholds }: Props) {
   const {
     config: {
       routes: { admin: adminRoute, api },
     },
   } = useConfig()
   const finder = useMemo(() => restFinder(api), [api])
+  // The browser's clock judges the time-based rules of its queries, as the server's did the first render.
+  const judge = useMemo<AttentionJudge>(() => ({ thresholds, now: () => Date.now() }), [thresholds])
+  const [attentionCount, setAttentionCount] = useState(initialAttentionCount)
   const [state, dispatch] = useReducer(listReducer, initial, initialListState)
   const [filters, setFilters] = useState(initialFilters)
   const [searchText, setSearchText] = useState(initialFilters.search)
@@ -66,25 +89,17 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
       firstFilters.current = false
       return
     }
-    const params = new URLSearchParams(window.location.search)
-    for (const [key, value] of [
-      ['q', filters.search.trim()],
-      ['status', filters.status ?? ''],
-    ] as const) {
-      if (value) params.set(key, value)
-      else params.delete(key)
-    }
-    const query = params.toString()
+    const query = filtersToParams(filters).toString()
     window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}`)
 
     const mine = ++generation.current
     setLoading('filter')
     setError(null)
-    loadCards(finder, filters)
+    loadCards(finder, filters, null, undefined, judge)
       .then((result) => mine === generation.current && dispatch({ type: 'replace', result }))
       .catch((cause) => mine === generation.current && fail('Searching failed')(cause))
       .finally(() => mine === generation.current && setLoading(null))
-  }, [filters, finder])
+  }, [filters, finder, judge])
 
   const loadMore = useCallback(() => {
     const current = stateRef.current
@@ -92,14 +107,14 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
     loadingMore.current = true
     const mine = generation.current
     setLoading('more')
-    loadCards(finder, filtersRef.current, current.next)
+    loadCards(finder, filtersRef.current, current.next, undefined, judge)
       .then((result) => mine === generation.current && dispatch({ type: 'append', result }))
       .catch(fail('Loading more conversations failed'))
       .finally(() => {
         loadingMore.current = false
         if (mine === generation.current) setLoading(null)
       })
-  }, [finder, filtersRef, stateRef])
+  }, [finder, filtersRef, judge, stateRef])
 
   // Infinite scroll: a sentinel below the grid loads the next page before the reader gets there.
   useEffect(() => {
@@ -116,7 +131,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
   // Live: conversations the list does not show yet are read (with the filters, server-side) and arrive at the top.
   const fetchArrivals = useGathered<string>((ids) => {
     const mine = generation.current
-    loadCards(finder, filtersRef.current, null, { id: { in: ids } })
+    loadCards(finder, filtersRef.current, null, { id: { in: ids } }, judge)
       .then(
         (result) => mine === generation.current && dispatch({ type: 'arrive', cards: result.cards, atTop: atTop() }),
       )
@@ -128,9 +143,16 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
       .catch(fail('Reading risk markers failed'))
   })
 
+  const refreshCount = useGathered(() => {
+    countAttention(finder, judge)
+      .then(setAttentionCount)
+      .catch(fail('Counting the conversations that need attention failed'))
+  }, COUNT_GATHER_MS)
+
   const onChange = useCallback(
     (change: RealtimeChange) => {
       const current = stateRef.current
+      if (change.collection === 'conversations') refreshCount()
       const listed = (match: (card: (typeof current.cards)[number]) => boolean) =>
         current.cards.some(match) || current.pending.some(match)
       switch (change.collection) {
@@ -160,15 +182,26 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
           return
       }
     },
-    [fetchArrivals, fetchMarkers, stateRef],
+    [fetchArrivals, fetchMarkers, refreshCount, stateRef],
   )
 
   const onResync = useCallback(() => {
     const mine = generation.current
-    loadCards(finder, filtersRef.current)
+    loadCards(finder, filtersRef.current, null, undefined, judge)
       .then((result) => mine === generation.current && dispatch({ type: 'resync', result, atTop: atTop() }))
       .catch(fail('Refreshing failed'))
-  }, [filtersRef, finder])
+    refreshCount()
+  }, [filtersRef, finder, judge, refreshCount])
+
+  // The clock moves conversations across time-based thresholds without any change message.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'hidden') return
+      refreshCount()
+      if (filtersRef.current.attention) onResync()
+    }, ATTENTION_REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [filtersRef, onResync, refreshCount])
 
   const status = useRealtime({ onChange, onResync })
 
@@ -179,7 +212,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
 
   const hrefOf = (conversationId: string) =>
     formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(conversationId)}` })
-  const filtered = Boolean(filters.search.trim() || filters.status)
+  const filtered = isFiltered(filters)
 
   return (
     <div className="billie-live">
@@ -205,18 +238,30 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
             value={searchText}
           />
         </label>
-        <div aria-label="Filter by status" className="billie-status-filter" role="group">
-          {[{ value: null, label: 'All' }, ...CONVERSATION_STATUSES].map((option) => (
-            <button
-              aria-pressed={filters.status === option.value}
-              className="billie-status-filter__option"
-              key={option.value ?? 'all'}
-              onClick={() => setFilters((current) => ({ ...current, status: option.value }))}
-              type="button"
-            >
-              {option.label}
-            </button>
-          ))}
+        <div className="billie-live__filters">
+          <button
+            aria-pressed={Boolean(filters.attention)}
+            className="billie-attention-filter"
+            data-count={attentionCount}
+            onClick={() => setFilters((current) => ({ ...current, attention: !current.attention }))}
+            title="Conversations that need a human now (thresholds are set by the administrator)"
+            type="button"
+          >
+            Needs attention <span className="billie-attention-filter__count">{attentionCount}</span>
+          </button>
+          <div aria-label="Filter by status" className="billie-status-filter" role="group">
+            {[{ value: null, label: 'All' }, ...CONVERSATION_STATUSES].map((option) => (
+              <button
+                aria-pressed={filters.status === option.value}
+                className="billie-status-filter__option"
+                key={option.value ?? 'all'}
+                onClick={() => setFilters((current) => ({ ...current, status: option.value }))}
+                type="button"
+              >
+                {option.label}
+              </button>
+            ))}
+          </div>
         </div>
       </div>
 
@@ -234,7 +279,9 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
       {state.cards.length === 0 && !loading ? (
         <p className="billie-live__empty">
           {filtered
-            ? 'No conversations match. Try fewer words or another status.'
+            ? filters.attention && !filters.search.trim() && !filters.status
+              ? 'Nothing needs attention right now.'
+              : 'No conversations match. Try fewer words or another status.'
             : 'No conversations yet: they appear here as soon as a chat starts.'}
         </p>
       ) : (
@@ -244,7 +291,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
         >
           {state.cards.map((card) => (
             <li key={card.id}>
-              <ConversationCard card={card} href={hrefOf(card.conversationId)} now={now} />
+              <ConversationCard card={card} href={hrefOf(card.conversationId)} now={now} thresholds={thresholds} />
             </li>
           ))}
         </ul>
