@@ -12,7 +12,7 @@ function fraudResults(): FraudResult[] {
   return [...new Set(results)] as FraudResult[]
 }
 
-/** The "needs attention" thresholds from the environment (.env.example); read per request (the worker never needs them). */
+/** The "needs attention" thresholds from the environment (.env.example), read per request. */
 export function attentionThresholds(): AttentionThresholds {
   return {
     idleSeconds: intSetting('ATTENTION_IDLE_SECONDS', DEFAULT_THRESHOLDS.idleSeconds),
