@@ -13,6 +13,7 @@ import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
 import { portalEndpoints } from './endpoints/portal'
+import { presenceEndpoints } from './endpoints/presence'
 import { realtime } from './endpoints/realtime'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -70,7 +71,7 @@ export default buildConfig({
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints],
+  endpoints: [realtime, ...portalEndpoints, ...presenceEndpoints],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

@@ -1,5 +1,5 @@
 'use client'
-import { Link, useConfig } from '@payloadcms/ui'
+import { Link, useAuth, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
 import React, { useMemo, useState } from 'react'
 
@@ -13,6 +13,9 @@ import type { ConversationLink, ConversationRecord, Line, RecordId } from '../sh
 import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
+import { presentAt, usePresenceMap } from '../shared/presence'
+import { Viewers } from '../shared/Viewers.client'
+import { usePresenceHeartbeat } from './usePresenceHeartbeat'
 import { ApplicationPanel } from './ApplicationPanel.client'
 import { AssessmentsPanel } from './AssessmentsPanel.client'
 import { CustomerPanel } from './CustomerPanel.client'
@@ -84,7 +87,15 @@ function Neighbour({
   )
 }
 
-export function ConversationLive({ initial, renderedAt }: { initial: ConversationDetail; renderedAt: number }) {
+export function ConversationLive({
+  initial,
+  renderedAt,
+  presenceHeartbeatMs,
+}: {
+  initial: ConversationDetail
+  renderedAt: number
+  presenceHeartbeatMs: number
+}) {
   const {
     config: {
       routes: { admin: adminRoute, api },
@@ -179,9 +190,17 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
     rereadCustomer()
   }
 
+  // Who else is here: this view's heartbeats answer with everyone, the feed says who comes and goes.
+  const { user } = useAuth()
+  const { presence, apply: onPresence } = usePresenceMap()
+  usePresenceHeartbeat(api, initial.conversation.conversationId, presenceHeartbeatMs, onPresence)
+  const otherViewers = presentAt(presence, initial.conversation.conversationId, now).filter(
+    (viewer) => !user || viewer.id !== String(user.id),
+  )
+
   // Only this conversation, its lines, and its application's and customer's changes (the server follows the links).
   const status = useRealtime(
-    { onChange, onResync },
+    { onChange, onResync, onPresence },
     `?conversation=${encodeURIComponent(initial.conversation.conversationId)}`,
   )
 
@@ -209,6 +228,7 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
           <StatusBadge status={conversation.status} />
           <DecisionBadge decision={conversation.finalDecision} status={conversation.status} />
           <ConnectionIndicator status={status} />
+          <Viewers label="Also viewing" viewers={otherViewers} />
         </div>
         <dl className="billie-conversation__meta">
           <div>

@@ -6,7 +6,9 @@ import { attentionReasons, type AttentionThresholds } from '@/attention/rules'
 import { DecisionBadge, MarkerList, StatusBadge } from '../shared/Badges.client'
 import { classNames } from '../shared/classNames'
 import { plural, timeAgo } from '../shared/format'
+import type { Presence } from '../shared/presence'
 import type { Card } from '../shared/types'
+import { Viewers } from '../shared/Viewers.client'
 
 const SPEAKER = { customer: 'Customer', assistant: 'Billie' } as const
 
@@ -16,11 +18,13 @@ export const ConversationCard = React.memo(function ConversationCard({
   href,
   now,
   thresholds,
+  viewers,
 }: {
   card: Card
   href: string
   now: number
   thresholds: AttentionThresholds
+  viewers: Presence[]
 }) {
   const line = card.lastLine
   const reasons = attentionReasons(card, now, thresholds)
@@ -69,6 +73,7 @@ export const ConversationCard = React.memo(function ConversationCard({
           {timeAgo(card.lastUtteranceAt, now)}
         </span>
         <span className="billie-card__count">{plural(card.messageCount, 'message')}</span>
+        <Viewers viewers={viewers} />
       </div>
       {((card.finalDecision && card.finalDecision !== card.status) || card.markers.length > 0) && (
         <div className="billie-card__markers">

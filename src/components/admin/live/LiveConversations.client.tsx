@@ -21,6 +21,7 @@ import { CONVERSATION_STATUSES } from '@/projections/dashboard/statuses'
 
 import type { CardPage, ListFilters, RecordId } from '../shared/types'
 import { useGathered, useLatest, useNow } from '../shared/hooks'
+import { presentAt, usePresenceMap } from '../shared/presence'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { ConversationCard } from './ConversationCard.client'
@@ -203,7 +204,17 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
     return () => clearInterval(timer)
   }, [filtersRef, onResync, refreshCount])
 
-  const status = useRealtime({ onChange, onResync })
+  // Who is viewing each listed conversation: read for the cards shown, then kept by the feed's presence events.
+  const { presence, apply: onPresence, load: loadPresence } = usePresenceMap()
+  const listedIds = [...state.pending, ...state.cards]
+    .map((card) => card.conversationId)
+    .slice(0, 200)
+    .join(',')
+  useEffect(() => {
+    loadPresence(api, listedIds ? listedIds.split(',') : []).catch(fail('Reading who is viewing failed'))
+  }, [api, listedIds, loadPresence])
+
+  const status = useRealtime({ onChange, onResync, onPresence })
 
   const showPending = () => {
     dispatch({ type: 'showPending' })
@@ -291,7 +302,13 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
         >
           {state.cards.map((card) => (
             <li key={card.id}>
-              <ConversationCard card={card} href={hrefOf(card.conversationId)} now={now} thresholds={thresholds} />
+              <ConversationCard
+                card={card}
+                href={hrefOf(card.conversationId)}
+                now={now}
+                thresholds={thresholds}
+                viewers={presentAt(presence, card.conversationId, now)}
+              />
             </li>
           ))}
         </ul>
