@@ -1,6 +1,7 @@
 'use client'
 import { Link, useAuth, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
+import { useRouter } from 'next/navigation'
 import React, { useMemo, useState } from 'react'
 
 import { DecisionBadge, StatusBadge } from '../shared/Badges.client'
@@ -15,6 +16,7 @@ import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { presentAt, usePresenceMap } from '../shared/presence'
 import { Viewers } from '../shared/Viewers.client'
+import { type Shortcut, useShortcuts } from '../shared/Shortcuts.client'
 import { usePresenceHeartbeat } from './usePresenceHeartbeat'
 import { ApplicationPanel } from './ApplicationPanel.client'
 import { AssessmentsPanel } from './AssessmentsPanel.client'
@@ -220,6 +222,29 @@ export function ConversationLive({
 
   const customerName = conversation.customerName || customer?.fullName || null
 
+  const router = useRouter()
+  const hrefOf = (link: ConversationLink | null) =>
+    link && formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(link.conversationId)}` })
+  const go = (href: string | null) => href && router.push(href)
+  const shortcuts: Shortcut[] = [
+    {
+      keys: ['k', 'ArrowLeft'],
+      label: 'Previous conversation (started before)',
+      run: () => go(hrefOf(initial.previous)),
+    },
+    { keys: ['j', 'ArrowRight'], label: 'Next conversation (started after)', run: () => go(hrefOf(initial.next)) },
+    {
+      keys: ['G', 'End'],
+      label: 'Jump to the latest message',
+      run: () => {
+        const scroller = document.querySelector<HTMLElement>('.billie-transcript__scroller')
+        if (scroller) scroller.scrollTop = scroller.scrollHeight
+      },
+    },
+    { keys: ['u'], label: 'Back to the live board', run: () => go(formatAdminURL({ adminRoute, path: '' })) },
+  ]
+  const shortcutsHelp = useShortcuts(shortcuts, 'Conversation: keyboard shortcuts')
+
   return (
     <div className="billie-conversation" data-conversation-id={conversation.conversationId}>
       <header className="billie-conversation__header">
@@ -260,6 +285,7 @@ export function ConversationLive({
         </nav>
       </header>
       <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />
+      {shortcutsHelp}
       <div className="billie-conversation__body">
         <section aria-label="Transcript" className="billie-conversation__transcript">
           <Transcript

@@ -24,8 +24,9 @@ import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { presentAt, usePresenceMap } from '../shared/presence'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
+import { type Shortcut, useShortcuts } from '../shared/Shortcuts.client'
 import { ConversationCard } from './ConversationCard.client'
-import { initialListState, isKnown, listReducer } from './listState'
+import { initialListState, isKnown, type ListAction, listReducer } from './listState'
 
 type Props = {
   initial: CardPage
@@ -150,49 +151,88 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
       .catch(fail('Counting the conversations that need attention failed'))
   }, COUNT_GATHER_MS)
 
-  const onChange = useCallback(
-    (change: RealtimeChange) => {
+  /** Applies change messages to the list: one reducer step for all of them, reads for what is not listed. */
+  const applyChanges = useCallback(
+    (changes: RealtimeChange[]) => {
       const current = stateRef.current
-      if (change.collection === 'conversations') refreshCount()
       const listed = (match: (card: (typeof current.cards)[number]) => boolean) =>
         current.cards.some(match) || current.pending.some(match)
-      switch (change.collection) {
-        case 'conversations':
-          if (change.operation === 'delete') dispatch({ type: 'remove', id: change.id })
-          else if (isKnown(current, change.id))
-            dispatch({ type: 'patch', id: change.id, doc: change.doc, version: change.version })
-          else fetchArrivals(String(change.id))
-          return
-        case 'utterances': {
-          const conversation = change.doc.conversation as RecordId | undefined
-          const { username, utterance, timestamp } = change.doc as {
-            username?: 'customer' | 'assistant'
-            utterance?: string | null
-            timestamp?: string
+      const actions: ListAction[] = []
+      for (const change of changes) {
+        switch (change.collection) {
+          case 'conversations':
+            if (change.operation === 'delete') actions.push({ type: 'remove', id: change.id })
+            else if (isKnown(current, change.id))
+              actions.push({ type: 'patch', id: change.id, doc: change.doc, version: change.version })
+            else fetchArrivals(String(change.id))
+            break
+          case 'utterances': {
+            const conversation = change.doc.conversation as RecordId | undefined
+            const { username, utterance, timestamp } = change.doc as {
+              username?: 'customer' | 'assistant'
+              utterance?: string | null
+              timestamp?: string
+            }
+            if (conversation !== undefined && username && timestamp)
+              actions.push({ type: 'line', conversation, line: { username, utterance: utterance ?? null, timestamp } })
+            break
           }
-          if (conversation !== undefined && username && timestamp)
-            dispatch({ type: 'line', conversation, line: { username, utterance: utterance ?? null, timestamp } })
-          return
+          case 'applications':
+            if (listed((card) => sameId(card.application, change.id))) fetchMarkers(String(change.id))
+            break
+          case 'customers':
+            if (typeof change.doc.fullName === 'string' && change.doc.fullName)
+              actions.push({ type: 'customer', id: change.id, fullName: change.doc.fullName })
+            break
         }
-        case 'applications':
-          if (listed((card) => sameId(card.application, change.id))) fetchMarkers(String(change.id))
-          return
-        case 'customers':
-          if (typeof change.doc.fullName === 'string' && change.doc.fullName)
-            dispatch({ type: 'customer', id: change.id, fullName: change.doc.fullName })
-          return
       }
+      if (actions.length === 1) dispatch(actions[0]!)
+      else if (actions.length > 1) dispatch({ type: 'batch', actions })
     },
-    [fetchArrivals, fetchMarkers, refreshCount, stateRef],
+    [fetchArrivals, fetchMarkers, stateRef],
+  )
+
+  // Pause: while paused, changes gather here (the count shows how many) and apply in one step on resume.
+  const [paused, setPaused] = useState(false)
+  const [heldCount, setHeldCount] = useState(0)
+  const held = useRef<{ changes: RealtimeChange[]; resync: boolean }>({ changes: [], resync: false })
+  const pausedRef = useLatest(paused)
+
+  const onChange = useCallback(
+    (change: RealtimeChange) => {
+      if (change.collection === 'conversations') refreshCount()
+      if (pausedRef.current) {
+        held.current.changes.push(change)
+        setHeldCount(held.current.changes.length)
+        return
+      }
+      applyChanges([change])
+    },
+    [applyChanges, pausedRef, refreshCount],
   )
 
   const onResync = useCallback(() => {
+    refreshCount()
+    if (pausedRef.current) {
+      held.current.resync = true
+      return
+    }
     const mine = generation.current
     loadCards(finder, filtersRef.current, null, undefined, judge)
       .then((result) => mine === generation.current && dispatch({ type: 'resync', result, atTop: atTop() }))
       .catch(fail('Refreshing failed'))
-    refreshCount()
-  }, [filtersRef, finder, judge, refreshCount])
+  }, [filtersRef, finder, judge, pausedRef, refreshCount])
+
+  const resume = useCallback(() => {
+    const { changes, resync } = held.current
+    held.current = { changes: [], resync: false }
+    setPaused(false)
+    setHeldCount(0)
+    pausedRef.current = false
+    applyChanges(changes)
+    if (resync) onResync()
+  }, [applyChanges, onResync, pausedRef])
+  const togglePause = useCallback(() => (pausedRef.current ? resume() : setPaused(true)), [pausedRef, resume])
 
   // The clock moves conversations across time-based thresholds without any change message.
   useEffect(() => {
@@ -221,6 +261,49 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
     topRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' })
   }
 
+  // Keyboard: the cards are links, so a focused card opens with Enter as any link does.
+  const searchRef = useRef<HTMLInputElement>(null)
+  const cardLinks = () => Array.from(document.querySelectorAll<HTMLElement>('.billie-live__grid .billie-card'))
+  const moveFocus = (step: (at: number, links: HTMLElement[]) => number) => {
+    const links = cardLinks()
+    if (links.length === 0) return
+    const at = links.indexOf(document.activeElement as HTMLElement)
+    const next = links[Math.min(links.length - 1, Math.max(0, at === -1 ? 0 : step(at, links)))]!
+    next.focus()
+    next.scrollIntoView({ block: 'nearest' })
+  }
+  /** Cards per row: those on the first card's line. */
+  const columns = (links: HTMLElement[]) => links.filter((link) => link.offsetTop === links[0]!.offsetTop).length || 1
+  const jumpToLatest = () => {
+    showPending()
+    window.scrollTo({ top: 0 })
+    cardLinks()[0]?.focus({ preventScroll: true })
+  }
+  const shortcuts: Shortcut[] = [
+    { keys: ['j', 'ArrowRight'], label: 'Next card', run: () => moveFocus((at) => at + 1) },
+    { keys: ['k', 'ArrowLeft'], label: 'Previous card', run: () => moveFocus((at) => at - 1) },
+    { keys: ['ArrowDown'], label: 'Card below', run: () => moveFocus((at, links) => at + columns(links)) },
+    { keys: ['ArrowUp'], label: 'Card above', run: () => moveFocus((at, links) => at - columns(links)) },
+    {
+      keys: ['Enter', 'o'],
+      label: 'Open the selected conversation',
+      run: () =>
+        (cardLinks().includes(document.activeElement as HTMLElement)
+          ? document.activeElement
+          : cardLinks()[0]
+        )?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })),
+    },
+    { keys: ['g', 'Home'], label: 'Jump to the latest conversations', run: jumpToLatest },
+    { keys: ['p'], label: 'Pause or resume live updates', run: togglePause },
+    {
+      keys: ['a'],
+      label: 'Needs attention only, or all',
+      run: () => setFilters((current) => ({ ...current, attention: !current.attention })),
+    },
+    { keys: ['/'], label: 'Search', run: () => searchRef.current?.focus() },
+  ]
+  const shortcutsHelp = useShortcuts(shortcuts, 'Live conversations: keyboard shortcuts')
+
   const hrefOf = (conversationId: string) =>
     formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(conversationId)}` })
   const filtered = isFiltered(filters)
@@ -231,6 +314,17 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
         <div className="billie-live__title">
           <h1>Live conversations</h1>
           <ConnectionIndicator status={status} />
+          <Button
+            aria-pressed={paused}
+            buttonStyle={paused ? 'primary' : 'secondary'}
+            className="billie-live__pause"
+            margin={false}
+            onClick={togglePause}
+            size="small"
+            tooltip={paused ? 'Apply what arrived and follow live again (p)' : 'Hold live updates while you read (p)'}
+          >
+            {paused ? `Resume${heldCount ? ` · ${plural(heldCount, 'update')}` : ''}` : 'Pause'}
+          </Button>
         </div>
         <p className="billie-live__count" data-total={state.totalDocs}>
           {filtered ? `${plural(state.totalDocs, 'conversation')} match` : plural(state.totalDocs, 'conversation')}
@@ -245,6 +339,7 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
             className="billie-search__input"
             onChange={(event) => setSearchText(event.target.value)}
             placeholder="Search by customer name or application number"
+            ref={searchRef}
             type="search"
             value={searchText}
           />
@@ -277,6 +372,13 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
       </div>
 
       <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />
+      {paused && (
+        <div className="billie-live__paused" data-held={heldCount} role="status">
+          Live updates paused
+          {heldCount > 0 ? `: ${plural(heldCount, 'update')} waiting` : ''}. They apply all at once when you resume.
+        </div>
+      )}
+      {shortcutsHelp}
 
       <div className="billie-live__top" ref={topRef} />
       {state.pending.length > 0 && (
