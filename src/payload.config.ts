@@ -9,6 +9,7 @@ import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
 import { PortalApplications } from './collections/PortalApplications'
 import { PortalConversations } from './collections/PortalConversations'
+import { SavedViews } from './collections/SavedViews'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
@@ -66,6 +67,7 @@ export default buildConfig({
     Utterances,
     PortalApplications,
     PortalConversations,
+    SavedViews,
     Users,
     Media,
   ],

@@ -27,11 +27,15 @@ import { RetryBanner } from '../shared/RetryBanner.client'
 import { type Shortcut, useShortcuts } from '../shared/Shortcuts.client'
 import { ConversationCard } from './ConversationCard.client'
 import { initialListState, isKnown, type ListAction, listReducer } from './listState'
+import { sameFilters, type ViewSummary } from './savedViews'
+import { SavedViewsMenu } from './SavedViewsMenu.client'
 
 type Props = {
   initial: CardPage
   initialFilters: ListFilters
   initialAttentionCount: number
+  /** The saved view the page was opened with (`?view=`). */
+  initialView: ViewSummary | null
   renderedAt: number
   thresholds: AttentionThresholds
 }
@@ -42,7 +46,14 @@ export const ATTENTION_REFRESH_MS = 15_000
 /** Change messages come in bursts: the count is re-read once per burst. */
 const COUNT_GATHER_MS = 1_000
 
-export function LiveConversations({ initial, initialFilters, initialAttentionCount, renderedAt, thresholds }: Props) {
+export function LiveConversations({
+  initial,
+  initialFilters,
+  initialAttentionCount,
+  initialView,
+  renderedAt,
+  thresholds,
+}: Props) {
   const {
     config: {
       routes: { admin: adminRoute, api },
@@ -55,8 +66,17 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
   const [state, dispatch] = useReducer(listReducer, initial, initialListState)
   const [filters, setFilters] = useState(initialFilters)
   const [searchText, setSearchText] = useState(initialFilters.search)
+  const [openedView, setOpenedView] = useState<ViewSummary | null>(initialView)
+  // The view stays named while its filters are on the board; any change makes them unsaved filters.
+  const view = openedView && sameFilters(openedView.filters, filters) ? openedView : null
+  const openView = useCallback((next: ViewSummary) => {
+    setOpenedView(next)
+    setSearchText(next.filters.search)
+    setFilters(next.filters)
+  }, [])
   const [loading, setLoading] = useState<'more' | 'filter' | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const showError = useCallback((message: string) => setError(message), [])
   const now = useNow(renderedAt)
 
   const stateRef = useLatest(state)
@@ -85,14 +105,21 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
     return () => clearTimeout(timer)
   }, [searchText])
 
+  // The URL says what the board shows: the filters, and the saved view while they are its own.
+  const viewId = view?.id
+  useEffect(() => {
+    const params = filtersToParams(filters)
+    if (viewId !== undefined) params.set('view', String(viewId))
+    const query = params.toString()
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}`)
+  }, [filters, viewId])
+
   const firstFilters = useRef(true)
   useEffect(() => {
     if (firstFilters.current) {
       firstFilters.current = false
       return
     }
-    const query = filtersToParams(filters).toString()
-    window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}`)
 
     const mine = ++generation.current
     setLoading('filter')
@@ -344,6 +371,7 @@ export function LiveConversations({ initial, initialFilters, initialAttentionCou
             value={searchText}
           />
         </label>
+        <SavedViewsMenu current={view} filters={filters} onError={showError} onOpen={openView} />
         <div className="billie-live__filters">
           <button
             aria-pressed={Boolean(filters.attention)}

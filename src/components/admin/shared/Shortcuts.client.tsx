@@ -5,7 +5,7 @@
  * and `?` lists them in a dialog.
  */
 import { Button } from '@payloadcms/ui'
-import type React from 'react';
+import type React from 'react'
 import { useEffect, useRef, useState } from 'react'
 
 import { useLatest } from './hooks'
