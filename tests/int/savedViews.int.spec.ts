@@ -51,7 +51,7 @@ afterAll(async () => {
 })
 
 describe('saved views', () => {
-  it('owner edits; shared is readable by other supervisors but not editable; private stays private; anonymous gets nothing', async () => {
+  it('owner edits; others read shared ones only, never edit them; anonymous gets nothing', async () => {
     // Given Ann saves a private view and a shared one (claiming to be someone else changes nothing)
     const create = async (name: string, shared: boolean) => {
       const response = await api(ann, '/saved-views?depth=0', 'POST', {
@@ -80,7 +80,10 @@ describe('saved views', () => {
     expect(await names(ann)).toContain('Ann: team')
 
     // Ann can rename hers, and the owner never moves
-    const renamed = await api(ann, `/saved-views/${team.id}?depth=0`, 'PATCH', { name: 'Ann: team (renamed)', owner: 1 })
+    const renamed = await api(ann, `/saved-views/${team.id}?depth=0`, 'PATCH', {
+      name: 'Ann: team (renamed)',
+      owner: 1,
+    })
     expect(renamed.status).toBe(200)
     expect(String(((await renamed.json()) as { doc: { owner: unknown } }).doc.owner)).toBe(String(annId))
 

@@ -1,7 +1,7 @@
 'use client'
 import { Button, useAuth, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
-import type React from 'react';
+import type React from 'react'
 import { useEffect, useState } from 'react'
 
 import type { ListFilters } from '../shared/types'
