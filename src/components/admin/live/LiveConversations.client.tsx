@@ -314,11 +314,9 @@ export function LiveConversations({
     {
       keys: ['Enter', 'o'],
       label: 'Open the selected conversation',
-      run: () =>
-        (cardLinks().includes(document.activeElement as HTMLElement)
-          ? document.activeElement
-          : cardLinks()[0]
-        )?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })),
+      // Enter elsewhere (a button, a link) keeps its own meaning.
+      when: () => cardLinks().includes(document.activeElement as HTMLElement),
+      run: () => (document.activeElement as HTMLElement).click(),
     },
     { keys: ['g', 'Home'], label: 'Jump to the latest conversations', run: jumpToLatest },
     { keys: ['p'], label: 'Pause or resume live updates', run: togglePause },

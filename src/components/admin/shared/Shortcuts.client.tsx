@@ -16,6 +16,8 @@ export type Shortcut = {
   /** As the help lists it. */
   label: string
   run: () => void
+  /** Only then (otherwise the key does what it would have done). */
+  when?: () => boolean
 }
 
 /** Whether a key press belongs to what the reader is typing in. */
@@ -53,7 +55,9 @@ export function useShortcuts(shortcuts: Shortcut[], title: string): React.ReactN
         setHelpOpen((open) => !open)
         return
       }
-      const shortcut = latest.current.find((candidate) => candidate.keys.includes(event.key))
+      const shortcut = latest.current.find(
+        (candidate) => candidate.keys.includes(event.key) && (!candidate.when || candidate.when()),
+      )
       if (!shortcut) return
       event.preventDefault()
       shortcut.run()
