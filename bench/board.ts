@@ -9,6 +9,10 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
+import type { Payload } from 'payload'
+
+import type { Finder } from '../src/components/admin/shared/finder'
+
 type Line = (label: string, value: string) => void
 type Fmt = (n: number, digits?: number) => string
 
@@ -43,7 +47,7 @@ export default async function runBoard(line: Line, fmt: Fmt): Promise<void> {
         ...args,
         depth: 0,
         overrideAccess: true,
-      })) as import('../src/components/admin/shared/finder').Finder
+      })) as Finder
     // The board's clock: an hour after the last seeded start, so the time-based rules match a share.
     const now = Date.parse('2025-03-03T09:00:00.000Z') + CONVERSATIONS * 7_000 + 3_600_000
     const judge = { thresholds: rules.DEFAULT_THRESHOLDS, now: () => now }
@@ -83,7 +87,7 @@ export default async function runBoard(line: Line, fmt: Fmt): Promise<void> {
 }
 
 /** 50,000 conversations with varied attention signals, straight into the table (no hooks, no feed). */
-async function seed(payload: import('payload').Payload) {
+async function seed(payload: Payload) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the adapter's drizzle handle (bench only)
   const db = payload.db as any
   const table = db.tables.conversations
