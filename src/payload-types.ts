@@ -73,6 +73,7 @@ export interface Config {
     utterances: Utterance;
     'portal-applications': PortalApplication;
     'portal-conversations': PortalConversation;
+    'saved-views': SavedView;
     users: User;
     media: Media;
     'audit-log': AuditLog;
@@ -100,6 +101,7 @@ export interface Config {
     utterances: UtterancesSelect<false> | UtterancesSelect<true>;
     'portal-applications': PortalApplicationsSelect<false> | PortalApplicationsSelect<true>;
     'portal-conversations': PortalConversationsSelect<false> | PortalConversationsSelect<true>;
+    'saved-views': SavedViewsSelect<false> | SavedViewsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
@@ -574,6 +576,32 @@ export interface PortalConversation {
   createdAt: string;
 }
 /**
+ * Live board filters saved by name. Shared views are visible to every supervisor.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "saved-views".
+ */
+export interface SavedView {
+  id: number;
+  name: string;
+  /**
+   * Visible to every supervisor (only you can change it).
+   */
+  shared?: boolean | null;
+  /**
+   * Whoever saved it.
+   */
+  owner?: (number | null) | User;
+  filters?: {
+    q?: string | null;
+    status?: ('active' | 'paused' | 'soft_end' | 'hard_end' | 'approved' | 'declined') | null;
+    attention?: boolean | null;
+    review?: string | null;
+  };
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "users".
  */
@@ -719,6 +747,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'portal-conversations';
         value: number | PortalConversation;
+      } | null)
+    | ({
+        relationTo: 'saved-views';
+        value: number | SavedView;
       } | null)
     | ({
         relationTo: 'users';
@@ -995,6 +1027,25 @@ export interface PortalConversationsSelect<T extends boolean = true> {
   position?: T;
   version?: T;
   projection?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "saved-views_select".
+ */
+export interface SavedViewsSelect<T extends boolean = true> {
+  name?: T;
+  shared?: T;
+  owner?: T;
+  filters?:
+    | T
+    | {
+        q?: T;
+        status?: T;
+        attention?: T;
+        review?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
 }

@@ -10,12 +10,14 @@ import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
 import { PortalApplications } from './collections/PortalApplications'
 import { PortalConversations } from './collections/PortalConversations'
+import { SavedViews } from './collections/SavedViews'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
 import { opsEndpoints } from './endpoints/ops'
 import { portalEndpoints } from './endpoints/portal'
 import { projectionEndpoints } from './endpoints/projections'
+import { presenceEndpoints } from './endpoints/presence'
 import { realtime } from './endpoints/realtime'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -96,13 +98,14 @@ export default buildConfig({
     Utterances,
     PortalApplications,
     PortalConversations,
+    SavedViews,
     Users,
     Media,
     AuditLog,
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints, ...projectionEndpoints, ...opsEndpoints],
+  endpoints: [realtime, ...portalEndpoints, ...projectionEndpoints, ...opsEndpoints, ...presenceEndpoints],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

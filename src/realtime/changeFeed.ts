@@ -11,7 +11,8 @@ import { realtimeSettings } from './settings'
 
 export type FeedEntry = {
   id: string
-  collection: FeedCollection
+  /** A collection's change, or who views a conversation (`presence`, src/presence). */
+  collection: FeedCollection | 'presence'
   /** The message exactly as published: the SSE `data:` line, never re-serialised per client. */
   json: string
   /** For `?conversation=` filters (feedFilter.ts): what the entry is about, e.g. `conversation:C-9`. */
@@ -62,7 +63,7 @@ export function toFeedEntry([id, fields]: RawEntry): FeedEntry | undefined {
     else if (fields[i] === 'message') json = fields[i + 1]
   }
   if (!collection || json === undefined) return undefined
-  return { id, collection: collection as FeedCollection, json, ...topicsOf(collection, json) }
+  return { id, collection: collection as FeedEntry['collection'], json, ...topicsOf(collection, json) }
 }
 
 export const toFeedEntries = (raw: RawEntry[] | null | undefined): FeedEntry[] =>

@@ -45,6 +45,8 @@ export function topicsOf(collection: string, json: string): { keys: string[]; li
         return { keys: [...topic('application', id), ...topic('applicationNumber', doc?.applicationNumber)], links: [] }
       case 'customers':
         return { keys: topic('customer', id), links: [] }
+      case 'presence':
+        return { keys: conversationKeys(undefined, doc?.conversationId), links: [] }
     }
   } catch {
     // not JSON: about nothing in particular
@@ -61,6 +63,6 @@ export function feedFilter({ collections, conversation }: FilterRequest): (entry
       // The conversation's own change: learn both its names and what it now links to.
       if (entry.collection === 'conversations') for (const key of [...entry.keys, ...entry.links]) wanted.add(key)
     }
-    return !collections || collections.has(entry.collection)
+    return !collections || (collections as ReadonlySet<string>).has(entry.collection)
   }
 }

@@ -90,4 +90,24 @@ describe('the Live board list', () => {
     expect(next.cards[0]!.status).toBe('declined')
     expect(next.pending.map((c) => c.id)).toEqual([12])
   })
+
+  it('updates gathered while paused apply in one step, as if each had come live', () => {
+    const shown = initialListState(page([card(3), card(2), card(1)], 3))
+    const gathered = [
+      { type: 'patch', id: 2, doc: { status: 'soft_end', questionRepeats: 3 }, version: 2 },
+      {
+        type: 'line',
+        conversation: 3,
+        line: { username: 'customer', utterance: 'Still there?', timestamp: '2026-01-01T10:00:00.000Z' },
+      },
+      { type: 'remove', id: 1 },
+      { type: 'patch', id: 2, doc: { status: 'active' }, version: 1 },
+    ] as const
+    const one = listReducer(shown, { type: 'batch', actions: [...gathered] })
+    expect(one).toEqual(gathered.reduce(listReducer, shown))
+    expect(ids(one)).toEqual([3, 2])
+    expect(one.cards[1]).toMatchObject({ status: 'soft_end', questionRepeats: 3, version: 2 })
+    expect(one.cards[0]!.lastLine?.utterance).toBe('Still there?')
+    expect(one.totalDocs).toBe(2)
+  })
 })

@@ -23,8 +23,9 @@ export const Conversations: CollectionConfig = {
     afterDelete: [publishDeletion],
   },
   defaultSort: '-lastActivityAt',
-  // The Live board's keyset: newest activity first, the conversation id breaking ties.
-  indexes: [{ fields: ['lastActivityAt', 'conversationId'] }],
+  // The Live board's keyset: newest activity first, the conversation id breaking ties. The
+  // attention rules' time-based queries: a status's conversations idle since before a cutoff.
+  indexes: [{ fields: ['lastActivityAt', 'conversationId'] }, { fields: ['status', 'lastActivityAt'] }],
   fields: [
     { name: 'conversationId', type: 'text', required: true, unique: true },
     { name: 'applicationNumber', type: 'text', index: true },

@@ -1,6 +1,7 @@
 'use client'
-import { Link, useConfig } from '@payloadcms/ui'
+import { Link, useAuth, useConfig } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
+import { useRouter } from 'next/navigation'
 import React, { useMemo, useState } from 'react'
 
 import { DecisionBadge, StatusBadge } from '../shared/Badges.client'
@@ -13,6 +14,10 @@ import type { ConversationLink, ConversationRecord, Line, RecordId } from '../sh
 import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
+import { presentAt, usePresenceMap } from '../shared/presence'
+import { Viewers } from '../shared/Viewers.client'
+import { type Shortcut, useShortcuts } from '../shared/Shortcuts.client'
+import { usePresenceHeartbeat } from './usePresenceHeartbeat'
 import { ApplicationPanel } from './ApplicationPanel.client'
 import { AssessmentsPanel } from './AssessmentsPanel.client'
 import { CustomerPanel } from './CustomerPanel.client'
@@ -84,7 +89,15 @@ function Neighbour({
   )
 }
 
-export function ConversationLive({ initial, renderedAt }: { initial: ConversationDetail; renderedAt: number }) {
+export function ConversationLive({
+  initial,
+  renderedAt,
+  presenceHeartbeatMs,
+}: {
+  initial: ConversationDetail
+  renderedAt: number
+  presenceHeartbeatMs: number
+}) {
   const {
     config: {
       routes: { admin: adminRoute, api },
@@ -179,9 +192,17 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
     rereadCustomer()
   }
 
+  // Who else is here: this view's heartbeats answer with everyone, the feed says who comes and goes.
+  const { user } = useAuth()
+  const { presence, apply: onPresence } = usePresenceMap()
+  usePresenceHeartbeat(api, initial.conversation.conversationId, presenceHeartbeatMs, onPresence)
+  const otherViewers = presentAt(presence, initial.conversation.conversationId, now).filter(
+    (viewer) => !user || viewer.id !== String(user.id),
+  )
+
   // Only this conversation, its lines, and its application's and customer's changes (the server follows the links).
   const status = useRealtime(
-    { onChange, onResync },
+    { onChange, onResync, onPresence },
     `?conversation=${encodeURIComponent(initial.conversation.conversationId)}`,
   )
 
@@ -201,6 +222,29 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
 
   const customerName = conversation.customerName || customer?.fullName || null
 
+  const router = useRouter()
+  const hrefOf = (link: ConversationLink | null) =>
+    link && formatAdminURL({ adminRoute, path: `/live/${encodeURIComponent(link.conversationId)}` })
+  const go = (href: string | null) => href && router.push(href)
+  const shortcuts: Shortcut[] = [
+    {
+      keys: ['k', 'ArrowLeft'],
+      label: 'Previous conversation (started before)',
+      run: () => go(hrefOf(initial.previous)),
+    },
+    { keys: ['j', 'ArrowRight'], label: 'Next conversation (started after)', run: () => go(hrefOf(initial.next)) },
+    {
+      keys: ['G', 'End'],
+      label: 'Jump to the latest message',
+      run: () => {
+        const scroller = document.querySelector<HTMLElement>('.billie-transcript__scroller')
+        if (scroller) scroller.scrollTop = scroller.scrollHeight
+      },
+    },
+    { keys: ['u'], label: 'Back to the live board', run: () => go(formatAdminURL({ adminRoute, path: '' })) },
+  ]
+  const shortcutsHelp = useShortcuts(shortcuts, 'Conversation: keyboard shortcuts')
+
   return (
     <div className="billie-conversation" data-conversation-id={conversation.conversationId}>
       <header className="billie-conversation__header">
@@ -209,6 +253,7 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
           <StatusBadge status={conversation.status} />
           <DecisionBadge decision={conversation.finalDecision} status={conversation.status} />
           <ConnectionIndicator status={status} />
+          <Viewers label="Also viewing" viewers={otherViewers} />
         </div>
         <dl className="billie-conversation__meta">
           <div>
@@ -240,6 +285,7 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
         </nav>
       </header>
       <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />
+      {shortcutsHelp}
       <div className="billie-conversation__body">
         <section aria-label="Transcript" className="billie-conversation__transcript">
           <Transcript

@@ -3,6 +3,8 @@ import type { AdminViewServerProps } from 'payload'
 import { formatAdminURL } from 'payload/shared'
 import React from 'react'
 
+import { presenceSettings } from '@/presence/presence'
+
 import { requireStaff } from '../access'
 import { localFinder } from '../shared/localFinder'
 import { StaffTemplate } from '../StaffTemplate'
@@ -54,7 +56,12 @@ export async function ConversationView(props: AdminViewServerProps) {
       />
       <Gutter className="billie-conversation-view">
         {detail ? (
-          <ConversationLive initial={detail} key={detail.conversation.conversationId} renderedAt={renderedAt} />
+          <ConversationLive
+            initial={detail}
+            key={detail.conversation.conversationId}
+            presenceHeartbeatMs={presenceSettings().heartbeatMs}
+            renderedAt={renderedAt}
+          />
         ) : (
           <div className="billie-missing">
             <h1>Conversation not found</h1>

@@ -1,10 +1,14 @@
 import { Link } from '@payloadcms/ui'
 import React from 'react'
 
+import { attentionReasons, type AttentionThresholds } from '@/attention/rules'
+
 import { DecisionBadge, MarkerList, StatusBadge } from '../shared/Badges.client'
 import { classNames } from '../shared/classNames'
 import { plural, timeAgo } from '../shared/format'
+import type { Presence } from '../shared/presence'
 import type { Card } from '../shared/types'
+import { Viewers } from '../shared/Viewers.client'
 
 const SPEAKER = { customer: 'Customer', assistant: 'Billie' } as const
 
@@ -13,16 +17,22 @@ export const ConversationCard = React.memo(function ConversationCard({
   card,
   href,
   now,
+  thresholds,
+  viewers,
 }: {
   card: Card
   href: string
   now: number
+  thresholds: AttentionThresholds
+  viewers: Presence[]
 }) {
   const line = card.lastLine
+  const reasons = attentionReasons(card, now, thresholds)
   return (
     <Link
       aria-label={`${card.customerName ?? 'Unknown customer'}, ${card.applicationNumber ?? card.conversationId}`}
-      className="billie-card"
+      className={classNames('billie-card', reasons.length > 0 && 'billie-card--attention')}
+      data-attention={reasons.map((reason) => reason.rule).join(' ') || undefined}
       data-conversation-id={card.conversationId}
       href={href}
       prefetch={false}
@@ -31,6 +41,15 @@ export const ConversationCard = React.memo(function ConversationCard({
         <span className="billie-card__name">{card.customerName || 'Customer not known yet'}</span>
         <StatusBadge status={card.status} />
       </div>
+      {reasons.length > 0 && (
+        <ul aria-label="Needs attention" className="billie-card__attention">
+          {reasons.map((reason) => (
+            <li key={reason.rule} title={reason.label}>
+              {reason.text}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="billie-card__meta">
         <span className="billie-card__application">{card.applicationNumber ?? 'No application yet'}</span>
         <span className="billie-card__id">{card.conversationId}</span>
@@ -54,6 +73,7 @@ export const ConversationCard = React.memo(function ConversationCard({
           {timeAgo(card.lastUtteranceAt, now)}
         </span>
         <span className="billie-card__count">{plural(card.messageCount, 'message')}</span>
+        <Viewers viewers={viewers} />
       </div>
       {((card.finalDecision && card.finalDecision !== card.status) || card.markers.length > 0) && (
         <div className="billie-card__markers">

@@ -2,10 +2,13 @@ import { Gutter } from '@payloadcms/ui'
 import type { AdminViewServerProps } from 'payload'
 import React from 'react'
 
+import { attentionThresholds } from '@/attention/settings'
+
 import { requireStaff } from '../access'
-import { filtersFromParams, loadCards } from '../shared/cards'
+import { type AttentionJudge, countAttention, filtersFromParams, filtersToParams, loadCards } from '../shared/cards'
 import { localFinder } from '../shared/localFinder'
 import { LiveConversations } from './LiveConversations.client'
+import { summaryOf, type ViewSummary } from './savedViews'
 import './live.scss'
 
 /**
@@ -14,19 +17,45 @@ import './live.scss'
  * access; the client child follows the change feed and pages on.
  */
 export async function LiveConversationsView({ initPageResult, searchParams }: AdminViewServerProps) {
-  requireStaff(initPageResult, '/')
-  const filters = filtersFromParams(searchParams)
-  const initial = await loadCards(localFinder(initPageResult.req), filters)
+  const user = requireStaff(initPageResult, '/')
+  const { req } = initPageResult
+  // `?view=<id>`: a saved view's filters (read with the user's access: their own or a shared one).
+  const viewId = typeof searchParams?.view === 'string' ? searchParams.view : undefined
+  const saved = viewId
+    ? await req.payload
+        .findByID({
+          collection: 'saved-views',
+          id: viewId,
+          depth: 0,
+          overrideAccess: false,
+          user,
+          req,
+          disableErrors: true,
+        })
+        .catch(() => null)
+    : null
+  const view: ViewSummary | null = saved ? summaryOf(saved, user.id) : null
+  const filters = view ? view.filters : filtersFromParams(searchParams)
   // A server component renders once per request: its clock reading is the page's render time.
   // eslint-disable-next-line react-hooks/purity
   const renderedAt = Date.now()
+  const thresholds = attentionThresholds()
+  const judge: AttentionJudge = { thresholds, now: () => renderedAt }
+  const finder = localFinder(initPageResult.req)
+  const [initial, attentionCount] = await Promise.all([
+    loadCards(finder, filters, null, undefined, judge),
+    countAttention(finder, judge),
+  ])
   return (
     <Gutter className="billie-live-view">
       <LiveConversations
         initial={initial}
+        initialAttentionCount={attentionCount}
         initialFilters={filters}
-        key={`${filters.status ?? ''}|${filters.search}`}
+        initialView={view}
+        key={`${filtersToParams(filters).toString()}|${view?.id ?? ''}`}
         renderedAt={renderedAt}
+        thresholds={thresholds}
       />
     </Gutter>
   )

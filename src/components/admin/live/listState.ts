@@ -27,6 +27,8 @@ export type ListAction =
   | { type: 'line'; conversation: RecordId; line: Pick<Line, 'username' | 'utterance' | 'timestamp'> }
   | { type: 'markers'; markers: Map<string, Marker[]> }
   | { type: 'customer'; id: RecordId; fullName: string }
+  /** Changes gathered while the board was paused, applied in one step on resume. */
+  | { type: 'batch'; actions: ListAction[] }
 
 export const initialListState = (result: CardPage): ListState => ({
   cards: result.cards,
@@ -71,6 +73,8 @@ function arrive(state: ListState, cards: Card[], atTop: boolean): ListState {
 
 export function listReducer(state: ListState, action: ListAction): ListState {
   switch (action.type) {
+    case 'batch':
+      return action.actions.reduce(listReducer, state)
     case 'replace':
       return initialListState(action.result)
     case 'append': {

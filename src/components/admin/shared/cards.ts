@@ -5,6 +5,7 @@
  */
 import type { Where } from 'payload'
 
+import { ATTENTION_SELECT, type AttentionThresholds, attentionWhere } from '@/attention/rules'
 import { isConversationStatus } from '@/projections/dashboard/statuses'
 import { type ConversationDoc, idOf } from '@/realtime/messages'
 
@@ -23,6 +24,7 @@ export const PAGE_SIZE = 24
 export const CARD_SORT = ['-lastActivityAt', '-conversationId']
 
 export const CARD_SELECT = {
+  ...ATTENTION_SELECT,
   conversationId: true,
   applicationNumber: true,
   customerName: true,
@@ -42,17 +44,46 @@ const LINE_SELECT = { conversation: true, username: true, utterance: true, times
 export const sameId = (a: RecordId | null | undefined, b: RecordId | null | undefined): boolean =>
   a !== null && a !== undefined && b !== null && b !== undefined && String(a) === String(b)
 
-export function filtersFromParams(params: Record<string, string | string[] | undefined> | undefined): ListFilters {
-  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
-  const status = first(params?.status)
-  return { search: (first(params?.q) ?? '').slice(0, 100), status: isConversationStatus(status) ? status : null }
+type Params = Record<string, string | string[] | undefined> | URLSearchParams | undefined
+
+export function filtersFromParams(params: Params): ListFilters {
+  const first = (name: string) => {
+    const value = params instanceof URLSearchParams ? params.get(name) : params?.[name]
+    return (Array.isArray(value) ? value[0] : value) ?? undefined
+  }
+  const status = first('status')
+  return {
+    search: (first('q') ?? '').slice(0, 100),
+    status: isConversationStatus(status) ? status : null,
+    attention: first('attention') === '1',
+    review: first('review')?.trim().slice(0, 40) || null,
+  }
 }
+
+/** The filters as a query string (no `?`), in one order, so equal filters give equal links. */
+export function filtersToParams(filters: ListFilters): URLSearchParams {
+  const params = new URLSearchParams()
+  if (filters.search.trim()) params.set('q', filters.search.trim())
+  if (filters.status) params.set('status', filters.status)
+  if (filters.attention) params.set('attention', '1')
+  if (filters.review) params.set('review', filters.review)
+  return params
+}
+
+export const isFiltered = (filters: ListFilters): boolean => filtersToParams(filters).size > 0
+
+/** How the "needs attention" filter judges: the thresholds, and the clock of the query. */
+export type AttentionJudge = { thresholds: AttentionThresholds; now: () => number }
 
 /**
  * Search is server-side, on the indexed card fields: `like` matches every word, in any order,
  * case-insensitively ("smith jo" finds "Jo Smith"); application numbers and conversation ids too.
+ * "Needs attention" is the rules' query at the judge's clock (src/attention/rules.ts).
  */
-export function conversationsWhere({ search, status }: ListFilters): Where | undefined {
+export function conversationsWhere(
+  { search, status, attention }: ListFilters,
+  judge?: AttentionJudge,
+): Where | undefined {
   const clauses: Where[] = []
   const words = search.trim()
   if (words) {
@@ -65,6 +96,10 @@ export function conversationsWhere({ search, status }: ListFilters): Where | und
     })
   }
   if (status) clauses.push({ status: { equals: status } })
+  if (attention) {
+    if (!judge) throw new Error('The "needs attention" filter needs the thresholds and a clock (an AttentionJudge).')
+    clauses.push(attentionWhere(judge.now(), judge.thresholds))
+  }
   if (clauses.length === 0) return undefined
   return clauses.length === 1 ? clauses[0] : { and: clauses }
 }
@@ -87,6 +122,14 @@ export const toCard = (doc: CardDoc, previous?: Card): Card => ({
   version: doc.version ?? null,
   lastLine: previous?.lastLine ?? null,
   markers: previous?.markers ?? [],
+  waitingOn: doc.waitingOn ?? null,
+  questionRepeats: doc.questionRepeats ?? null,
+  identityRiskScore: doc.identityRiskScore ?? null,
+  identityRiskBand: doc.identityRiskBand ?? null,
+  fraudResult: doc.fraudResult ?? null,
+  serviceable: doc.serviceable ?? null,
+  currentStep: doc.currentStep ?? null,
+  stepSince: doc.stepSince ?? null,
 })
 
 /** Whether a change (or a re-read) at `version` is older than what the card shows. */
@@ -116,6 +159,15 @@ const PATCH_RULES: Record<string, (value: unknown) => boolean> = {
   messageCount: (value) => typeof value === 'number',
   finalDecision: (value) => value === null || value === 'approved' || value === 'declined',
   purpose: carried,
+  // What the attention rules read: each as its writer knows it (a signal can go back to unknown).
+  waitingOn: carried,
+  questionRepeats: carried,
+  identityRiskScore: carried,
+  identityRiskBand: carried,
+  fraudResult: carried,
+  serviceable: carried,
+  currentStep: carried,
+  stepSince: carried,
 }
 const LINKS = new Set(['customer', 'application'])
 
@@ -225,8 +277,9 @@ export async function loadCards(
   filters: ListFilters,
   cursor?: Cursor | null,
   extraWhere?: Where,
+  judge?: AttentionJudge,
 ): Promise<CardPage> {
-  const clauses = [conversationsWhere(filters), cursor ? afterCursor(cursor) : undefined, extraWhere].filter(
+  const clauses = [conversationsWhere(filters, judge), cursor ? afterCursor(cursor) : undefined, extraWhere].filter(
     (clause): clause is Where => clause !== undefined,
   )
   const where = clauses.length > 1 ? { and: clauses } : clauses[0]
@@ -242,4 +295,14 @@ export async function loadCards(
   )
   const last = cards[cards.length - 1]
   return { cards, next: result.hasNextPage && last ? cursorOf(last) : null, totalDocs: result.totalDocs }
+}
+
+/** How many conversations need attention now (server-side: a count, no documents read). */
+export async function countAttention(finder: Finder, judge: AttentionJudge): Promise<number> {
+  const result = await finder('conversations', {
+    where: attentionWhere(judge.now(), judge.thresholds),
+    limit: 1,
+    select: { conversationId: true },
+  })
+  return result.totalDocs
 }

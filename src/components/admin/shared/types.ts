@@ -1,3 +1,4 @@
+import type { AttentionSubject } from '@/attention/rules'
 import type { ConversationStatus } from '@/projections/dashboard/statuses'
 import type { Application, Conversation, Customer, Utterance } from '@/payload-types'
 
@@ -16,7 +17,10 @@ export type Line = Pick<
   'seq' | 'username' | 'utterance' | 'rationale' | 'timestamp' | 'answerInputType' | 'endConversation'
 > & { id: RecordId }
 
-/** What a conversation card shows; kept flat so change messages patch it field by field. */
+/**
+ * What a conversation card shows; kept flat so change messages patch it field by field. With the
+ * attention signals the projection stored, so the card can say why it needs attention.
+ */
 export type Card = {
   id: RecordId
   conversationId: string
@@ -35,7 +39,7 @@ export type Card = {
   version: number | null
   lastLine: Pick<Line, 'username' | 'utterance' | 'timestamp'> | null
   markers: Marker[]
-}
+} & Omit<AttentionSubject, 'status' | 'lastActivityAt' | 'finalDecision'>
 
 /** Where the next page starts: just after this card in the list's order (keyset pagination). */
 export type Cursor = { lastActivityAt: string | null; conversationId: string }
@@ -43,7 +47,16 @@ export type Cursor = { lastActivityAt: string | null; conversationId: string }
 /** One page of cards; `next` is the cursor of the page after it, null on the last page. */
 export type CardPage = { cards: Card[]; next: Cursor | null; totalDocs: number }
 
-export type ListFilters = { search: string; status: ConversationStatus | null }
+/**
+ * The board's filters, as the URL carries them (`?q=&status=&attention=1&review=`). `review` is
+ * the review state to show (the reviews collection applies it); kept as given.
+ */
+export type ListFilters = {
+  search: string
+  status: ConversationStatus | null
+  attention?: boolean
+  review?: string | null
+}
 
 /** The conversation record as the detail view reads it. */
 export type ConversationRecord = Pick<

@@ -57,6 +57,24 @@ type Handlers = {
    * every POLL_MS while the feed is unreachable.
    */
   onResync: () => void
+  /** Who views a conversation now (`presence` events, src/presence): the views that show it listen. */
+  onPresence?: (message: PresenceUpdate) => void
+}
+
+/** A `presence` frame: the conversation's viewers, each present for `ttlMs` from now unless renewed. */
+export type PresenceUpdate = { conversationId: string; viewers: Array<{ id: string; name: string; ttlMs: number }> }
+
+export function parsePresence(data: string): PresenceUpdate | undefined {
+  try {
+    const { doc } = JSON.parse(data) as { doc?: PresenceUpdate }
+    if (typeof doc?.conversationId !== 'string' || !Array.isArray(doc.viewers)) return undefined
+    const viewers = doc.viewers.filter(
+      (viewer) => typeof viewer?.id === 'string' && typeof viewer.name === 'string' && typeof viewer.ttlMs === 'number',
+    )
+    return { conversationId: doc.conversationId, viewers }
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -64,14 +82,14 @@ type Handlers = {
  * itself and resumes with Last-Event-ID; when it gives up (the endpoint refused, or is
  * missing) this hook opens a new one with backoff and polls meanwhile, so the view stays current.
  */
-export function useRealtime({ onChange, onResync }: Handlers, query = ''): RealtimeStatus {
+export function useRealtime({ onChange, onResync, onPresence }: Handlers, query = ''): RealtimeStatus {
   const {
     config: {
       routes: { api },
     },
   } = useConfig()
   const [status, setStatus] = useState<RealtimeStatus>('connecting')
-  const handlers = useLatest<Handlers>({ onChange, onResync })
+  const handlers = useLatest<Handlers>({ onChange, onResync, onPresence })
   const hydrated = useHydrated()
   const supported = !hydrated || typeof EventSource !== 'undefined'
 
@@ -130,6 +148,10 @@ export function useRealtime({ onChange, onResync }: Handlers, query = ''): Realt
       es.addEventListener('open', () => setTimeout(() => !ready && es.readyState === EventSource.OPEN && live(), 1_500))
       for (const name of COLLECTIONS) es.addEventListener(name, onFrame as EventListener)
       es.addEventListener('message', onFrame)
+      es.addEventListener('presence', ((event: MessageEvent<string>) => {
+        const update = parsePresence(event.data)
+        if (update) handlers.current.onPresence?.(update)
+      }) as EventListener)
       es.addEventListener('error', () => {
         if (stopped) return
         if (es.readyState === EventSource.CLOSED) {
