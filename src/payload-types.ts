@@ -73,6 +73,8 @@ export interface Config {
     utterances: Utterance;
     'portal-applications': PortalApplication;
     'portal-conversations': PortalConversation;
+    reviews: Review;
+    notes: Note;
     users: User;
     media: Media;
     'payload-kv': PayloadKv;
@@ -99,6 +101,8 @@ export interface Config {
     utterances: UtterancesSelect<false> | UtterancesSelect<true>;
     'portal-applications': PortalApplicationsSelect<false> | PortalApplicationsSelect<true>;
     'portal-conversations': PortalConversationsSelect<false> | PortalConversationsSelect<true>;
+    reviews: ReviewsSelect<false> | ReviewsSelect<true>;
+    notes: NotesSelect<false> | NotesSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
@@ -163,6 +167,10 @@ export interface Conversation {
   lastActivityAt?: string | null;
   messageCount?: number | null;
   finalDecision?: ('approved' | 'declined') | null;
+  /**
+   * When the final decision was made.
+   */
+  decidedAt?: string | null;
   /**
    * From the identity check.
    */
@@ -572,6 +580,30 @@ export interface PortalConversation {
   createdAt: string;
 }
 /**
+ * Conversations flagged for a second look. Flag, assign and resolve them from the conversation.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviews".
+ */
+export interface Review {
+  id: number;
+  conversationId: string;
+  status: 'open' | 'resolved';
+  reason: string;
+  /**
+   * The supervisor looking at it; empty while unassigned.
+   */
+  assignee?: (number | null) | User;
+  assigneeName?: string | null;
+  flaggedBy?: (number | null) | User;
+  flaggedByName?: string | null;
+  resolvedBy?: (number | null) | User;
+  resolvedByName?: string | null;
+  resolvedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "users".
  */
@@ -632,6 +664,19 @@ export interface Media {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "notes".
+ */
+export interface Note {
+  id: number;
+  conversationId: string;
+  body: string;
+  author?: (number | null) | User;
+  authorName?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -677,6 +722,14 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'portal-conversations';
         value: number | PortalConversation;
+      } | null)
+    | ({
+        relationTo: 'reviews';
+        value: number | Review;
+      } | null)
+    | ({
+        relationTo: 'notes';
+        value: number | Note;
       } | null)
     | ({
         relationTo: 'users';
@@ -744,6 +797,7 @@ export interface ConversationsSelect<T extends boolean = true> {
   lastActivityAt?: T;
   messageCount?: T;
   finalDecision?: T;
+  decidedAt?: T;
   identityRiskScore?: T;
   identityRiskBand?: T;
   fraudResult?: T;
@@ -949,6 +1003,36 @@ export interface PortalConversationsSelect<T extends boolean = true> {
   position?: T;
   version?: T;
   projection?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviews_select".
+ */
+export interface ReviewsSelect<T extends boolean = true> {
+  conversationId?: T;
+  status?: T;
+  reason?: T;
+  assignee?: T;
+  assigneeName?: T;
+  flaggedBy?: T;
+  flaggedByName?: T;
+  resolvedBy?: T;
+  resolvedByName?: T;
+  resolvedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "notes_select".
+ */
+export interface NotesSelect<T extends boolean = true> {
+  conversationId?: T;
+  body?: T;
+  author?: T;
+  authorName?: T;
   updatedAt?: T;
   createdAt?: T;
 }

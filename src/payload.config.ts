@@ -7,8 +7,10 @@ import { Applications } from './collections/Applications'
 import { Conversations } from './collections/Conversations'
 import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
+import { Notes } from './collections/Notes'
 import { PortalApplications } from './collections/PortalApplications'
 import { PortalConversations } from './collections/PortalConversations'
+import { Reviews } from './collections/Reviews'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
@@ -65,6 +67,8 @@ export default buildConfig({
     Utterances,
     PortalApplications,
     PortalConversations,
+    Reviews,
+    Notes,
     Users,
     Media,
   ],

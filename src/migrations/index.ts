@@ -5,6 +5,7 @@ import * as migration_20261201_200406_remove_process_conversation_log from './20
 import * as migration_20261201_201116_conversation_attention_signals from './20261201_201116_conversation_attention_signals';
 import * as migration_20261201_203138_application_current_step_since from './20261201_203138_application_current_step_since';
 import * as migration_20261202_054939_portal_read_model from './20261202_054939_portal_read_model';
+import * as migration_20261202_060224_reviews_notes_decided_at from './20261202_060224_reviews_notes_decided_at';
 
 export const migrations = [
   {
@@ -40,6 +41,11 @@ export const migrations = [
   {
     up: migration_20261202_054939_portal_read_model.up,
     down: migration_20261202_054939_portal_read_model.down,
-    name: '20261202_054939_portal_read_model'
+    name: '20261202_054939_portal_read_model',
+  },
+  {
+    up: migration_20261202_060224_reviews_notes_decided_at.up,
+    down: migration_20261202_060224_reviews_notes_decided_at.down,
+    name: '20261202_060224_reviews_notes_decided_at'
   },
 ];

@@ -45,6 +45,9 @@ export function topicsOf(collection: string, json: string): { keys: string[]; li
         return { keys: [...topic('application', id), ...topic('applicationNumber', doc?.applicationNumber)], links: [] }
       case 'customers':
         return { keys: topic('customer', id), links: [] }
+      case 'reviews':
+      case 'notes':
+        return { keys: conversationKeys(undefined, doc?.conversationId), links: [] }
     }
   } catch {
     // not JSON: about nothing in particular

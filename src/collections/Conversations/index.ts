@@ -24,7 +24,7 @@ export const Conversations: CollectionConfig = {
   },
   defaultSort: '-lastActivityAt',
   // The Live board's keyset: newest activity first, the conversation id breaking ties.
-  indexes: [{ fields: ['lastActivityAt', 'conversationId'] }],
+  indexes: [{ fields: ['lastActivityAt', 'conversationId'] }, { fields: ['finalDecision', 'decidedAt'] }],
   fields: [
     { name: 'conversationId', type: 'text', required: true, unique: true },
     { name: 'applicationNumber', type: 'text', index: true },
@@ -81,7 +81,19 @@ export const Conversations: CollectionConfig = {
         { label: 'Approved', value: 'approved' },
         { label: 'Declined', value: 'declined' },
       ],
+      index: true,
       admin: { position: 'sidebar' },
+    },
+    {
+      name: 'decidedAt',
+      label: 'Decided',
+      type: 'date',
+      index: true,
+      admin: {
+        position: 'sidebar',
+        description: 'When the final decision was made.',
+        date: { pickerAppearance: 'dayAndTime' },
+      },
     },
     {
       // What the "needs attention" rules read, as the events left it (the projection derives them;
@@ -99,7 +111,7 @@ export const Conversations: CollectionConfig = {
               index: true,
               admin: { description: 'From the identity check.' },
             },
-            { name: 'identityRiskBand', type: 'text' },
+            { name: 'identityRiskBand', type: 'text', index: true },
             {
               name: 'fraudResult',
               type: 'select',
