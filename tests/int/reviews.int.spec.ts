@@ -92,7 +92,7 @@ describe('reviews', () => {
     expect((await res.json()).errors[0].message).toMatch(/already has an open review/)
   })
 
-  it('the author assigns it to another supervisor; that supervisor resolves it; versions keep the history', async () => {
+  it('the author assigns it to another supervisor, who resolves it; versions keep the history', async () => {
     const assigned = await patch(`/api/reviews/${reviewId}`, sue, { assignee: ottoId })
     expect(assigned.status).toBe(200)
     expect((await assigned.json()).doc).toMatchObject({ assignee: ottoId, assigneeName: 'Otto S' })
@@ -195,7 +195,8 @@ describe.runIf(databaseUri.startsWith('file:'))('a rebuild of the dashboard proj
     const sqlite = openSqlite(databaseUri)
     await sqlite.execute('UPDATE conversations SET message_count = -1')
     await sqlite.execute(
-      `DELETE FROM utterances WHERE conversation_id IN (SELECT id FROM conversations WHERE conversation_id = '${conversationId}')`,
+      `DELETE FROM utterances WHERE conversation_id IN
+         (SELECT id FROM conversations WHERE conversation_id = '${conversationId}')`,
     )
     await sqlite.execute(`DELETE FROM conversations WHERE conversation_id = '${conversationId}'`)
     sqlite.close()
