@@ -35,6 +35,10 @@ export default buildConfig({
       afterNavLinks: [
         {
           path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/reviews', label: 'Review queue' },
+        },
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
           clientProps: { path: '/portal-api', label: 'Portal API reference' },
         },
       ],
@@ -46,6 +50,12 @@ export default buildConfig({
           path: '/live/:conversationId',
           exact: true,
           meta: { title: 'Conversation' },
+        },
+        reviewQueue: {
+          Component: '/components/admin/reviews/ReviewQueueView#ReviewQueueView',
+          path: '/reviews',
+          exact: true,
+          meta: { title: 'Review queue' },
         },
         portalApi: {
           Component: '/components/admin/portalApi/PortalApiView#PortalApiView',

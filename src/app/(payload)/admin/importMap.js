@@ -2,6 +2,7 @@ import { ViewNavLink as ViewNavLink_e1e936ac0a1d62517d837ab003acff11 } from '../
 import { LiveNavLink as LiveNavLink_2e8962c0db14c9ad72a0c311cd317701 } from '../../../components/admin/nav/LiveNavLink.client'
 import { LiveConversationsView as LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8 } from '../../../components/admin/live/LiveConversationsView'
 import { ConversationView as ConversationView_aa609e271a7610205f42e832c6e082a5 } from '../../../components/admin/conversation/ConversationView'
+import { ReviewQueueView as ReviewQueueView_b55b2022b65b54b59eaa23b049a4cd01 } from '../../../components/admin/reviews/ReviewQueueView'
 import { PortalApiView as PortalApiView_92569b5865875a18e1c82f88a4120fbf } from '../../../components/admin/portalApi/PortalApiView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
@@ -11,6 +12,7 @@ export const importMap = {
   "/components/admin/nav/LiveNavLink.client#LiveNavLink": LiveNavLink_2e8962c0db14c9ad72a0c311cd317701,
   "/components/admin/live/LiveConversationsView#LiveConversationsView": LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8,
   "/components/admin/conversation/ConversationView#ConversationView": ConversationView_aa609e271a7610205f42e832c6e082a5,
+  "/components/admin/reviews/ReviewQueueView#ReviewQueueView": ReviewQueueView_b55b2022b65b54b59eaa23b049a4cd01,
   "/components/admin/portalApi/PortalApiView#PortalApiView": PortalApiView_92569b5865875a18e1c82f88a4120fbf,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

@@ -29,6 +29,8 @@ import {
 import { NoticeboardPanel } from './NoticeboardPanel.client'
 import { SummaryPanel } from './SummaryPanel.client'
 import { Transcript } from './Transcript.client'
+import { ReviewBadge } from '../reviews/ReviewBadge.client'
+import { ReviewsPanel } from '../reviews/ReviewsPanel.client'
 
 const byTime = (a: Line, b: Line) =>
   a.timestamp.localeCompare(b.timestamp) || (a.seq ?? 0) - (b.seq ?? 0) || String(a.id).localeCompare(String(b.id))
@@ -208,6 +210,7 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
           <h1>{customerName || 'Customer not known yet'}</h1>
           <StatusBadge status={conversation.status} />
           <DecisionBadge decision={conversation.finalDecision} status={conversation.status} />
+          <ReviewBadge conversationId={conversation.conversationId} />
           <ConnectionIndicator status={status} />
         </div>
         <dl className="billie-conversation__meta">
@@ -252,6 +255,7 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
           />
         </section>
         <aside className="billie-conversation__aside">
+          <ReviewsPanel conversationId={conversation.conversationId} />
           <ApplicationPanel adminRoute={adminRoute} application={application} />
           <AssessmentsPanel assessments={application?.assessments} />
           <NoticeboardPanel notes={application?.noticeboard} />

@@ -1,6 +1,7 @@
 import { Link } from '@payloadcms/ui'
 import React from 'react'
 
+import { ReviewBadge } from '../reviews/ReviewBadge.client'
 import { DecisionBadge, MarkerList, StatusBadge } from '../shared/Badges.client'
 import { classNames } from '../shared/classNames'
 import { plural, timeAgo } from '../shared/format'
@@ -31,6 +32,7 @@ export const ConversationCard = React.memo(function ConversationCard({
         <span className="billie-card__name">{card.customerName || 'Customer not known yet'}</span>
         <StatusBadge status={card.status} />
       </div>
+      <ReviewBadge conversationId={card.conversationId} />
       <div className="billie-card__meta">
         <span className="billie-card__application">{card.applicationNumber ?? 'No application yet'}</span>
         <span className="billie-card__id">{card.conversationId}</span>
