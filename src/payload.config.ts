@@ -14,6 +14,7 @@ import { Reviews } from './collections/Reviews'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { exportEndpoints } from './endpoints/export'
 import { portalEndpoints } from './endpoints/portal'
 import { realtime } from './endpoints/realtime'
 
@@ -84,7 +85,7 @@ export default buildConfig({
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints],
+  endpoints: [realtime, ...portalEndpoints, ...exportEndpoints],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

@@ -29,6 +29,7 @@ import {
 import { NoticeboardPanel } from './NoticeboardPanel.client'
 import { SummaryPanel } from './SummaryPanel.client'
 import { Transcript } from './Transcript.client'
+import { ConversationExportLinks } from '../export/ExportLinks.client'
 import { ReviewBadge } from '../reviews/ReviewBadge.client'
 import { ReviewsPanel } from '../reviews/ReviewsPanel.client'
 
@@ -237,6 +238,7 @@ export function ConversationLive({ initial, renderedAt }: { initial: Conversatio
             <dd data-testid="message-count">{formatNumber(conversation.messageCount ?? 0)}</dd>
           </div>
         </dl>
+        <ConversationExportLinks conversationId={conversation.conversationId} />
         <nav aria-label="Other conversations" className="billie-pager">
           <Neighbour adminRoute={adminRoute} direction="previous" link={initial.previous} />
           <Neighbour adminRoute={adminRoute} direction="next" link={initial.next} />

@@ -15,6 +15,7 @@ import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { ConversationCard } from './ConversationCard.client'
 import { initialListState, isKnown, listReducer } from './listState'
+import { BoardCsvLink } from '../export/ExportLinks.client'
 
 type Props = { initial: CardPage; initialFilters: ListFilters; renderedAt: number }
 
@@ -218,6 +219,7 @@ export function LiveConversations({ initial, initialFilters, renderedAt }: Props
             </button>
           ))}
         </div>
+        <BoardCsvLink filters={{ q: filters.search.trim(), status: filters.status }} />
       </div>
 
       <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />

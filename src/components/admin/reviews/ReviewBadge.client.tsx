@@ -3,6 +3,7 @@ import React from 'react'
 
 import { ToneBadge } from '../shared/Badges.client'
 import { useOpenReview } from './openReviews'
+import './reviews.scss'
 
 /** "In review" on a conversation with an open review, live: who holds it, and why on hover. */
 export function ReviewBadge({ conversationId }: { conversationId: string }) {
