@@ -14,6 +14,7 @@ import { Reviews } from './collections/Reviews'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { analytics } from './endpoints/analytics'
 import { exportEndpoints } from './endpoints/export'
 import { portalEndpoints } from './endpoints/portal'
 import { realtime } from './endpoints/realtime'
@@ -40,6 +41,10 @@ export default buildConfig({
         },
         {
           path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/analytics', label: 'Analytics' },
+        },
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
           clientProps: { path: '/portal-api', label: 'Portal API reference' },
         },
       ],
@@ -57,6 +62,12 @@ export default buildConfig({
           path: '/reviews',
           exact: true,
           meta: { title: 'Review queue' },
+        },
+        analytics: {
+          Component: '/components/admin/analytics/AnalyticsView#AnalyticsView',
+          path: '/analytics',
+          exact: true,
+          meta: { title: 'Analytics' },
         },
         portalApi: {
           Component: '/components/admin/portalApi/PortalApiView#PortalApiView',
@@ -85,7 +96,7 @@ export default buildConfig({
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints, ...exportEndpoints],
+  endpoints: [realtime, ...portalEndpoints, ...exportEndpoints, analytics],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

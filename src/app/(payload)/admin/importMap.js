@@ -3,6 +3,7 @@ import { LiveNavLink as LiveNavLink_2e8962c0db14c9ad72a0c311cd317701 } from '../
 import { LiveConversationsView as LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8 } from '../../../components/admin/live/LiveConversationsView'
 import { ConversationView as ConversationView_aa609e271a7610205f42e832c6e082a5 } from '../../../components/admin/conversation/ConversationView'
 import { ReviewQueueView as ReviewQueueView_b55b2022b65b54b59eaa23b049a4cd01 } from '../../../components/admin/reviews/ReviewQueueView'
+import { AnalyticsView as AnalyticsView_f22665f882ede6dcae49bc8eaa4603e1 } from '../../../components/admin/analytics/AnalyticsView'
 import { PortalApiView as PortalApiView_92569b5865875a18e1c82f88a4120fbf } from '../../../components/admin/portalApi/PortalApiView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
@@ -13,6 +14,7 @@ export const importMap = {
   "/components/admin/live/LiveConversationsView#LiveConversationsView": LiveConversationsView_6b0c00737d30c429b5aaf498eecdd7f8,
   "/components/admin/conversation/ConversationView#ConversationView": ConversationView_aa609e271a7610205f42e832c6e082a5,
   "/components/admin/reviews/ReviewQueueView#ReviewQueueView": ReviewQueueView_b55b2022b65b54b59eaa23b049a4cd01,
+  "/components/admin/analytics/AnalyticsView#AnalyticsView": AnalyticsView_f22665f882ede6dcae49bc8eaa4603e1,
   "/components/admin/portalApi/PortalApiView#PortalApiView": PortalApiView_92569b5865875a18e1c82f88a4120fbf,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
