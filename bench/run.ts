@@ -217,6 +217,7 @@ async function main() {
       line('p99', `${histogramPercentile(histogram, 99)} ms`)
       line('max', `${histogramPercentile(histogram, 100)} ms`)
     }
+    if (sections.has('analytics')) await (await import('./analytics')).default(line, fmt)
     if (sections.has('realtime')) {
       if (sections.has('steady')) console.log()
       const { default: runRealtime } = await import('./realtime')
