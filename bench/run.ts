@@ -284,6 +284,7 @@ async function main() {
       console.log()
     }
     if (sections.has('board')) await (await import('./board')).default(line, fmt)
+    if (sections.has('analytics')) await (await import('./analytics')).default(line, fmt)
     if (sections.has('realtime')) {
       const { default: runRealtime } = await import('./realtime')
       await runRealtime(line, fmt)

@@ -74,6 +74,8 @@ export interface Config {
     'portal-applications': PortalApplication;
     'portal-conversations': PortalConversation;
     'saved-views': SavedView;
+    reviews: Review;
+    notes: Note;
     users: User;
     media: Media;
     'audit-log': AuditLog;
@@ -102,6 +104,8 @@ export interface Config {
     'portal-applications': PortalApplicationsSelect<false> | PortalApplicationsSelect<true>;
     'portal-conversations': PortalConversationsSelect<false> | PortalConversationsSelect<true>;
     'saved-views': SavedViewsSelect<false> | SavedViewsSelect<true>;
+    reviews: ReviewsSelect<false> | ReviewsSelect<true>;
+    notes: NotesSelect<false> | NotesSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
@@ -167,6 +171,10 @@ export interface Conversation {
   lastActivityAt?: string | null;
   messageCount?: number | null;
   finalDecision?: ('approved' | 'declined') | null;
+  /**
+   * When the final decision was made.
+   */
+  decidedAt?: string | null;
   /**
    * From the identity check.
    */
@@ -661,6 +669,43 @@ export interface Media {
   };
 }
 /**
+ * Conversations flagged for a second look. Flag, assign and resolve them from the conversation.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviews".
+ */
+export interface Review {
+  id: number;
+  conversationId: string;
+  status: 'open' | 'resolved';
+  reason: string;
+  /**
+   * The supervisor looking at it; empty while unassigned.
+   */
+  assignee?: (number | null) | User;
+  assigneeName?: string | null;
+  flaggedBy?: (number | null) | User;
+  flaggedByName?: string | null;
+  resolvedBy?: (number | null) | User;
+  resolvedByName?: string | null;
+  resolvedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "notes".
+ */
+export interface Note {
+  id: number;
+  conversationId: string;
+  body: string;
+  author?: (number | null) | User;
+  authorName?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every operations action, as it happened. Read-only.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -753,6 +798,14 @@ export interface PayloadLockedDocument {
         value: number | SavedView;
       } | null)
     | ({
+        relationTo: 'reviews';
+        value: number | Review;
+      } | null)
+    | ({
+        relationTo: 'notes';
+        value: number | Note;
+      } | null)
+    | ({
         relationTo: 'users';
         value: number | User;
       } | null)
@@ -822,6 +875,7 @@ export interface ConversationsSelect<T extends boolean = true> {
   lastActivityAt?: T;
   messageCount?: T;
   finalDecision?: T;
+  decidedAt?: T;
   identityRiskScore?: T;
   identityRiskBand?: T;
   fraudResult?: T;
@@ -1046,6 +1100,36 @@ export interface SavedViewsSelect<T extends boolean = true> {
         attention?: T;
         review?: T;
       };
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviews_select".
+ */
+export interface ReviewsSelect<T extends boolean = true> {
+  conversationId?: T;
+  status?: T;
+  reason?: T;
+  assignee?: T;
+  assigneeName?: T;
+  flaggedBy?: T;
+  flaggedByName?: T;
+  resolvedBy?: T;
+  resolvedByName?: T;
+  resolvedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "notes_select".
+ */
+export interface NotesSelect<T extends boolean = true> {
+  conversationId?: T;
+  body?: T;
+  author?: T;
+  authorName?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -8,12 +8,16 @@ import { AuditLog } from './collections/AuditLog'
 import { Conversations } from './collections/Conversations'
 import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
+import { Notes } from './collections/Notes'
 import { PortalApplications } from './collections/PortalApplications'
 import { PortalConversations } from './collections/PortalConversations'
+import { Reviews } from './collections/Reviews'
 import { SavedViews } from './collections/SavedViews'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { analytics } from './endpoints/analytics'
+import { exportEndpoints } from './endpoints/export'
 import { opsEndpoints } from './endpoints/ops'
 import { portalEndpoints } from './endpoints/portal'
 import { projectionEndpoints } from './endpoints/projections'
@@ -38,6 +42,14 @@ export default buildConfig({
       // Firing alerts, for admins (it renders nothing for anyone else).
       header: ['/components/admin/ops/AlertBanner.client#AlertBanner'],
       afterNavLinks: [
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/reviews', label: 'Review queue' },
+        },
+        {
+          path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
+          clientProps: { path: '/analytics', label: 'Analytics' },
+        },
         {
           path: '/components/admin/nav/ViewNavLink.client#ViewNavLink',
           clientProps: { path: '/portal-api', label: 'Portal API reference' },
@@ -72,6 +84,18 @@ export default buildConfig({
           exact: true,
           meta: { title: 'Dead letters' },
         },
+        reviewQueue: {
+          Component: '/components/admin/reviews/ReviewQueueView#ReviewQueueView',
+          path: '/reviews',
+          exact: true,
+          meta: { title: 'Review queue' },
+        },
+        analytics: {
+          Component: '/components/admin/analytics/AnalyticsView#AnalyticsView',
+          path: '/analytics',
+          exact: true,
+          meta: { title: 'Analytics' },
+        },
         portalApi: {
           Component: '/components/admin/portalApi/PortalApiView#PortalApiView',
           path: '/portal-api',
@@ -99,13 +123,23 @@ export default buildConfig({
     PortalApplications,
     PortalConversations,
     SavedViews,
+    Reviews,
+    Notes,
     Users,
     Media,
     AuditLog,
   ],
   db: databaseAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
-  endpoints: [realtime, ...portalEndpoints, ...projectionEndpoints, ...opsEndpoints, ...presenceEndpoints],
+  endpoints: [
+    realtime,
+    ...portalEndpoints,
+    ...projectionEndpoints,
+    ...opsEndpoints,
+    ...presenceEndpoints,
+    ...exportEndpoints,
+    analytics,
+  ],
   secret: process.env.PAYLOAD_SECRET,
   sharp,
   telemetry: false,

@@ -5,8 +5,7 @@ import * as migration_20261201_200406_remove_process_conversation_log from './20
 import * as migration_20261201_201116_conversation_attention_signals from './20261201_201116_conversation_attention_signals';
 import * as migration_20261201_203138_application_current_step_since from './20261201_203138_application_current_step_since';
 import * as migration_20261202_054939_portal_read_model from './20261202_054939_portal_read_model';
-import * as migration_20261202_060141_conversation_attention_index from './20261202_060141_conversation_attention_index';
-import * as migration_20261202_064430_saved_views from './20261202_064430_saved_views';
+import * as migration_20261202_073039_operations_reviews_attention_views from './20261202_073039_operations_reviews_attention_views';
 
 export const migrations = [
   {
@@ -45,13 +44,8 @@ export const migrations = [
     name: '20261202_054939_portal_read_model',
   },
   {
-    up: migration_20261202_060141_conversation_attention_index.up,
-    down: migration_20261202_060141_conversation_attention_index.down,
-    name: '20261202_060141_conversation_attention_index',
-  },
-  {
-    up: migration_20261202_064430_saved_views.up,
-    down: migration_20261202_064430_saved_views.down,
-    name: '20261202_064430_saved_views'
+    up: migration_20261202_073039_operations_reviews_attention_views.up,
+    down: migration_20261202_073039_operations_reviews_attention_views.down,
+    name: '20261202_073039_operations_reviews_attention_views'
   },
 ];

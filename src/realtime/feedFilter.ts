@@ -46,6 +46,8 @@ export function topicsOf(collection: string, json: string): { keys: string[]; li
       case 'customers':
         return { keys: topic('customer', id), links: [] }
       case 'presence':
+      case 'reviews':
+      case 'notes':
         return { keys: conversationKeys(undefined, doc?.conversationId), links: [] }
     }
   } catch {

@@ -1,6 +1,6 @@
 import type { PayloadRequest } from 'payload'
 
-import type { Application, Conversation, Customer, Utterance } from '@/payload-types'
+import type { Application, Conversation, Customer, Note, Review, Utterance } from '@/payload-types'
 
 import {
   applicationCard,
@@ -10,7 +10,9 @@ import {
   envelope,
   type FeedCollection,
   isFeedCollection,
+  noteLine,
   type Operation,
+  reviewCard,
   utteranceLine,
 } from './messages'
 
@@ -60,6 +62,14 @@ export async function messageOfDocument(
     case 'customers': {
       const customer = doc as Customer
       return envelope('customers', operation, customerCard(customer.id, customer), [], customer.version)
+    }
+    case 'reviews': {
+      const review = doc as Review
+      return envelope('reviews', operation, reviewCard(review.id, review))
+    }
+    case 'notes': {
+      const note = doc as Note
+      return envelope('notes', operation, noteLine(note.id, note))
     }
   }
 }

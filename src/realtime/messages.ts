@@ -11,7 +11,14 @@ import type { EntryId } from '@/events/entryId'
 import { type AttentionSignals, attentionSignalsOf, type SignalSource } from '@/projections/dashboard/signals'
 import type { ConversationStatus } from '@/projections/dashboard/statuses'
 
-export const FEED_COLLECTIONS = ['conversations', 'utterances', 'applications', 'customers'] as const
+export const FEED_COLLECTIONS = [
+  'conversations',
+  'utterances',
+  'applications',
+  'customers',
+  'reviews',
+  'notes',
+] as const
 export type FeedCollection = (typeof FEED_COLLECTIONS)[number]
 export const isFeedCollection = (value: string): value is FeedCollection =>
   (FEED_COLLECTIONS as readonly string[]).includes(value)
@@ -79,6 +86,33 @@ export type ApplicationCard = {
 
 export type CustomerCard = { id: RecordId; customerId: string; fullName?: string | null }
 
+/** A supervisor's review of a conversation (people's data, keyed by the conversation's business key). */
+export type ReviewCard = {
+  id: RecordId
+  conversationId: string
+  status: 'open' | 'resolved'
+  reason: string
+  assignee: RecordId | null
+  assigneeName: string | null
+  flaggedBy: RecordId | null
+  flaggedByName: string | null
+  resolvedByName: string | null
+  resolvedAt: string | null
+  createdAt?: string
+  updatedAt?: string
+}
+
+/** One note of a conversation's thread. */
+export type NoteLine = {
+  id: RecordId
+  conversationId: string
+  body: string
+  author: RecordId | null
+  authorName: string | null
+  createdAt?: string
+  updatedAt?: string
+}
+
 type Envelope<C extends FeedCollection, Doc> = {
   collection: C
   id: RecordId
@@ -100,6 +134,8 @@ export type ChangeMessage =
   | Envelope<'utterances', UtteranceLine>
   | Envelope<'applications', ApplicationCard>
   | Envelope<'customers', CustomerCard>
+  | Envelope<'reviews', ReviewCard>
+  | Envelope<'notes', NoteLine>
 
 /** A large batch can fold hundreds of events into one record: list the last few only. */
 export const MAX_ENTRY_IDS = 10
@@ -269,3 +305,44 @@ export function applicationCard(id: RecordId, source: ApplicationSource): Applic
 
 export const customerCard = (id: RecordId, source: { customerId: string; fullName?: string | null }): CustomerCard =>
   known({ id, customerId: source.customerId, fullName: source.fullName })
+
+type ReviewSource = Omit<
+  ReviewCard,
+  'id' | 'assignee' | 'flaggedBy' | 'assigneeName' | 'flaggedByName' | 'resolvedByName' | 'resolvedAt'
+> & {
+  assignee?: unknown
+  flaggedBy?: unknown
+  assigneeName?: string | null
+  flaggedByName?: string | null
+  resolvedByName?: string | null
+  resolvedAt?: string | null
+}
+
+export const reviewCard = (id: RecordId, source: ReviewSource): ReviewCard =>
+  known({
+    id,
+    conversationId: source.conversationId,
+    status: source.status,
+    reason: source.reason,
+    assignee: idOf(source.assignee) ?? null,
+    assigneeName: source.assigneeName ?? null,
+    flaggedBy: idOf(source.flaggedBy) ?? null,
+    flaggedByName: source.flaggedByName ?? null,
+    resolvedByName: source.resolvedByName ?? null,
+    resolvedAt: source.resolvedAt ?? null,
+    createdAt: source.createdAt,
+    updatedAt: source.updatedAt,
+  })
+
+type NoteSource = Omit<NoteLine, 'id' | 'author' | 'authorName'> & { author?: unknown; authorName?: string | null }
+
+export const noteLine = (id: RecordId, source: NoteSource): NoteLine =>
+  known({
+    id,
+    conversationId: source.conversationId,
+    body: source.body,
+    author: idOf(source.author) ?? null,
+    authorName: source.authorName ?? null,
+    createdAt: source.createdAt,
+    updatedAt: source.updatedAt,
+  })

@@ -29,7 +29,19 @@ describe('conversations', () => {
       purpose: null,
       facts: [],
       finalDecision: null,
+      decidedAt: null,
     })
+  })
+
+  it('final_decision records when it was decided; the last decision by entry id stands', () => {
+    const decidedAt = (id: string, decision: string, minutes: number) =>
+      event(id, 'final_decision', { decision }, { seq: String(minutes), tsp: at(minutes) })
+    const conversation = conversationOf(started('1-0'), customerSays('1-1', 2, 'Hi'), decidedAt('1-2', 'APPROVED', 30))
+    expect(conversation).toMatchObject({ status: 'approved', finalDecision: 'approved', decidedAt: at(30) })
+    // a later decision (by entry id) replaces it, whichever arrives first
+    const events = [started('1-0'), decidedAt('1-3', 'DECLINED', 40), decidedAt('1-2', 'APPROVED', 30)]
+    expect(conversationOf(...events)).toMatchObject({ finalDecision: 'declined', decidedAt: at(40) })
+    expect(conversationOf(...[...events].reverse())).toMatchObject({ finalDecision: 'declined', decidedAt: at(40) })
   })
 
   it('counts utterances and keeps the latest utterance time', () => {

@@ -25,7 +25,12 @@ export const Conversations: CollectionConfig = {
   defaultSort: '-lastActivityAt',
   // The Live board's keyset: newest activity first, the conversation id breaking ties. The
   // attention rules' time-based queries: a status's conversations idle since before a cutoff.
-  indexes: [{ fields: ['lastActivityAt', 'conversationId'] }, { fields: ['status', 'lastActivityAt'] }],
+  // Analytics: decisions over time.
+  indexes: [
+    { fields: ['lastActivityAt', 'conversationId'] },
+    { fields: ['status', 'lastActivityAt'] },
+    { fields: ['finalDecision', 'decidedAt'] },
+  ],
   fields: [
     { name: 'conversationId', type: 'text', required: true, unique: true },
     { name: 'applicationNumber', type: 'text', index: true },
@@ -82,7 +87,19 @@ export const Conversations: CollectionConfig = {
         { label: 'Approved', value: 'approved' },
         { label: 'Declined', value: 'declined' },
       ],
+      index: true,
       admin: { position: 'sidebar' },
+    },
+    {
+      name: 'decidedAt',
+      label: 'Decided',
+      type: 'date',
+      index: true,
+      admin: {
+        position: 'sidebar',
+        description: 'When the final decision was made.',
+        date: { pickerAppearance: 'dayAndTime' },
+      },
     },
     {
       // What the "needs attention" rules read, as the events left it (the projection derives them;
@@ -100,7 +117,7 @@ export const Conversations: CollectionConfig = {
               index: true,
               admin: { description: 'From the identity check.' },
             },
-            { name: 'identityRiskBand', type: 'text' },
+            { name: 'identityRiskBand', type: 'text', index: true },
             {
               name: 'fraudResult',
               type: 'select',

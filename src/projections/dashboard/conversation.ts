@@ -34,6 +34,8 @@ export type ConversationState = {
   purpose: string | null
   facts: { fact: string }[]
   finalDecision: Decision | null
+  /** When the final decision was made (its event's timestamp): analytics' time to decision. */
+  decidedAt: string | null
   /** Who is to speak next: the other side spoke last (by seq, the producer's order). */
   waitingOn: Speaker | null
   /** How often the assistant has asked its most repeated question. */
@@ -53,6 +55,7 @@ const newConversation = (conversationId: string): ConversationState => ({
   purpose: null,
   facts: [],
   finalDecision: null,
+  decidedAt: null,
   waitingOn: null,
   questionRepeats: 0,
   projection: { stamps: {} },
@@ -126,7 +129,7 @@ function addLine(state: ConversationState, event: UtteranceEvent): ConversationS
 function decide(state: ConversationState, event: FinalDecision): ConversationState {
   const { decision } = event.data
   const decided = write(state, 'status', event.entryId, { status: decision })
-  return write(decided, 'finalDecision', event.entryId, { finalDecision: decision })
+  return write(decided, 'finalDecision', event.entryId, { finalDecision: decision, decidedAt: event.timestamp })
 }
 
 const summarise = (state: ConversationState, event: ConversationSummary): ConversationState =>

@@ -13,7 +13,8 @@ import { evolveLine, type Utterance } from './utterance'
 export const dashboard = defineProjection({
   name: 'dashboard',
   // 2: retries of every event type count once (appliedEvents), attention signals.
-  version: 2,
+  // 3: conversations' decidedAt (the final decision's time).
+  version: 3,
   group: 'payload-dashboard',
   kinds: {
     customers: { storage: 'record', keyOf: customerOf, evolve: evolveCustomer },

@@ -5,6 +5,8 @@ import { LiveConversationsView as LiveConversationsView_6b0c00737d30c429b5aaf498
 import { ConversationView as ConversationView_aa609e271a7610205f42e832c6e082a5 } from '../../../components/admin/conversation/ConversationView'
 import { OperationsView as OperationsView_8341dc6f93485bece5881fbffdb88903 } from '../../../components/admin/ops/OperationsView'
 import { DeadLettersView as DeadLettersView_8341dc6f93485bece5881fbffdb88903 } from '../../../components/admin/ops/OperationsView'
+import { ReviewQueueView as ReviewQueueView_b55b2022b65b54b59eaa23b049a4cd01 } from '../../../components/admin/reviews/ReviewQueueView'
+import { AnalyticsView as AnalyticsView_f22665f882ede6dcae49bc8eaa4603e1 } from '../../../components/admin/analytics/AnalyticsView'
 import { PortalApiView as PortalApiView_92569b5865875a18e1c82f88a4120fbf } from '../../../components/admin/portalApi/PortalApiView'
 import { ProjectionsView as ProjectionsView_d2bd5de5b57b604d22945e7e59969197 } from '../../../components/admin/projections/ProjectionsView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
@@ -18,6 +20,8 @@ export const importMap = {
   "/components/admin/conversation/ConversationView#ConversationView": ConversationView_aa609e271a7610205f42e832c6e082a5,
   "/components/admin/ops/OperationsView#OperationsView": OperationsView_8341dc6f93485bece5881fbffdb88903,
   "/components/admin/ops/OperationsView#DeadLettersView": DeadLettersView_8341dc6f93485bece5881fbffdb88903,
+  "/components/admin/reviews/ReviewQueueView#ReviewQueueView": ReviewQueueView_b55b2022b65b54b59eaa23b049a4cd01,
+  "/components/admin/analytics/AnalyticsView#AnalyticsView": AnalyticsView_f22665f882ede6dcae49bc8eaa4603e1,
   "/components/admin/portalApi/PortalApiView#PortalApiView": PortalApiView_92569b5865875a18e1c82f88a4120fbf,
   "/components/admin/projections/ProjectionsView#ProjectionsView": ProjectionsView_d2bd5de5b57b604d22945e7e59969197,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1

@@ -34,6 +34,9 @@ import {
 import { NoticeboardPanel } from './NoticeboardPanel.client'
 import { SummaryPanel } from './SummaryPanel.client'
 import { Transcript } from './Transcript.client'
+import { ConversationExportLinks } from '../export/ExportLinks.client'
+import { ReviewBadge } from '../reviews/ReviewBadge.client'
+import { ReviewsPanel } from '../reviews/ReviewsPanel.client'
 
 const byTime = (a: Line, b: Line) =>
   a.timestamp.localeCompare(b.timestamp) || (a.seq ?? 0) - (b.seq ?? 0) || String(a.id).localeCompare(String(b.id))
@@ -252,6 +255,7 @@ export function ConversationLive({
           <h1>{customerName || 'Customer not known yet'}</h1>
           <StatusBadge status={conversation.status} />
           <DecisionBadge decision={conversation.finalDecision} status={conversation.status} />
+          <ReviewBadge conversationId={conversation.conversationId} />
           <ConnectionIndicator status={status} />
           <Viewers label="Also viewing" viewers={otherViewers} />
         </div>
@@ -279,6 +283,7 @@ export function ConversationLive({
             <dd data-testid="message-count">{formatNumber(conversation.messageCount ?? 0)}</dd>
           </div>
         </dl>
+        <ConversationExportLinks conversationId={conversation.conversationId} />
         <nav aria-label="Other conversations" className="billie-pager">
           <Neighbour adminRoute={adminRoute} direction="previous" link={initial.previous} />
           <Neighbour adminRoute={adminRoute} direction="next" link={initial.next} />
@@ -298,6 +303,7 @@ export function ConversationLive({
           />
         </section>
         <aside className="billie-conversation__aside">
+          <ReviewsPanel conversationId={conversation.conversationId} />
           <ApplicationPanel adminRoute={adminRoute} application={application} />
           <AssessmentsPanel assessments={application?.assessments} />
           <NoticeboardPanel notes={application?.noticeboard} />

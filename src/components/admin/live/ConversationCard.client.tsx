@@ -3,6 +3,7 @@ import React from 'react'
 
 import { attentionReasons, type AttentionThresholds } from '@/attention/rules'
 
+import { ReviewBadge } from '../reviews/ReviewBadge.client'
 import { DecisionBadge, MarkerList, StatusBadge } from '../shared/Badges.client'
 import { classNames } from '../shared/classNames'
 import { plural, timeAgo } from '../shared/format'
@@ -50,6 +51,7 @@ export const ConversationCard = React.memo(function ConversationCard({
           ))}
         </ul>
       )}
+      <ReviewBadge conversationId={card.conversationId} />
       <div className="billie-card__meta">
         <span className="billie-card__application">{card.applicationNumber ?? 'No application yet'}</span>
         <span className="billie-card__id">{card.conversationId}</span>

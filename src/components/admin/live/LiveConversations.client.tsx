@@ -29,6 +29,7 @@ import { ConversationCard } from './ConversationCard.client'
 import { initialListState, isKnown, type ListAction, listReducer } from './listState'
 import { sameFilters, type ViewSummary } from './savedViews'
 import { SavedViewsMenu } from './SavedViewsMenu.client'
+import { BoardCsvLink } from '../export/ExportLinks.client'
 
 type Props = {
   initial: CardPage
@@ -395,6 +396,7 @@ export function LiveConversations({
             ))}
           </div>
         </div>
+        <BoardCsvLink filters={{ q: filters.search.trim(), status: filters.status }} />
       </div>
 
       <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />

@@ -1,0 +1,40 @@
+import type { Payload } from 'payload'
+
+import { FIRST_NAMES, LAST_NAMES } from '@/events/sampleData'
+
+const STATUSES = ['active', 'paused', 'soft_end', 'hard_end', 'approved', 'declined'] as const
+const pick = <T>(list: readonly T[], i: number) => list[i % list.length]!
+
+/**
+ * `count` conversation records straight into the SQLite table (no hooks, no change feed), as
+ * bench/seedConversations.ts does: a large board in seconds. SQLite (drizzle) only.
+ */
+export async function seedConversations(payload: Payload, count: number, base = Date.parse('2025-03-03T09:00:00Z')) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = payload.db as any
+  const table = db.tables.conversations
+  await db.drizzle.transaction(async (tx: typeof db.drizzle) => {
+    for (let i = 0; i < count; i += 500) {
+      const rows = []
+      for (let j = i; j < Math.min(count, i + 500); j++) {
+        const at = new Date(base + j * 7_000).toISOString()
+        const status = pick(STATUSES, j)
+        rows.push({
+          conversationId: `seed-conv-${String(j).padStart(6, '0')}`,
+          customerName: `${pick(FIRST_NAMES, j * 7)} ${pick(LAST_NAMES, Math.floor(j / 3))}`,
+          applicationNumber: `APP-${String(1_000_000 + j)}`,
+          status,
+          finalDecision: status === 'approved' || status === 'declined' ? status : null,
+          startedAt: at,
+          lastUtteranceAt: at,
+          lastActivityAt: at,
+          messageCount: (j % 40) + 1,
+          version: 1,
+          updatedAt: at,
+          createdAt: at,
+        })
+      }
+      await tx.insert(table).values(rows)
+    }
+  })
+}
