@@ -184,6 +184,7 @@ async function main() {
       await runAppend(line, fmt)
       console.log()
     }
+    if (sections.has('ops')) await (await import('./ops')).default(line, fmt, redisServer.url)
     if (sections.has('steady')) {
       const seconds = Number(args['steady-seconds'])
       const stream = `bench:steady:${crypto.randomUUID()}`
