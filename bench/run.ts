@@ -259,6 +259,7 @@ async function main() {
       await runAppend(line, fmt)
       console.log()
     }
+    if (sections.has('ops')) await (await import('./ops')).default(line, fmt, redisServer.url)
     if (sections.has('steady')) {
       await steady(redisServer.url, redis, Number(args['steady-seconds']))
       console.log()
