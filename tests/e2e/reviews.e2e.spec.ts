@@ -153,7 +153,7 @@ for (const theme of ['light', 'dark'] as const) {
       const charts = page.locator('section.billie-analytics__chart')
       await expect(charts).toHaveCount(4)
       for (const chart of await charts.all()) {
-        const surface = chart.locator('svg.recharts-surface').first()
+        const surface = chart.locator('.recharts-wrapper > svg.recharts-surface')
         await expect(surface).toBeVisible()
         const box = (await surface.boundingBox())!
         expect(box.width).toBeGreaterThan(200)
