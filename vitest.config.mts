@@ -13,6 +13,7 @@ export default defineConfig({
       exclude: ['src/app/(payload)/**', 'src/payload-types.ts', 'src/migrations/**'],
       reporter: ['text-summary', 'html', 'lcov', 'json-summary'],
       reportsDirectory: 'coverage',
+      reportOnFailure: true,
     },
     projects: [
       {
