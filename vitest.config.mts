@@ -4,10 +4,21 @@ export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
     environment: 'node',
+    // `vitest run --coverage` (as `pnpm test` does): line coverage of src/ over both projects,
+    // including the child processes the integration tests start (see tests/coverage/provider.ts).
+    coverage: {
+      provider: 'custom',
+      customProviderModule: './tests/coverage/provider.ts',
+      include: ['src/**/*.{ts,tsx}'],
+      exclude: ['src/app/(payload)/**', 'src/payload-types.ts', 'src/migrations/**'],
+      reporter: ['text-summary', 'html', 'lcov', 'json-summary'],
+      reportsDirectory: 'coverage',
+      reportOnFailure: true,
+    },
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.unit.spec.ts'] },
+        test: { name: 'unit', include: ['tests/unit/**/*.unit.spec.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -19,6 +30,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // After the unit project, not beside it: the integration files run one at a time.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

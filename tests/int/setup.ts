@@ -12,3 +12,6 @@ process.env.PAYLOAD_SECRET ||= crypto.randomBytes(24).toString('hex')
 process.env.PORTAL_JWT_SECRET ||= crypto.randomBytes(24).toString('hex')
 process.env.REDIS_URL = inject('redisUrl')
 process.env.MEDIA_DIR = path.join(dir, 'media')
+// Under `vitest --coverage`, the Node processes the tests start record V8 coverage too
+// (tests/coverage/provider.ts merges it); this worker itself is measured by vitest.
+if (process.env.VITEST_CHILD_COVERAGE_DIR) process.env.NODE_V8_COVERAGE = process.env.VITEST_CHILD_COVERAGE_DIR
