@@ -25,7 +25,8 @@ test('a supervisor sees conversations the worker projected, read-only', async ({
       },
     )
     .toBe(1)
-  await page.goto('/admin/collections/conversations')
+  // (filtered to it: earlier specs leave many conversations, newer ones among them)
+  await page.goto(`/admin/collections/conversations?where[conversationId][equals]=${started.cid}`)
   const row = page.locator('tr', { hasText: started.aid! }).first()
   await expect(row).toBeVisible()
   await screenshot(page, '05-supervisor-conversations')
