@@ -1,4 +1,5 @@
 /** What the bench sections share: figures over runs, a raw Redis baseline, processes seen in /proc. */
+import { type ChildProcess, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 
@@ -161,3 +162,28 @@ export const peakRssMb = (pid: number): number => {
 
 /** Machine load when a section starts, printed beside its figures (the machine may be shared). */
 export const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+
+/**
+ * The production build served by src/scripts/serve.ts (`--prod`, with `args` such as the port),
+ * resolved once it says it is ready; its own process group, so the caller can stop it whole.
+ */
+export async function serveApp(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/scripts/serve.ts', '--prod', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  })
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the app did not start in 180 s:\n${output}`)), 180_000)
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (!output.includes('supervisor dashboard:')) return
+      clearTimeout(timer)
+      resolve()
+    })
+    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`serve.ts exited ${code}:\n${output}`))))
+  })
+  child.stdout!.resume()
+  return child
+}

@@ -8,7 +8,7 @@
  *   3. drain throughput of a worker running both projections beside the dashboard alone.
  * Rate limits stay on, raised (PORTAL_RATE_LIMIT_*) so the load never reaches them.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -33,6 +33,7 @@ import {
   percentile,
   percentilesOverRuns,
   sleep,
+  serveApp,
 } from './lib'
 
 const CUSTOMERS = 50_000
@@ -102,36 +103,16 @@ async function seeded(customers: number): Promise<{ file: string; seconds: numbe
 async function startApp(databaseUri: string) {
   const port = await freePort()
   const redisPort = await freePort()
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/scripts/serve.ts', '--prod', '--port', String(port), '--redis-port', String(redisPort)],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URI: databaseUri,
-        REDIS_URL: '',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ENABLE_EVENT_PROCESSING: 'false',
-        PORTAL_RATE_LIMIT_PER_CUSTOMER: '1000000',
-        PORTAL_RATE_LIMIT_PER_CLIENT: '100000000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    },
-  )
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start in 180 s:\n${output}`)), 180_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      if (!output.includes('supervisor dashboard:')) return
-      clearTimeout(timer)
-      resolve()
-    })
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`serve.ts exited ${code}:\n${output}`))))
+  const child = await serveApp(['--port', String(port), '--redis-port', String(redisPort)], {
+    ...process.env,
+    DATABASE_URI: databaseUri,
+    REDIS_URL: '',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    ENABLE_EVENT_PROCESSING: 'false',
+    PORTAL_RATE_LIMIT_PER_CUSTOMER: '1000000',
+    PORTAL_RATE_LIMIT_PER_CLIENT: '100000000',
   })
-  child.stdout!.resume()
   const nextPid = descendants(child.pid!).find((pid) => cmdline(pid).includes('next-server'))
   const stop = async () => {
     if (child.exitCode !== null) return

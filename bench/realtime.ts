@@ -36,6 +36,7 @@ import {
   percentilesOverRuns,
   rawReadLatency,
   sleep,
+  serveApp,
 } from './lib'
 
 const CONVERSATIONS = 50_000
@@ -158,27 +159,11 @@ async function startApp(databaseUri: string, layout: Layout) {
   const redisPort = await freePort()
   const env = { ...process.env, DATABASE_URI: databaseUri, LOG_LEVEL: 'warn', NODE_ENV: 'production' as const }
   const startedAt = performance.now()
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/scripts/serve.ts', '--prod', '--port', String(port), '--redis-port', String(redisPort)],
-    {
-      env: { ...env, REDIS_URL: '', ENABLE_EVENT_PROCESSING: layout === 'embedded' ? 'true' : 'false' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    },
-  )
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start in 180 s:\n${output}`)), 180_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      if (!output.includes('supervisor dashboard:')) return
-      clearTimeout(timer)
-      resolve()
-    })
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`serve.ts exited ${code}:\n${output}`))))
+  const child = await serveApp(['--port', String(port), '--redis-port', String(redisPort)], {
+    ...env,
+    REDIS_URL: '',
+    ENABLE_EVENT_PROCESSING: layout === 'embedded' ? 'true' : 'false',
   })
-  child.stdout!.resume()
   const appSeconds = (performance.now() - startedAt) / 1000
   const redis = new Redis(`redis://127.0.0.1:${redisPort}`)
   let worker: ChildProcess | undefined

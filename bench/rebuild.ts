@@ -9,7 +9,7 @@
  *   3. rebuild again, with nothing to rewrite (fold and compare only): time, events/s.
  * The raw baseline beside the times: XRANGE of the whole stream with no parsing, same run.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -29,6 +29,7 @@ import {
   percentile,
   percentilesOverRuns,
   sleep,
+  serveApp,
 } from './lib'
 
 const CHUNK = 100_000
@@ -95,35 +96,15 @@ function projections(args: string[], env: Record<string, string>): Promise<Job> 
 
 async function startApp(databaseUri: string, redisUrl: string, stream: string) {
   const port = await freePort()
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/scripts/serve.ts', '--prod', '--port', String(port)],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URI: databaseUri,
-        REDIS_URL: redisUrl,
-        CHAT_LEDGER_STREAM: stream,
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ENABLE_EVENT_PROCESSING: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    },
-  )
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start in 180 s:\n${output}`)), 180_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      if (!output.includes('supervisor dashboard:')) return
-      clearTimeout(timer)
-      resolve()
-    })
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`serve.ts exited ${code}:\n${output}`))))
+  const child = await serveApp(['--port', String(port)], {
+    ...process.env,
+    DATABASE_URI: databaseUri,
+    REDIS_URL: redisUrl,
+    CHAT_LEDGER_STREAM: stream,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    ENABLE_EVENT_PROCESSING: 'false',
   })
-  child.stdout!.resume()
   const base = `http://127.0.0.1:${port}`
   await fetch(`${base}/api/users/first-register`, {
     method: 'POST',

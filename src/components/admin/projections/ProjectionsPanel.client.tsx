@@ -3,41 +3,12 @@
 import { Button } from '@payloadcms/ui'
 import React, { useCallback, useEffect, useState } from 'react'
 
-type Progress = {
-  id: string
-  job: 'verify' | 'rebuild' | 'replay'
-  state: 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
-  phase: string
-  read: number
-  total: number
-  compared: number
-  records: number
-  written: number
-  eventsPerSecond: number
-  etaSeconds: number | null
-  startedAt: string
-  updatedAt: string
-  by: string
-  error?: string
-  errorEntryId?: string
-  report?: string
-}
-type KindDrift = {
-  expected: number
-  stored: number
-  counts: { missing: number; extra: number; differing: number }
-  missing: string[]
-  extra: string[]
-  differing: Array<{ key: string; fields: string[] }>
-}
-type Status = {
-  name: string
-  version: number
-  storedVersion: number | null
-  rebuildNeeded: boolean
-  job: Progress | null
-  plan: { events: number; records: number }
-}
+import type { Progress } from '@/rebuild/control'
+import type { KindDrift } from '@/rebuild/jobs'
+import type { JobPlan, ProjectionStatus } from '@/rebuild/status'
+
+/** What /api/projections answers (src/endpoints/projections.ts): types only, nothing server-side is bundled. */
+type Status = Omit<ProjectionStatus, 'group'> & { plan: JobPlan }
 
 const number = (value: number) => value.toLocaleString('en')
 const POLL_RUNNING_MS = 500
