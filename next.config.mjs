@@ -6,6 +6,8 @@ const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Only for the end-to-end suite's coverage (`pnpm test` sets E2E_COVERAGE): maps of the browser's code.
+  productionBrowserSourceMaps: process.env.E2E_COVERAGE === '1',
   images: { localPatterns: [{ pathname: '/api/media/file/**' }] },
   webpack: (webpackConfig) => {
     webpackConfig.resolve.extensionAlias = {

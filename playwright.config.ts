@@ -1,11 +1,18 @@
 import { defineConfig } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
+
+import { E2E_BROWSER_DIR, E2E_SERVER_DIR } from './tests/coverage/dirs'
 
 /**
  * End to end against the production build (`pnpm build` first, as `pnpm test:e2e` does):
  * src/scripts/serve.ts --prod starts the app on a free port with a private redis-server and a
  * fresh SQLite file. Ports are chosen once and handed to the test workers through the environment.
+ *
+ * E2E_COVERAGE=1 (as `pnpm test` sets it, with a build that has browser source maps) records the
+ * browser's coverage of every page (tests/e2e/fixtures.ts) and the server's (NODE_V8_COVERAGE,
+ * written when it shuts down on SIGTERM) for tests/coverage/report.ts.
  */
 const pickPort = () =>
   execFileSync(process.execPath, [
@@ -17,6 +24,12 @@ const pickPort = () =>
 
 process.env.E2E_APP_PORT ||= pickPort()
 process.env.E2E_REDIS_PORT ||= pickPort()
+const coverage = process.env.E2E_COVERAGE === '1'
+if (!process.env.E2E_RUN && coverage) {
+  // Once, in the runner (the workers load this file too, with E2E_RUN set): last run's coverage goes.
+  for (const dir of [E2E_BROWSER_DIR, E2E_SERVER_DIR]) fs.rmSync(dir, { recursive: true, force: true })
+}
+if (coverage) process.env.E2E_COVERAGE_DIR = path.resolve(E2E_BROWSER_DIR)
 process.env.E2E_RUN ||= String(Date.now())
 const appPort = process.env.E2E_APP_PORT
 const appUrl = `http://127.0.0.1:${appPort}`
@@ -58,7 +71,10 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
+    // SIGTERM first, so the server shuts down (and writes its coverage) before anything is killed.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
     env: {
+      ...(coverage ? { NODE_V8_COVERAGE: path.resolve(E2E_SERVER_DIR) } : {}),
       DATABASE_URI: `file:${path.resolve('.tmp/e2e', `${process.env.E2E_RUN}.db`)}`,
       MEDIA_DIR: path.resolve('.tmp/e2e/media'),
       REDIS_URL: '',

@@ -4,14 +4,15 @@ export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
     environment: 'node',
-    // `vitest run --coverage` (as `pnpm test` does): line coverage of src/ over both projects,
-    // including the child processes the integration tests start (see tests/coverage/provider.ts).
+    // `vitest run --coverage` (as `pnpm test` does): coverage of src/ over both projects, including
+    // the child processes the integration tests start (tests/coverage/provider.ts); the json report
+    // is where tests/coverage/report.ts adds what the end-to-end suite ran.
     coverage: {
       provider: 'custom',
       customProviderModule: './tests/coverage/provider.ts',
       include: ['src/**/*.{ts,tsx}'],
       exclude: ['src/app/(payload)/**', 'src/payload-types.ts', 'src/migrations/**'],
-      reporter: ['text-summary', 'html', 'lcov', 'json-summary'],
+      reporter: ['text-summary', 'html', 'lcov', 'json-summary', 'json'],
       reportsDirectory: 'coverage',
       reportOnFailure: true,
     },

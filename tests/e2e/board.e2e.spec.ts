@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Page, test } from './fixtures'
 
 import { ADMIN, appendEntries, login, screenshot, SUPERVISOR, waitForProjection } from './helpers'
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 import { appendConversations, login, screenshot, SUPERVISOR } from './helpers'
 
