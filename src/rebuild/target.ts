@@ -23,15 +23,12 @@ export class Target {
   readonly states = new Map<string, Map<string, Bookkept>>()
   /** line kind → key → what the line should be. */
   readonly lineTargets = new Map<string, Map<string, LineTarget>>()
-  /** Keys whose record changed since `touched` was last cleared, per kind (for catching up). */
-  readonly touched = new Map<string, Set<string>>()
   events = 0
 
   constructor(readonly stored: StoredProjection) {
     const { records, lines } = kindsOf(stored)
     this.records = records
     this.lines = lines
-    for (const { name } of [...records, ...lines]) this.touched.set(name, new Set())
     for (const { name } of records) this.states.set(name, new Map())
     for (const { name } of lines) this.lineTargets.set(name, new Map())
   }
@@ -46,10 +43,7 @@ export class Target {
         const states = this.states.get(name)!
         const before = states.get(key)
         const next = (kind.evolve as Evolve<Bookkept>)(before, event)
-        if (next !== undefined && next !== before) {
-          states.set(key, next)
-          this.touched.get(name)!.add(key)
-        }
+        if (next !== undefined && next !== before) states.set(key, next)
       }
       for (const { name, kind, store } of this.lines) {
         const key = kind.keyOf(event)
@@ -63,11 +57,19 @@ export class Target {
         targets.set(key, {
           eventId: event.entryId,
           digest: digestOf(store.toRow(line)),
-          parentKey: kind.parentKeyOf(line),
+          parentKey: this.interned(kind.parentKeyOf(line)),
         })
-        this.touched.get(name)!.add(key)
       }
     }
+  }
+
+  /** One string per parent key (a conversation's hundreds of lines share it): memory, at a million events. */
+  private readonly parentKeys = new Map<string, string>()
+  private interned(key: string): string {
+    const known = this.parentKeys.get(key)
+    if (known !== undefined) return known
+    this.parentKeys.set(key, key)
+    return key
   }
 
   /** How many records (and lines) the projection should hold. */
