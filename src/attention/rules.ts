@@ -189,11 +189,15 @@ export const attentionReasons = (
 export const needsAttention = (conversation: AttentionSubject, now: number, thresholds: AttentionThresholds): boolean =>
   enabledRules(thresholds).some((rule) => rule.matches(conversation, now, thresholds))
 
-/** The same decision as `needsAttention`, as a query: any enabled rule. With every rule off, nothing matches. */
+/**
+ * The same decision as `needsAttention`, as a query: any enabled rule. With every rule off, nothing
+ * matches. Every rule asks for an open conversation, so that comes first, once, where the status
+ * index can take it: the rules' OR is then weighed only for open conversations, not the closed bulk.
+ */
 export function attentionWhere(now: number, thresholds: AttentionThresholds): Where {
   const rules = enabledRules(thresholds)
   if (rules.length === 0) return { id: { exists: false } }
-  return { or: rules.map((rule) => rule.where(now, thresholds)) }
+  return { and: [openWhere, { or: rules.map((rule) => rule.where(now, thresholds)) }] }
 }
 
 /** The fields the rules read, for `select` (a card needs them to say why it is flagged). */
