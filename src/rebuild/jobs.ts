@@ -16,7 +16,7 @@
  * Replay projects a range of the stream again through the worker's own batch path: idempotent.
  */
 import type { Redis } from 'ioredis'
-import type { Payload, Where } from 'payload'
+import { type Payload, ValidationError, type Where } from 'payload'
 
 import { entryIdBefore } from '@/events/entryId'
 import { parse } from '@/events/parse'
@@ -465,8 +465,14 @@ async function rebuildRecords(
         await context.run.report({ written: context.run.progress.written + writes.length })
         return
       } catch (error) {
-        // A live write got there first (or the live worker created the record): take the page again.
-        if (attempt >= 5 || !(error instanceof WriteConflict || isTransient(error))) throw error
+        // A live write got there first, or the live worker created a record this page found missing
+        // (the create then breaks a unique index: Payload's ValidationError): take the page again.
+        const raced =
+          error instanceof WriteConflict ||
+          error instanceof ValidationError ||
+          (error as Error | undefined)?.name === 'ValidationError' ||
+          isTransient(error)
+        if (attempt >= 5 || !raced) throw error
       }
     }
   }
