@@ -467,11 +467,7 @@ async function rebuildRecords(
       } catch (error) {
         // A live write got there first, or the live worker created a record this page found missing
         // (the create then breaks a unique index: Payload's ValidationError): take the page again.
-        const raced =
-          error instanceof WriteConflict ||
-          error instanceof ValidationError ||
-          (error as Error | undefined)?.name === 'ValidationError' ||
-          isTransient(error)
+        const raced = error instanceof WriteConflict || error instanceof ValidationError || isTransient(error)
         if (attempt >= 5 || !raced) throw error
       }
     }

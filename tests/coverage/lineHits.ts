@@ -87,6 +87,28 @@ export function addScriptHits(hits: LineHits, script: string, functions: Functio
   }
 }
 
+/** The part of an istanbul coverage map this folder touches (vitest's and istanbul-lib-coverage's alike). */
+export type StatementCoverage = {
+  files(): string[]
+  fileCoverageFor(file: string): {
+    data: { s: Record<string, number>; statementMap: Record<string, { start: { line: number } }> }
+  }
+}
+
+/**
+ * Raises the statement counts of the map where other processes ran the statement's line: only
+ * statements the map knows, so its denominators stay its own.
+ */
+export function addLineHits(map: StatementCoverage, hits: LineHits): void {
+  for (const file of map.files()) {
+    const lines = hits.get(file)
+    if (!lines) continue
+    const { s, statementMap } = map.fileCoverageFor(file).data
+    for (const [id, location] of Object.entries(statementMap))
+      s[id] = (s[id] ?? 0) + (lines.get(location.start.line) ?? 0)
+  }
+}
+
 /** Line hits as JSON (file relative to the root → line → count) and back. */
 export const hitsToJson = (hits: LineHits, root: string) =>
   Object.fromEntries([...hits].map(([file, lines]) => [path.relative(root, file), Object.fromEntries(lines)]))

@@ -19,15 +19,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import v8ToIstanbul from 'v8-to-istanbul'
 import type { CoverageProvider, CoverageProviderModule, ResolvedCoverageOptions, Vitest } from 'vitest/node'
 
+import { addLineHits, type LineHits, type StatementCoverage } from './lineHits'
+
 export const CHILD_COVERAGE_ENV = 'VITEST_CHILD_COVERAGE_DIR'
 
 type SourceMapCache = Record<string, { lineLengths: number[]; data: { sourcesContent?: string[] } | null }>
 type RawCoverage = ProcessCov & { 'source-map-cache'?: SourceMapCache }
 type FileCoverage = { s: Record<string, number>; statementMap: Record<string, { start: { line: number } }> }
-type CoverageMap = {
-  files(): string[]
-  fileCoverageFor(file: string): { data: FileCoverage }
-}
 
 /** Hit count per line (1-based) of each `src/` file the children ran, from their raw V8 files. */
 async function childLineHits(dir: string, root: string, included: (file: string) => boolean) {
@@ -44,7 +42,7 @@ async function childLineHits(dir: string, root: string, included: (file: string)
       scripts.set(script.url, [...(scripts.get(script.url) ?? []), script])
     }
   }
-  const hits = new Map<string, Map<number, number>>()
+  const hits: LineHits = new Map()
   for (const [url, covs] of scripts) {
     const merged = mergeProcessCovs(covs.map((script) => ({ result: [script] }))).result[0]!
     const { lineLengths, data } = maps[url]!
@@ -70,18 +68,6 @@ async function childLineHits(dir: string, root: string, included: (file: string)
   return hits
 }
 
-/** Raise vitest's statement counts where a child ran that statement's line. */
-function addChildHits(coverageMap: CoverageMap, hits: Map<string, Map<number, number>>) {
-  for (const file of coverageMap.files()) {
-    const lines = hits.get(file)
-    if (!lines) continue
-    const { s, statementMap } = coverageMap.fileCoverageFor(file).data
-    for (const [id, location] of Object.entries(statementMap)) {
-      s[id] = (s[id] ?? 0) + (lines.get(location.start.line) ?? 0)
-    }
-  }
-}
-
 const provider: CoverageProviderModule = {
   ...v8,
   async getProvider(): Promise<CoverageProvider> {
@@ -99,8 +85,8 @@ const provider: CoverageProviderModule = {
       process.env[CHILD_COVERAGE_ENV] = dir()
     }
     inner.generateCoverage = async (context) => {
-      const coverageMap = (await generateCoverage(context)) as CoverageMap
-      addChildHits(coverageMap, await childLineHits(dir(), root, (file) => inner.isIncluded(file)))
+      const coverageMap = (await generateCoverage(context)) as StatementCoverage
+      addLineHits(coverageMap, await childLineHits(dir(), root, (file) => inner.isIncluded(file)))
       fs.rmSync(dir(), { recursive: true, force: true })
       return coverageMap
     }

@@ -19,7 +19,7 @@ import libReport from 'istanbul-lib-report'
 import reports from 'istanbul-reports'
 
 import { E2E_BROWSER_DIR, E2E_SERVER_DIR } from './dirs'
-import { addScriptHits, type FunctionCoverage, type LineHits, mergeJsonHits } from './lineHits'
+import { addLineHits, addScriptHits, type FunctionCoverage, type LineHits, mergeJsonHits } from './lineHits'
 
 const root = process.cwd()
 const VITEST_JSON = 'coverage/coverage-final.json'
@@ -58,13 +58,7 @@ function main() {
   const map = libCoverage.createCoverageMap(JSON.parse(fs.readFileSync(VITEST_JSON, 'utf8')))
   const before = map.getCoverageSummary().lines.pct
   const { hits, browserTests, serverProcesses } = e2eHits()
-  for (const file of map.files()) {
-    const lines = hits.get(file)
-    if (!lines) continue
-    const { s, statementMap } = map.fileCoverageFor(file).data
-    for (const [id, location] of Object.entries(statementMap))
-      s[id] = (s[id] ?? 0) + (lines.get(location.start.line) ?? 0)
-  }
+  addLineHits(map, hits)
   const dir = path.join('coverage', 'all')
   const context = libReport.createContext({ dir, coverageMap: map, defaultSummarizer: 'nested' })
   for (const name of ['html', 'lcovonly', 'json-summary'] as const) reports.create(name).execute(context)
