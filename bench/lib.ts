@@ -5,6 +5,8 @@ import fs from 'node:fs'
 
 import type { Redis } from 'ioredis'
 
+import { freePort } from '@/server/freePort'
+
 export type Line = (label: string, value: string) => void
 export type Fmt = (n: number, digits?: number) => string
 
@@ -186,4 +188,35 @@ export async function serveApp(args: string[], env: NodeJS.ProcessEnv): Promise<
   })
   child.stdout!.resume()
   return child
+}
+
+/** The floor: a bare node:http server in a process of its own answering a small JSON body. */
+export async function startRawServer() {
+  const port = await freePort()
+  const script = `require('node:http').createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"applications":[],"position":"0-0"}')
+  }).listen(${port}, '127.0.0.1', () => process.stdout.write('listening\\n'))`
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve) => child.stdout!.on('data', () => resolve()))
+  return { port, pid: child.pid!, stop: () => void child.kill('SIGKILL') }
+}
+
+/** Stops an app `serveApp` started: SIGTERM to its process group, then SIGKILL to whatever is left. */
+export async function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const stragglers = descendants(child.pid!)
+  try {
+    process.kill(-child.pid!, 'SIGTERM')
+  } catch {
+    // gone
+  }
+  await Promise.race([exited, sleep(10_000)])
+  for (const pid of [child.pid!, ...stragglers]) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone
+    }
+  }
 }

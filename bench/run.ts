@@ -7,7 +7,7 @@
  */
 import 'dotenv/config'
 
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -19,7 +19,8 @@ import { generateCorpus } from '@/events/generate'
 import { startRedisServer } from '@/server/redisServer'
 import { histogramPercentile, metricsKeys } from '@/worker/metrics'
 
-import { loadAverage, overRuns, peakRssMb, percentile, rawReadLatency, throwawaySecrets } from './lib'
+import { drain, freshDatabase, spawnWorker, stopAll, untilDrained, untilRegistered } from './drain'
+import { loadAverage, overRuns, percentile, rawReadLatency, throwawaySecrets } from './lib'
 
 throwawaySecrets()
 
@@ -40,121 +41,6 @@ fs.mkdirSync(dir, { recursive: true })
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(52)} ${value}`)
-
-async function append(redis: Redis, stream: string, corpus: Array<Record<string, string>>) {
-  for (let i = 0; i < corpus.length; i += 1_000) {
-    const pipeline = redis.pipeline()
-    for (const fields of corpus.slice(i, i + 1_000)) pipeline.xadd(stream, '*', ...Object.entries(fields).flat())
-    await pipeline.exec()
-  }
-}
-
-async function groupInfo(redis: Redis, stream: string) {
-  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
-  for (const row of groups) {
-    const info: Record<string, string | number> = {}
-    for (let i = 0; i < row.length; i += 2) info[String(row[i])] = row[i + 1]!
-    if (info.name === GROUP) return info
-  }
-  return undefined
-}
-
-async function untilDrained(redis: Redis, stream: string) {
-  for (;;) {
-    const info = await groupInfo(redis, stream)
-    if (info && Number(info.lag) === 0 && Number(info.pending) === 0) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
-/** Raw Redis: XREADGROUP COUNT 500 + XACK with no projection, the ceiling for any worker. */
-async function rawDrain(redis: Redis, stream: string): Promise<number> {
-  await redis.xgroup('CREATE', stream, 'raw', '0', 'MKSTREAM')
-  const started = performance.now()
-  let total = 0
-  for (;;) {
-    const reply = (await redis.xreadgroup('GROUP', 'raw', 'raw-1', 'COUNT', 500, 'STREAMS', stream, '>')) as Array<
-      [string, Array<[string, string[]]>]
-    > | null
-    const entries = reply?.[0]?.[1] ?? []
-    if (entries.length === 0) break
-    await redis.xack(stream, 'raw', ...entries.map(([id]) => id))
-    total += entries.length
-  }
-  return total / ((performance.now() - started) / 1000)
-}
-
-type Spawned = { child: ChildProcess; peakMb: () => number }
-
-/** What `pnpm worker` runs (package.json, `node …`), started directly so its pid is the worker's. */
-const WORKER_COMMAND = (JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.worker as string)
-  .split(/\s+/)
-  .slice(1)
-
-function spawnWorker(env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, WORKER_COMMAND, {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  let peak = 0
-  const timer = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!))), 200)
-  child.once('exit', () => clearInterval(timer))
-  return { child, peakMb: () => Math.max(peak, peakRssMb(child.pid!)) }
-}
-
-const stopAll = (workers: Spawned[]) =>
-  Promise.all(
-    workers.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve()
-          child.once('exit', () => resolve())
-          child.kill('SIGTERM')
-        }),
-    ),
-  )
-
-async function freshDatabase(name: string): Promise<string> {
-  const file = path.join(dir, `${name}-${crypto.randomUUID()}.db`)
-  // Create the schema once, before any worker starts, so workers never race to create it.
-  const env = { ...process.env, DATABASE_URI: `file:${file}` }
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/initDatabase.ts'], { env, stdio: 'inherit' })
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initDatabase exited ${code}`))))
-  })
-  return `file:${file}`
-}
-
-async function drain(redisUrl: string, redis: Redis, workers: number, corpus: Array<Record<string, string>>) {
-  const stream = `bench:drain:${workers}:${crypto.randomUUID()}`
-  await append(redis, stream, corpus)
-  const raw = await rawDrain(redis, stream)
-  const databaseUri = await freshDatabase(`drain${workers}`)
-  const spawnedAt = performance.now()
-  const spawned = Array.from({ length: workers }, (_, i) =>
-    spawnWorker({ DATABASE_URI: databaseUri, REDIS_URL: redisUrl, CHAT_LEDGER_STREAM: stream, WORKER_ID: `bench${i}` }),
-  )
-  // The clock starts when the first worker has booted (registered itself), not at spawn.
-  await untilRegistered(redis, stream)
-  const started = performance.now()
-  await untilDrained(redis, stream)
-  const seconds = (performance.now() - started) / 1000
-  const peaks = spawned.map((worker) => worker.peakMb())
-  await stopAll(spawned)
-  return {
-    rate: corpus.length / seconds,
-    raw,
-    seconds,
-    bootSeconds: (started - spawnedAt) / 1000,
-    peakMb: Math.max(...peaks),
-  }
-}
-
-/** Resolves once a consumer of the group has registered (its first heartbeat): the worker is up. */
-async function untilRegistered(redis: Redis, stream: string) {
-  const { workers: registry } = metricsKeys({ stream, group: GROUP })
-  while ((await redis.zcard(registry)) === 0) await new Promise((resolve) => setTimeout(resolve, 20))
-}
 
 /** The group's lag histogram over every consumer (WorkerMetrics), bucket → count. */
 async function lagHistogram(redis: Redis, stream: string): Promise<Map<number, number>> {
@@ -178,6 +64,7 @@ async function steady(redisUrl: string, redis: Redis, seconds: number) {
   const RATE = 200
   const stream = `bench:steady:${crypto.randomUUID()}`
   const databaseUri = await freshDatabase('steady')
+  const groups = [GROUP]
   const raw = rawReadLatency(redis, stream)
   await raw.ready
   const spawnedAt = performance.now()
@@ -187,7 +74,7 @@ async function steady(redisUrl: string, redis: Redis, seconds: number) {
     CHAT_LEDGER_STREAM: stream,
     WORKER_ID: 'steady',
   })
-  await untilRegistered(redis, stream)
+  await untilRegistered(redis, stream, groups)
   const bootSeconds = (performance.now() - spawnedAt) / 1000
   const warmUp = 2 * RATE
   const corpus = generateCorpus({ events: warmUp + RATE * seconds * RUNS, seed: 11 })
@@ -199,7 +86,7 @@ async function steady(redisUrl: string, redis: Redis, seconds: number) {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       await redis.xadd(stream, '*', ...Object.entries(corpus[next++]!).flat())
     }
-    await untilDrained(redis, stream)
+    await untilDrained(redis, stream, groups)
   }
   await produce(warmUp)
   raw.take()
@@ -241,9 +128,12 @@ async function main() {
   try {
     if (sections.has('drain')) {
       const corpus = generateCorpus({ events: count, seed: 7 })
-      console.log(`Drain ${fmt(corpus.length)} events (timed from the first worker's registration; boot shown apart)`)
+      console.log(
+        `Drain ${fmt(corpus.length)} events into the dashboard projection ` +
+          `(timed from the workers' registration; boot shown apart)`,
+      )
       for (const workers of [1, 2]) {
-        const result = await drain(redisServer.url, redis, workers, corpus)
+        const result = await drain(redisServer.url, redis, corpus, { name: `drain${workers}`, workers })
         line(
           `${workers} worker${workers > 1 ? 's' : ''}: events/s`,
           `${fmt(result.rate)}  (${fmt(result.seconds, 1)} s; boot ${fmt(result.bootSeconds, 1)} s)`,

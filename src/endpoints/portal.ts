@@ -6,9 +6,10 @@
  *   GET /api/customer/:customerId/conversations                    newest activity first, by cursor
  *   GET /api/customer/openapi.json                                  the OpenAPI 3.1 document
  *
- * Each request: the client's rate limit, then who is asking (a customer's bearer JWT, or a staff
- * session), then that a customer asks about themselves, then the customer's rate limit, then the
- * read; every answer says the stream position it reflects. Errors are JSON `{ message }`.
+ * Each request: the client's rate limit and who is asking (a customer's bearer JWT, or a staff
+ * session), then that a customer asks about themselves, then the customer's rate limit and the
+ * stream position, then the read; every answer says the position it reflects (read before the
+ * records, so the records reflect at least that). Errors are JSON `{ message }`.
  */
 import type { Redis } from 'ioredis'
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
@@ -28,10 +29,27 @@ import { groupProgress, hasProjected } from '@/worker/progress'
 
 const REDIS_WAIT_MS = 500
 const AFTER_POLL_MS = 20
+/**
+ * How long one position lookup serves every request of this process. A position read earlier is
+ * still a true lower bound of what the records reflect, and under load this turns two Redis calls
+ * per request (XINFO GROUPS, XPENDING) into a few per second.
+ */
+const POSITION_SHARED_MS = 100
 
 /** A Redis read that gives up after a moment: an outage must not hold a customer's answer. */
 const soon = <T>(call: Promise<T>): Promise<T | undefined> =>
   Promise.race([call, new Promise<undefined>((resolve) => setTimeout(resolve, REDIS_WAIT_MS))]).catch(() => undefined)
+
+let sharedPosition: { stream: string; at: number; lookup: Promise<string | null> } | undefined
+
+/** The portal group's position, looked up at most once per POSITION_SHARED_MS by this process. */
+function currentPosition(redis: Redis, stream: string, group: string): Promise<string | null> {
+  const now = Date.now()
+  if (sharedPosition?.stream === stream && now - sharedPosition.at < POSITION_SHARED_MS) return sharedPosition.lookup
+  const lookup = soon(groupProgress(redis, stream, group)).then((progress) => progress?.position ?? null)
+  sharedPosition = { stream, at: now, lookup }
+  return lookup
+}
 
 /**
  * The stream position the portal projection has reached, after waiting (up to the configured
@@ -40,17 +58,16 @@ const soon = <T>(call: Promise<T>): Promise<T | undefined> =>
 async function consistency(redis: Redis, settings: PortalSettings, after?: string) {
   const stream = chatLedgerStream()
   const { group } = PROJECTIONS.portal
+  if (!after) return { position: await currentPosition(redis, stream, group), behind: false }
   let behind = false
-  if (after) {
-    const deadline = Date.now() + settings.afterTimeoutMs
-    for (;;) {
-      if (await soon(hasProjected(redis, stream, group, after))) break
-      if (Date.now() >= deadline) {
-        behind = true
-        break
-      }
-      await new Promise((resolve) => setTimeout(resolve, AFTER_POLL_MS))
+  const deadline = Date.now() + settings.afterTimeoutMs
+  for (;;) {
+    if (await soon(hasProjected(redis, stream, group, after))) break
+    if (Date.now() >= deadline) {
+      behind = true
+      break
     }
+    await new Promise((resolve) => setTimeout(resolve, AFTER_POLL_MS))
   }
   const progress = await soon(groupProgress(redis, stream, group))
   return { position: progress?.position ?? null, behind }
