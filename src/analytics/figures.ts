@@ -27,11 +27,12 @@ export type Figures = {
 }
 
 const HOUR = 3_600_000
-const stepOf = (bucket: Bucket) => (bucket === 'hour' ? HOUR : 24 * HOUR)
+export const stepOf = (bucket: Bucket) => (bucket === 'hour' ? HOUR : 24 * HOUR)
 
 /** The start of the bucket holding `ms` (UTC hours and days). */
 const floorTo = (ms: number, bucket: Bucket) => Math.floor(ms / stepOf(bucket)) * stepOf(bucket)
 
+/** The start of each bucket the range touches (the first may begin before `from`). */
 export function bucketsOf({ from, to, bucket }: Range): number[] {
   const starts: number[] = []
   for (let at = floorTo(Date.parse(from), bucket); at < Date.parse(to); at += stepOf(bucket)) starts.push(at)
@@ -54,17 +55,22 @@ export function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-export function figuresOf(rows: Iterable<AnalyticsRow>, range: Range): Figures {
+/**
+ * The figures of `rows` in `range`. `startedCounts`, when given, are the conversations started in
+ * each of the range's buckets, counted elsewhere (then `rows` need only hold the decisions).
+ */
+export function figuresOf(rows: Iterable<AnalyticsRow>, range: Range, startedCounts?: number[]): Figures {
   const from = Date.parse(range.from)
   const to = Date.parse(range.to)
   const buckets = bucketsOf(range)
   const index = new Map(buckets.map((at, i) => [at, i]))
-  const started = buckets.map((at) => ({ at: new Date(at).toISOString(), count: 0 }))
+  const started = buckets.map((at, i) => ({ at: new Date(at).toISOString(), count: startedCounts?.[i] ?? 0 }))
   const decided = buckets.map(() => ({ approved: 0, declined: 0 }))
   const minutes: number[] = []
   const bands = new Map<string, number>()
   for (const row of rows) {
-    if (within(row.startedAt, from, to)) started[index.get(floorTo(Date.parse(row.startedAt), range.bucket))!]!.count++
+    if (!startedCounts && within(row.startedAt, from, to))
+      started[index.get(floorTo(Date.parse(row.startedAt), range.bucket))!]!.count++
     if (row.finalDecision && within(row.decidedAt, from, to)) {
       decided[index.get(floorTo(Date.parse(row.decidedAt), range.bucket))!]![row.finalDecision]++
       if (row.startedAt) minutes.push((Date.parse(row.decidedAt) - Date.parse(row.startedAt)) / 60_000)
