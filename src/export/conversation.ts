@@ -4,6 +4,7 @@
  */
 import type { PayloadRequest, Where } from 'payload'
 
+import { attentionThresholds } from '@/attention/settings'
 import { afterCursor, CARD_SORT, conversationsWhere, filtersFromParams } from '@/components/admin/shared/cards'
 import type { Application, Conversation, Customer, Note, Review, Utterance } from '@/payload-types'
 
@@ -127,7 +128,12 @@ const CSV_SELECT = Object.fromEntries(CSV_COLUMNS.map((column) => [column, true]
  * (a pull stream: a slow client slows the reads, nothing piles up).
  */
 export function boardCsv(req: PayloadRequest, params: URLSearchParams): ReadableStream<Uint8Array> {
-  const filters = conversationsWhere(filtersFromParams(Object.fromEntries(params)))
+  // "Needs attention" is judged once, at the request's clock: every page of the file agrees.
+  const requestedAt = Date.now()
+  const filters = conversationsWhere(filtersFromParams(Object.fromEntries(params)), {
+    thresholds: attentionThresholds(),
+    now: () => requestedAt,
+  })
   const encoder = new TextEncoder()
   let readable: Where | undefined
   let cursor: { lastActivityAt: string | null; conversationId: string } | null = null

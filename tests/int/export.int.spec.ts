@@ -8,6 +8,8 @@ import vm from 'node:vm'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { attentionWhere } from '@/attention/rules'
+import { attentionThresholds } from '@/attention/settings'
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
 import { STORES } from '@/store'
@@ -185,5 +187,27 @@ describe.runIf(onSqlite)('the board as CSV', () => {
 
     const searched = await (await call('/api/export/board.csv?q=seed-conv-00012', sue)).text()
     expect(searched.trimEnd().split('\r\n').slice(1)).toHaveLength(10)
+  })
+
+  it('keeps the board’s filter: needs attention, judged at the request’s clock', async () => {
+    // Given conversations of which some need attention now (the board's own query says which)
+    const flagged = await opened.payload.find({
+      collection: 'conversations',
+      where: attentionWhere(Date.now(), attentionThresholds()),
+      pagination: false,
+      select: { conversationId: true },
+    })
+    const total = await opened.payload.count({ collection: 'conversations' })
+    expect(flagged.docs.length).toBeGreaterThan(0)
+    expect(flagged.docs.length).toBeLessThan(total.totalDocs)
+
+    // When Sue exports the board filtered to them, she gets those and only those
+    const csv = await (await call('/api/export/board.csv?attention=1', sue)).text()
+    const ids = csv
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((row) => row.split(',')[0])
+    expect(ids.sort()).toEqual(flagged.docs.map((doc) => doc.conversationId).sort())
   })
 })

@@ -396,7 +396,7 @@ export function LiveConversations({
             ))}
           </div>
         </div>
-        <BoardCsvLink filters={{ q: filters.search.trim(), status: filters.status }} />
+        <BoardCsvLink filters={Object.fromEntries(filtersToParams(filters))} />
       </div>
 
       <RetryBanner error={error} onRetry={() => (setError(null), onResync())} />
