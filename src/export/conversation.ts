@@ -6,6 +6,8 @@ import type { PayloadRequest, Where } from 'payload'
 
 import { attentionThresholds } from '@/attention/settings'
 import { afterCursor, CARD_SORT, conversationsWhere, filtersFromParams } from '@/components/admin/shared/cards'
+import { localFinder } from '@/components/admin/shared/localFinder'
+import { reviewedConversations } from '@/components/admin/shared/reviewFilter'
 import type { Application, Conversation, Customer, Note, Review, Utterance } from '@/payload-types'
 
 import { CSV_COLUMNS, csvHeader, csvRow } from './csv'
@@ -123,17 +125,16 @@ const CSV_SELECT = Object.fromEntries(CSV_COLUMNS.map((column) => [column, true]
 >
 
 /**
- * The board's conversations for its URL's filters (`q`, `status`; other parameters are ignored)
- * as CSV, in the board's order, read page by page along a cursor as the client takes the bytes
+ * The board's conversations for its URL's filters (`q`, `status`, `attention`, `review`; other
+ * parameters are ignored) as CSV, in the board's order, read page by page along a cursor as the client takes the bytes
  * (a pull stream: a slow client slows the reads, nothing piles up).
  */
 export function boardCsv(req: PayloadRequest, params: URLSearchParams): ReadableStream<Uint8Array> {
   // "Needs attention" is judged once, at the request's clock: every page of the file agrees.
   const requestedAt = Date.now()
-  const filters = conversationsWhere(filtersFromParams(Object.fromEntries(params)), {
-    thresholds: attentionThresholds(),
-    now: () => requestedAt,
-  })
+  const judge = { thresholds: attentionThresholds(), now: () => requestedAt }
+  const asked = filtersFromParams(Object.fromEntries(params))
+  let filters: Where | undefined
   const encoder = new TextEncoder()
   let readable: Where | undefined
   let cursor: { lastActivityAt: string | null; conversationId: string } | null = null
@@ -146,6 +147,10 @@ export function boardCsv(req: PayloadRequest, params: URLSearchParams): Readable
           const access = await req.payload.collections.conversations.config.access.read({ req })
           if (!access) return controller.error(new Error('not allowed to read conversations'))
           readable = access === true ? undefined : access
+          const reviewed = asked.review
+            ? await reviewedConversations(localFinder(req), asked.review, req.user!.id)
+            : undefined
+          filters = conversationsWhere(asked, judge, reviewed)
           controller.enqueue(encoder.encode(csvHeader()))
           return
         }

@@ -14,7 +14,7 @@ import {
 
 test.describe.configure({ mode: 'serial' })
 
-// Seeds in use here: 7101.
+// Seeds in use here: 7101, 7102.
 
 const REASON = 'Customer said <b>two</b> different incomes: please check the statement.'
 const SUPERVISOR_NOTE = 'I asked the customer for a payslip.'
@@ -135,6 +135,44 @@ test('a supervisor flags a conversation; the admin sees it live, they talk in no
   const anonymous = await browser.newContext()
   expect((await anonymous.request.get(`/api/export/conversations/${conversationId}`)).status()).toBe(401)
   await Promise.all([anonymous.close(), admin.close(), supervisor.close()])
+})
+
+test('the board’s review filter shows the conversations in review, and follows reviews live', async ({ page }) => {
+  // Given two projected conversations, neither in review, and the admin's board filtered to reviews
+  const corpus = await appendConversations(2, 7102)
+  const [flagged, other] = startedConversations(corpus).map((event) => event.cid!)
+  await login(page, ADMIN)
+  await waitForProjection(page, [flagged!, other!])
+  await page.goto('/admin')
+  await page.getByRole('combobox', { name: 'Review' }).selectOption('all')
+  await expect(page).toHaveURL(/[?&]review=all/)
+  const cardOf = (conversationId: string) => page.locator(`.billie-card[data-conversation-id="${conversationId}"]`)
+  await expect(cardOf(flagged!)).toHaveCount(0)
+
+  // When someone flags one of them for review
+  const created = await page.request.post('/api/reviews', {
+    data: { conversationId: flagged, reason: 'Check the income' },
+  })
+  expect(created.status()).toBe(201)
+
+  // Then it joins the filtered board without a reload, and the other stays out
+  await expect(cardOf(flagged!)).toBeVisible()
+  await expect(cardOf(flagged!).locator('.billie-review-badge')).toBeVisible()
+  await expect(cardOf(other!)).toHaveCount(0)
+
+  // and "Unassigned" or "Assigned to me" narrow it as the queue's tabs do
+  const { doc } = (await created.json()) as { doc: { id: number; assignee?: unknown } }
+  await page.getByRole('combobox', { name: 'Review' }).selectOption(doc.assignee ? 'mine' : 'unassigned')
+  await expect(cardOf(flagged!)).toBeVisible()
+
+  // When the review is resolved, it leaves the filtered board; with "Any" both are back
+  await page.getByRole('combobox', { name: 'Review' }).selectOption('all')
+  const resolved = await page.request.patch(`/api/reviews/${doc.id}`, { data: { status: 'resolved' } })
+  expect(resolved.status()).toBe(200)
+  await expect(cardOf(flagged!)).toHaveCount(0)
+  await page.getByRole('combobox', { name: 'Review' }).selectOption('')
+  await expect(cardOf(flagged!)).toBeVisible()
+  await expect(cardOf(other!)).toBeVisible()
 })
 
 const STARTED_FILL = { light: '#2f6fdf', dark: '#6ea0ff' }

@@ -189,6 +189,30 @@ describe.runIf(onSqlite)('the board as CSV', () => {
     expect(searched.trimEnd().split('\r\n').slice(1)).toHaveLength(10)
   })
 
+  it('keeps the board’s filter: conversations with an open review', async () => {
+    // Given open reviews on some conversations (one assigned to nobody)
+    const open = await opened.payload.find({
+      collection: 'reviews',
+      where: { status: { equals: 'open' } },
+      pagination: false,
+    })
+    expect(open.docs.length).toBeGreaterThan(0)
+    const reviewed = [...new Set(open.docs.map((review) => review.conversationId))].sort()
+
+    // When Sue exports the board filtered to them, she gets those and only those
+    const csv = await (await call('/api/export/board.csv?review=all', sue)).text()
+    const ids = csv
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((row) => row.split(',')[0])
+    expect(ids.sort()).toEqual(reviewed)
+
+    // and "assigned to me" has none of them, as none is assigned to her
+    const mine = await (await call('/api/export/board.csv?review=mine', sue)).text()
+    expect(mine.trimEnd().split('\r\n').slice(1)).toEqual([])
+  })
+
   it('keeps the board’s filter: needs attention, judged at the request’s clock', async () => {
     // Given conversations of which some need attention now (the board's own query says which)
     const flagged = await opened.payload.find({

@@ -58,7 +58,7 @@ describe('saved views', () => {
         name,
         shared,
         owner: 999,
-        filters: { q: 'smith', status: 'active', attention: true, review: 'open' },
+        filters: { q: 'smith', status: 'active', attention: true, review: 'all' },
       })
       expect(response.status).toBe(201)
       return ((await response.json()) as { doc: { id: number; owner: number | string } }).doc
@@ -72,7 +72,7 @@ describe('saved views', () => {
     expect(await names(bo)).toEqual(['Ann: team'])
     expect((await api(bo, `/saved-views/${mine.id}`)).status).toBe(404)
     const read = (await (await api(bo, `/saved-views/${team.id}`)).json()) as { filters: Record<string, unknown> }
-    expect(read.filters).toMatchObject({ q: 'smith', status: 'active', attention: true, review: 'open' })
+    expect(read.filters).toMatchObject({ q: 'smith', status: 'active', attention: true, review: 'all' })
 
     // Bo can neither change nor delete Ann's shared view, nor take it over
     expect((await api(bo, `/saved-views/${team.id}`, 'PATCH', { name: 'Bo was here' })).status).toBe(403)

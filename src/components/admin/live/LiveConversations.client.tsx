@@ -30,6 +30,8 @@ import { initialListState, isKnown, type ListAction, listReducer } from './listS
 import { sameFilters, type ViewSummary } from './savedViews'
 import { SavedViewsMenu } from './SavedViewsMenu.client'
 import { BoardCsvLink } from '../export/ExportLinks.client'
+import { useOpenReviews } from '../reviews/openReviews'
+import { isReviewFilter, REVIEW_FILTERS } from '../shared/reviewFilter'
 
 type Props = {
   initial: CardPage
@@ -39,6 +41,8 @@ type Props = {
   initialView: ViewSummary | null
   renderedAt: number
   thresholds: AttentionThresholds
+  /** Whose "assigned to me" the review filter means. */
+  userId: number | string
 }
 
 const SEARCH_DEBOUNCE_MS = 300
@@ -54,6 +58,7 @@ export function LiveConversations({
   initialView,
   renderedAt,
   thresholds,
+  userId,
 }: Props) {
   const {
     config: {
@@ -125,11 +130,11 @@ export function LiveConversations({
     const mine = ++generation.current
     setLoading('filter')
     setError(null)
-    loadCards(finder, filters, null, undefined, judge)
+    loadCards(finder, filters, null, undefined, judge, userId)
       .then((result) => mine === generation.current && dispatch({ type: 'replace', result }))
       .catch((cause) => mine === generation.current && fail('Searching failed')(cause))
       .finally(() => mine === generation.current && setLoading(null))
-  }, [filters, finder, judge])
+  }, [filters, finder, judge, userId])
 
   const loadMore = useCallback(() => {
     const current = stateRef.current
@@ -137,14 +142,14 @@ export function LiveConversations({
     loadingMore.current = true
     const mine = generation.current
     setLoading('more')
-    loadCards(finder, filtersRef.current, current.next, undefined, judge)
+    loadCards(finder, filtersRef.current, current.next, undefined, judge, userId)
       .then((result) => mine === generation.current && dispatch({ type: 'append', result }))
       .catch(fail('Loading more conversations failed'))
       .finally(() => {
         loadingMore.current = false
         if (mine === generation.current) setLoading(null)
       })
-  }, [finder, filtersRef, judge, stateRef])
+  }, [finder, filtersRef, judge, stateRef, userId])
 
   // Infinite scroll: a sentinel below the grid loads the next page before the reader gets there.
   useEffect(() => {
@@ -161,7 +166,7 @@ export function LiveConversations({
   // Live: conversations the list does not show yet are read (with the filters, server-side) and arrive at the top.
   const fetchArrivals = useGathered<string>((ids) => {
     const mine = generation.current
-    loadCards(finder, filtersRef.current, null, { id: { in: ids } }, judge)
+    loadCards(finder, filtersRef.current, null, { id: { in: ids } }, judge, userId)
       .then(
         (result) => mine === generation.current && dispatch({ type: 'arrive', cards: result.cards, atTop: atTop() }),
       )
@@ -246,10 +251,10 @@ export function LiveConversations({
       return
     }
     const mine = generation.current
-    loadCards(finder, filtersRef.current, null, undefined, judge)
+    loadCards(finder, filtersRef.current, null, undefined, judge, userId)
       .then((result) => mine === generation.current && dispatch({ type: 'resync', result, atTop: atTop() }))
       .catch(fail('Refreshing failed'))
-  }, [filtersRef, finder, judge, pausedRef, refreshCount])
+  }, [filtersRef, finder, judge, pausedRef, refreshCount, userId])
 
   const resume = useCallback(() => {
     const { changes, resync } = held.current
@@ -261,6 +266,24 @@ export function LiveConversations({
     if (resync) onResync()
   }, [applyChanges, onResync, pausedRef])
   const togglePause = useCallback(() => (pausedRef.current ? resume() : setPaused(true)), [pausedRef, resume])
+
+  // Under the review filter, a review opened, assigned or resolved changes which conversations
+  // belong: the list is read again and replaced (a resync would keep the cards that left).
+  const openReviews = useOpenReviews()
+  const reviewsSeen = useRef(openReviews)
+  useEffect(() => {
+    if (reviewsSeen.current === openReviews) return
+    reviewsSeen.current = openReviews
+    if (!filtersRef.current.review) return
+    if (pausedRef.current) {
+      held.current.resync = true
+      return
+    }
+    const mine = generation.current
+    loadCards(finder, filtersRef.current, null, undefined, judge, userId)
+      .then((result) => mine === generation.current && dispatch({ type: 'replace', result }))
+      .catch(fail('Refreshing failed'))
+  }, [filtersRef, finder, judge, openReviews, pausedRef, userId])
 
   // The clock moves conversations across time-based thresholds without any change message.
   useEffect(() => {
@@ -395,6 +418,25 @@ export function LiveConversations({
               </button>
             ))}
           </div>
+          <label className="billie-review-filter">
+            <span>Review</span>
+            <select
+              onChange={(event) =>
+                setFilters((current) => ({
+                  ...current,
+                  review: isReviewFilter(event.target.value) ? event.target.value : null,
+                }))
+              }
+              value={filters.review ?? ''}
+            >
+              <option value="">Any</option>
+              {REVIEW_FILTERS.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         <BoardCsvLink filters={Object.fromEntries(filtersToParams(filters))} />
       </div>

@@ -43,7 +43,7 @@ export async function LiveConversationsView({ initPageResult, searchParams }: Ad
   const judge: AttentionJudge = { thresholds, now: () => renderedAt }
   const finder = localFinder(initPageResult.req)
   const [initial, attentionCount] = await Promise.all([
-    loadCards(finder, filters, null, undefined, judge),
+    loadCards(finder, filters, null, undefined, judge, user.id),
     countAttention(finder, judge),
   ])
   return (
@@ -56,6 +56,7 @@ export async function LiveConversationsView({ initPageResult, searchParams }: Ad
         key={`${filtersToParams(filters).toString()}|${view?.id ?? ''}`}
         renderedAt={renderedAt}
         thresholds={thresholds}
+        userId={user.id}
       />
     </Gutter>
   )

@@ -6,6 +6,7 @@ import { isConversationStatus } from '@/projections/dashboard/statuses'
 import type { SavedView } from '@/payload-types'
 
 import { filtersToParams } from '../shared/cards'
+import { isReviewFilter } from '../shared/reviewFilter'
 import type { ListFilters } from '../shared/types'
 
 export type ViewSummary = { id: number | string; name: string; shared: boolean; mine: boolean; filters: ListFilters }
@@ -14,7 +15,7 @@ export const viewFilters = (view: Pick<SavedView, 'filters'>): ListFilters => ({
   search: view.filters?.q ?? '',
   status: isConversationStatus(view.filters?.status) ? view.filters.status : null,
   attention: Boolean(view.filters?.attention),
-  review: view.filters?.review || null,
+  review: isReviewFilter(view.filters?.review) ? view.filters.review : null,
 })
 
 export const sameFilters = (a: ListFilters, b: ListFilters): boolean =>

@@ -5,25 +5,14 @@ import { formatAdminURL } from 'payload/shared'
 import React, { useCallback, useEffect, useState } from 'react'
 
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
+import { REVIEW_FILTERS, type ReviewFilter, reviewsWhere } from '../shared/reviewFilter'
 import { useGathered, useLatest } from '../shared/hooks'
 import { LocalTime } from '../shared/LocalTime.client'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { useRealtime } from '../shared/useRealtime'
 import { callApi, type Review } from './types'
 
-export type QueueTab = 'mine' | 'unassigned' | 'all'
-const TABS: Array<{ value: QueueTab; label: string }> = [
-  { value: 'mine', label: 'Assigned to me' },
-  { value: 'unassigned', label: 'Unassigned' },
-  { value: 'all', label: 'All open' },
-]
-
-const whereOf = (tab: QueueTab, userId: number | string): Where => {
-  const open: Where = { status: { equals: 'open' } }
-  if (tab === 'mine') return { and: [open, { assignee: { equals: userId } }] }
-  if (tab === 'unassigned') return { and: [open, { assignee: { exists: false } }] }
-  return open
-}
+export type QueueTab = ReviewFilter
 
 type Counts = Record<QueueTab, number>
 
@@ -46,7 +35,10 @@ export function ReviewQueue({ initialTab, userId }: { initialTab: QueueTab; user
       callApi<{ docs: Review[]; totalDocs: number }>(
         `${api}/reviews?where=${encodeURIComponent(JSON.stringify(where))}&depth=0&limit=${limit}&sort=-updatedAt`,
       )
-    Promise.all([query(whereOf(current, userId), 200), ...TABS.map(({ value }) => query(whereOf(value, userId), 1))])
+    Promise.all([
+      query(reviewsWhere(current, userId), 200),
+      ...REVIEW_FILTERS.map(({ value }) => query(reviewsWhere(value, userId), 1)),
+    ])
       .then(([list, ...totals]) => {
         if (tabRef.current !== current) return
         setReviews(list!.docs)
@@ -73,7 +65,7 @@ export function ReviewQueue({ initialTab, userId }: { initialTab: QueueTab; user
         <ConnectionIndicator status={status} />
       </header>
       <div aria-label="Which reviews" className="billie-status-filter" role="group">
-        {TABS.map((option) => (
+        {REVIEW_FILTERS.map((option) => (
           <button
             aria-pressed={tab === option.value}
             className="billie-status-filter__option"

@@ -69,18 +69,20 @@ function subscribe(api: string, listener: () => void): () => void {
   }
 }
 
-/** The open review of a conversation, live; undefined while there is none. */
-export function useOpenReview(conversationId: string): Review | undefined {
+/** Every open review by conversation id, live (a new map whenever any review changes). */
+export function useOpenReviews(): ReadonlyMap<string, Review> {
   const {
     config: {
       routes: { api },
     },
   } = useConfig()
   const subscribeHere = useCallback((listener: () => void) => subscribe(api, listener), [api])
-  const reviews = useSyncExternalStore(
+  return useSyncExternalStore(
     subscribeHere,
     () => store.reviews,
     () => EMPTY,
   )
-  return reviews.get(conversationId)
 }
+
+/** The open review of a conversation, live; undefined while there is none. */
+export const useOpenReview = (conversationId: string): Review | undefined => useOpenReviews().get(conversationId)

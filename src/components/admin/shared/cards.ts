@@ -11,6 +11,7 @@ import { type ConversationDoc, idOf } from '@/realtime/messages'
 
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'
+import { isReviewFilter, reviewedConversations, type ReviewFilter } from './reviewFilter'
 import type { Card, CardPage, Cursor, Line, ListFilters, Marker, RecordId } from './types'
 
 export const PAGE_SIZE = 24
@@ -56,7 +57,7 @@ export function filtersFromParams(params: Params): ListFilters {
     search: (first('q') ?? '').slice(0, 100),
     status: isConversationStatus(status) ? status : null,
     attention: first('attention') === '1',
-    review: first('review')?.trim().slice(0, 40) || null,
+    review: isReviewFilter(first('review')) ? (first('review') as ReviewFilter) : null,
   }
 }
 
@@ -81,8 +82,9 @@ export type AttentionJudge = { thresholds: AttentionThresholds; now: () => numbe
  * "Needs attention" is the rules' query at the judge's clock (src/attention/rules.ts).
  */
 export function conversationsWhere(
-  { search, status, attention }: ListFilters,
+  { search, status, attention, review }: ListFilters,
   judge?: AttentionJudge,
+  reviewed?: string[],
 ): Where | undefined {
   const clauses: Where[] = []
   const words = search.trim()
@@ -99,6 +101,11 @@ export function conversationsWhere(
   if (attention) {
     if (!judge) throw new Error('The "needs attention" filter needs the thresholds and a clock (an AttentionJudge).')
     clauses.push(attentionWhere(judge.now(), judge.thresholds))
+  }
+  if (review && isReviewFilter(review)) {
+    if (!reviewed) throw new Error('The review filter needs the conversations it admits (reviewedConversations).')
+    // No such review: a condition no record meets (every record has an id).
+    clauses.push(reviewed.length > 0 ? { conversationId: { in: reviewed } } : { id: { exists: false } })
   }
   if (clauses.length === 0) return undefined
   return clauses.length === 1 ? clauses[0] : { and: clauses }
@@ -270,7 +277,8 @@ const cursorOf = (card: Card): Cursor => ({ lastActivityAt: card.lastActivityAt,
 /**
  * A page of cards for `filters`: the first (no cursor), or the one after `cursor`. `extraWhere`
  * narrows further (the live view reads arrivals by id). `totalDocs` counts what is left from
- * the cursor on, so it is the list's total on the first page.
+ * the cursor on, so it is the list's total on the first page. The review filter reads the
+ * reviews it admits first, as `userId` ("assigned to me").
  */
 export async function loadCards(
   finder: Finder,
@@ -278,10 +286,16 @@ export async function loadCards(
   cursor?: Cursor | null,
   extraWhere?: Where,
   judge?: AttentionJudge,
+  userId?: number | string,
 ): Promise<CardPage> {
-  const clauses = [conversationsWhere(filters, judge), cursor ? afterCursor(cursor) : undefined, extraWhere].filter(
-    (clause): clause is Where => clause !== undefined,
-  )
+  const reviewed = isReviewFilter(filters.review)
+    ? await reviewedConversations(finder, filters.review, userId ?? '')
+    : undefined
+  const clauses = [
+    conversationsWhere(filters, judge, reviewed),
+    cursor ? afterCursor(cursor) : undefined,
+    extraWhere,
+  ].filter((clause): clause is Where => clause !== undefined)
   const where = clauses.length > 1 ? { and: clauses } : clauses[0]
   const result = await finder<CardDoc>('conversations', {
     where,

@@ -2,6 +2,8 @@ import type { AttentionSubject } from '@/attention/rules'
 import type { ConversationStatus } from '@/projections/dashboard/statuses'
 import type { Application, Conversation, Customer, Utterance } from '@/payload-types'
 
+import type { ReviewFilter } from './reviewFilter'
+
 export type RecordId = number | string
 export type Speaker = Utterance['username']
 
@@ -49,13 +51,13 @@ export type CardPage = { cards: Card[]; next: Cursor | null; totalDocs: number }
 
 /**
  * The board's filters, as the URL carries them (`?q=&status=&attention=1&review=`). `review` is
- * the review state to show (the reviews collection applies it); kept as given.
+ * which open reviews the conversations shown must have (shared/reviewFilter.ts).
  */
 export type ListFilters = {
   search: string
   status: ConversationStatus | null
   attention?: boolean
-  review?: string | null
+  review?: ReviewFilter | null
 }
 
 /** The conversation record as the detail view reads it. */
