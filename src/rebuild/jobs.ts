@@ -34,7 +34,7 @@ import { isTransient, WriteConflict } from '@/worker/failures'
 
 import { differingFields, digestOf, normalise } from './compare'
 import { Cancelled, type JobRun, setStoredVersion } from './control'
-import { positionOf, readStream, streamExtent } from './streamReader'
+import { noneSkipped, positionOf, readStream, type Skipped, skip, streamExtent } from './streamReader'
 import { Target } from './target'
 
 /** A kind's drift: how many records are missing, extra and different, and (the first 50 of each) which. */
@@ -46,7 +46,13 @@ export type KindDrift = {
   extra: string[]
   differing: Array<{ key: string; fields: string[] }>
 }
-export type Drift = { kinds: Record<string, KindDrift>; events: number; upTo: string }
+export type Drift = {
+  kinds: Record<string, KindDrift>
+  events: number
+  /** Entries that are not valid events (the worker dead-lettered them), not folded. */
+  skipped: Skipped
+  upTo: string
+}
 
 /** How many of each list a report names (the counts are exact). */
 const NAMED = 50
@@ -90,6 +96,7 @@ async function foldStream({ redis, stream, store, run }: JobContext): Promise<{ 
   let position = '0-0'
   for await (const page of readStream(redis, stream, { to: last })) {
     target.add(page.events)
+    skip(target.skipped, page.malformed)
     read += page.read
     position = page.last
     await run.report({ phase: 'reading', read })
@@ -104,6 +111,7 @@ async function catchUp({ redis, stream, run }: JobContext, target: Target, after
   let position = after
   for await (const page of readStream(redis, stream, { after })) {
     target.add(page.events)
+    skip(target.skipped, page.malformed)
     position = page.last
     await run.report({
       read: run.progress.read + page.read,
@@ -285,7 +293,7 @@ export async function verify(context: JobContext): Promise<Drift> {
   await context.run.report({ phase: 'comparing', records: target.size }, true)
   const ids = new Map<string, Map<string, number | string>>()
   for (const entry of target.records) ids.set(entry.name, await idsOf(context.payload, entry.store))
-  const drift: Drift = { kinds: {}, events: target.events, upTo: last }
+  const drift: Drift = { kinds: {}, events: target.events, skipped: target.skipped, upTo: last }
   for (const entry of target.records) drift.kinds[entry.name] = await compareRecords(context, target, entry, ids)
   for (const entry of target.lines) drift.kinds[entry.name] = await compareLines(context, target, entry, ids)
   let position = last
@@ -316,6 +324,8 @@ export async function verify(context: JobContext): Promise<Drift> {
 
 export type RebuildReport = {
   events: number
+  /** Entries that are not valid events (the worker dead-lettered them), not folded. */
+  skipped: Skipped
   upTo: string
   kinds: Record<string, { updated: number; created: number; removed: number; unchanged: number }>
 }
@@ -639,7 +649,7 @@ export async function rebuild(context: JobContext): Promise<RebuildReport> {
   await context.run.report({ phase: 'writing', records: target.size }, true)
   const ids = new Map<string, Map<string, number | string>>()
   for (const entry of target.records) ids.set(entry.name, await idsOf(context.payload, entry.store))
-  const report: RebuildReport = { events: target.events, upTo: last, kinds: {} }
+  const report: RebuildReport = { events: target.events, skipped: target.skipped, upTo: last, kinds: {} }
   const extras = new Map<string, string[]>()
   for (const entry of [...target.records, ...target.lines]) {
     report.kinds[entry.name] = { updated: 0, created: 0, removed: 0, unchanged: 0 }
@@ -660,7 +670,7 @@ export async function rebuild(context: JobContext): Promise<RebuildReport> {
   return report
 }
 
-export type ReplayReport = { read: number; replayed: number; changed: number }
+export type ReplayReport = { read: number; replayed: number; changed: number; skipped: Skipped }
 
 /**
  * Projects the entries from `from` to `to` (entry ids or ISO times; one conversation's only,
@@ -675,13 +685,14 @@ export async function replay(
   const end = to ? positionOf(to, 'to') : '+'
   const { length } = await streamExtent(context.redis, context.stream)
   await context.run.report({ phase: 'reading', total: length }, true)
-  const report: ReplayReport = { read: 0, replayed: 0, changed: 0 }
+  const report: ReplayReport = { read: 0, replayed: 0, changed: 0, skipped: noneSkipped() }
   for await (const page of readStream(context.redis, context.stream, {
     after: entryIdBefore(start) ?? '0-0',
     to: end,
     pageSize: 500,
   })) {
     report.read += page.read
+    skip(report.skipped, page.malformed)
     const events = conversation ? page.events.filter((event) => event.conversationId === conversation) : page.events
     if (events.length) {
       const changes = await projectBatch(context.payload, context.store, events)

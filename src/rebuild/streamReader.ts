@@ -1,6 +1,8 @@
 /**
  * Reading chatLedger in pages for verify, rebuild and replay: XRANGE with an exclusive start,
- * each entry parsed at the edge exactly as the worker parses it.
+ * each entry parsed at the edge exactly as the worker parses it. Entries that are not valid
+ * events are left out of the folds, as the worker leaves them out (it dead-lettered them when it
+ * met them), and named in the page so the job can report them.
  */
 import type { Redis } from 'ioredis'
 
@@ -8,9 +10,21 @@ import { compareEntryIds, type EntryId, isEntryId } from '@/events/entryId'
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
 
-export type StreamPage = { events: ChatEvent[]; read: number; last: EntryId }
+export type StreamPage = { events: ChatEvent[]; read: number; last: EntryId; malformed: EntryId[] }
 
 type RawEntry = [id: string, fields: string[]]
+
+/** Entries that are not valid events, left out of a job's folds: how many, and the first ids. */
+export type Skipped = { count: number; firstIds: EntryId[] }
+
+const SKIPPED_NAMED = 20
+
+export const noneSkipped = (): Skipped => ({ count: 0, firstIds: [] })
+
+export function skip(skipped: Skipped, ids: EntryId[]): void {
+  skipped.count += ids.length
+  for (const id of ids) if (skipped.firstIds.length < SKIPPED_NAMED) skipped.firstIds.push(id)
+}
 
 /** The stream's length and its last entry id (`0-0` when empty). */
 export async function streamExtent(redis: Redis, stream: string): Promise<{ length: number; last: EntryId }> {
@@ -43,12 +57,14 @@ export async function* readStream(
     const raw = (await redis.xrange(stream, `(${cursor}`, to, 'COUNT', pageSize)) as RawEntry[]
     if (raw.length === 0) return
     const events: ChatEvent[] = []
+    const malformed: EntryId[] = []
     for (const [id, fields] of raw) {
       const result = parse(id, fields)
       if (result.ok) events.push(result.event)
+      else malformed.push(id)
     }
     cursor = raw[raw.length - 1]![0]
-    yield { events, read: raw.length, last: cursor }
+    yield { events, read: raw.length, last: cursor, malformed }
     if (raw.length < pageSize || (to !== '+' && compareEntryIds(cursor, to) >= 0)) return
   }
 }

@@ -10,6 +10,7 @@ import { kindsOf } from '@/store/projectBatch'
 import type { LineStore, RecordStore, StoredProjection } from '@/store/types'
 
 import { digestOf } from './compare'
+import { noneSkipped } from './streamReader'
 
 export type LineTarget = { eventId: EntryId; digest: string; parentKey: string }
 
@@ -24,6 +25,8 @@ export class Target {
   /** line kind → key → what the line should be. */
   readonly lineTargets = new Map<string, Map<string, LineTarget>>()
   events = 0
+  /** Entries read that are not valid events, so not folded. */
+  readonly skipped = noneSkipped()
 
   constructor(readonly stored: StoredProjection) {
     const { records, lines } = kindsOf(stored)

@@ -254,6 +254,12 @@ describe.runIf(onSqlite)('replay', () => {
     )
     const start = appended.at(-1)!.id
     appended.push(...(await appendAll(redis, stream, corpus)))
+    // and, among them, an entry that is no event at all (the worker dead-letters it)
+    const malformed = (await redis.xadd(
+      stream,
+      '*',
+      ...['agt', 'broker', 'typ', 'user_input', 'cid', 'conv-malformed', 'seq', 'abc', 'dat', '{}'],
+    ))!
     await startWorker(payload, stream, { connectionName: 'refusing', maxAttempts: 1 }).done
     expect((await deadLettersOf(redis, stream)).some((letter) => letter.fields.includes(refused))).toBe(true)
     await sqlite.execute('DROP TRIGGER refuse_replay')
@@ -274,6 +280,8 @@ describe.runIf(onSqlite)('replay', () => {
     // Then the first projects it as the stream says, and the second changes nothing
     expect(first.job === 'replay' && first.report.changed).toBeGreaterThan(0)
     expect(second.job === 'replay' && second.report).toMatchObject({ changed: 0 })
+    // and both say which entry of the range they left out, and why it is not in the result
+    expect(first.job === 'replay' && first.report.skipped).toEqual({ count: 1, firstIds: [malformed] })
     const conversation = oracleOf(appended).conversations.get(refused)!
     const stored = await payload.find({ collection: 'conversations', where: { conversationId: { equals: refused } } })
     expect(stored.docs[0]).toMatchObject({ messageCount: conversation.messageCount, status: conversation.status })

@@ -212,7 +212,8 @@ export function AnalyticsCharts() {
             <Line
               connectNulls
               dataKey="approvalRate"
-              dot={false}
+              // A line needs two points: with a single bucket that has decisions, its dot is the chart.
+              dot={(data?.decisions.filter((bucket) => bucket.approvalRate !== null).length ?? 0) <= 1}
               isAnimationActive={false}
               name="Approval rate"
               stroke={colors.rate}
