@@ -15,6 +15,7 @@ import { type ProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projection
 import { publishMessages } from '@/realtime/changeFeed'
 import { projectBatch, STORES } from '@/store'
 import { describeError, isTransient } from '@/worker/failures'
+import { metricsKeys } from '@/worker/metrics'
 import { chatLedgerStream, deadLetterStreamOf } from '@/worker/settings'
 
 import { fingerprintOf, type Fingerprint } from './fingerprint'
@@ -265,6 +266,8 @@ export async function retryDeadLetters(
 ): Promise<ActionOutcome> {
   const keys = deadLetterKeys(projection)
   const store = STORES[projection]
+  // What a retry projects counts in the projection's totals (billie_events_projected_total) as a worker's batch would.
+  const { totals } = metricsKeys({ stream: chatLedgerStream(), group: PROJECTIONS[projection].group })
   const outcome: ActionOutcome = { requested: ids.length, done: 0, failed: [], missing: 0 }
   const fingerprints = await redis.hkeys(keys.groups)
   const remove = (multi: ReturnType<Redis['multi']>, id: string) => {
@@ -307,6 +310,7 @@ export async function retryDeadLetters(
         // Valid now, and nothing this projection keeps: acknowledged, as the worker would.
         const multi = redis.multi()
         remove(multi, letter.id)
+        multi.hincrby(totals, 'skipped', 1)
         await multi.exec()
         outcome.done++
       } else await failAgain(letter, result.reason)
@@ -324,6 +328,7 @@ export async function retryDeadLetters(
         )
         const multi = redis.multi()
         for (const { letter } of part) remove(multi, letter.id)
+        multi.hincrby(totals, 'processed', part.length)
         await multi.exec()
         outcome.done += part.length
       } catch (error) {

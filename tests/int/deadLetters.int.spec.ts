@@ -13,8 +13,9 @@ import type { ChatEvent } from '@/events/types'
 import { generateCorpus } from '@/events/generate'
 import { closeOpsRedis } from '@/ops/redis'
 import config from '@/payload.config'
-import { dashboard } from '@/projections'
+import { dashboard, PROJECTIONS } from '@/projections'
 import { STORES, type StoredProjection } from '@/store'
+import { metricsKeys } from '@/worker/metrics'
 
 import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
@@ -129,6 +130,8 @@ describe('the dead-letter console', () => {
     expect(wrong.status).toBe(409)
     expect(wrong.body.count).toBe(summary.count)
     // When the admin confirms the right count
+    const totals = metricsKeys({ stream, group: PROJECTIONS.dashboard.group }).totals
+    const projectedBefore = Number((await opened.redis.hget(totals, 'processed')) ?? 0)
     const retried = await call('POST', '/api/ops/dead-letters/retry', admin, {
       projection: 'dashboard',
       fingerprint: summary.fingerprint,
@@ -136,6 +139,8 @@ describe('the dead-letter console', () => {
     })
     expect(retried.status).toBe(200)
     expect(retried.body).toMatchObject({ requested: summary.count, done: summary.count, failed: [], missing: 0 })
+    // and they count as projected in the metrics, as a worker's batch would
+    expect(Number(await opened.redis.hget(totals, 'processed'))).toBe(projectedBefore + summary.count)
     // Then every conversation has its purpose, and only the malformed entries are dead letters
     const expected = eventsOfAppended(appended).filter((event) => event.type === 'conversation_summary')
     for (const event of expected) {
