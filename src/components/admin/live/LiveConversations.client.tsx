@@ -279,10 +279,13 @@ export function LiveConversations({
       held.current.resync = true
       return
     }
-    const mine = generation.current
+    // A newer question than any read in flight (one from a filter change may have read the review
+    // before it changed): those answers are dropped, this one replaces the list.
+    const mine = ++generation.current
     loadCards(finder, filtersRef.current, null, undefined, judge, userId)
       .then((result) => mine === generation.current && dispatch({ type: 'replace', result }))
-      .catch(fail('Refreshing failed'))
+      .catch((cause) => mine === generation.current && fail('Refreshing failed')(cause))
+      .finally(() => mine === generation.current && setLoading(null))
   }, [filtersRef, finder, judge, openReviews, pausedRef, userId])
 
   // The clock moves conversations across time-based thresholds without any change message.
