@@ -256,6 +256,18 @@ export function LiveConversations({
       .catch(fail('Refreshing failed'))
   }, [filtersRef, finder, judge, pausedRef, refreshCount, userId])
 
+  // Under the review filter, a review opened, assigned or resolved changes which conversations
+  // belong: the list is read again and replaced (a resync would keep the cards that left). It is a
+  // newer question than any read in flight (one from a filter change may have read the review
+  // before it changed): those answers are dropped.
+  const replaceList = useCallback(() => {
+    const mine = ++generation.current
+    loadCards(finder, filtersRef.current, null, undefined, judge, userId)
+      .then((result) => mine === generation.current && dispatch({ type: 'replace', result }))
+      .catch((cause) => mine === generation.current && fail('Refreshing failed')(cause))
+      .finally(() => mine === generation.current && setLoading(null))
+  }, [filtersRef, finder, judge, userId])
+
   const resume = useCallback(() => {
     const { changes, resync } = held.current
     held.current = { changes: [], resync: false }
@@ -263,30 +275,19 @@ export function LiveConversations({
     setHeldCount(0)
     pausedRef.current = false
     applyChanges(changes)
-    if (resync) onResync()
-  }, [applyChanges, onResync, pausedRef])
+    if (resync) (filtersRef.current.review ? replaceList : onResync)()
+  }, [applyChanges, filtersRef, onResync, pausedRef, replaceList])
   const togglePause = useCallback(() => (pausedRef.current ? resume() : setPaused(true)), [pausedRef, resume])
 
-  // Under the review filter, a review opened, assigned or resolved changes which conversations
-  // belong: the list is read again and replaced (a resync would keep the cards that left).
   const openReviews = useOpenReviews()
   const reviewsSeen = useRef(openReviews)
   useEffect(() => {
     if (reviewsSeen.current === openReviews) return
     reviewsSeen.current = openReviews
     if (!filtersRef.current.review) return
-    if (pausedRef.current) {
-      held.current.resync = true
-      return
-    }
-    // A newer question than any read in flight (one from a filter change may have read the review
-    // before it changed): those answers are dropped, this one replaces the list.
-    const mine = ++generation.current
-    loadCards(finder, filtersRef.current, null, undefined, judge, userId)
-      .then((result) => mine === generation.current && dispatch({ type: 'replace', result }))
-      .catch((cause) => mine === generation.current && fail('Refreshing failed')(cause))
-      .finally(() => mine === generation.current && setLoading(null))
-  }, [filtersRef, finder, judge, openReviews, pausedRef, userId])
+    if (pausedRef.current) held.current.resync = true
+    else replaceList()
+  }, [filtersRef, openReviews, pausedRef, replaceList])
 
   // The clock moves conversations across time-based thresholds without any change message.
   useEffect(() => {
