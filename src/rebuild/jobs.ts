@@ -49,7 +49,7 @@ export type KindDrift = {
 export type Drift = {
   kinds: Record<string, KindDrift>
   events: number
-  /** Entries that are not valid events (the worker dead-lettered them), not folded. */
+  /** Malformed entries (the worker dead-lettered them), not folded. */
   skipped: Skipped
   upTo: string
 }
@@ -324,7 +324,7 @@ export async function verify(context: JobContext): Promise<Drift> {
 
 export type RebuildReport = {
   events: number
-  /** Entries that are not valid events (the worker dead-lettered them), not folded. */
+  /** Malformed entries (the worker dead-lettered them), not folded. */
   skipped: Skipped
   upTo: string
   kinds: Record<string, { updated: number; created: number; removed: number; unchanged: number }>

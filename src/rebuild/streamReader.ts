@@ -1,8 +1,8 @@
 /**
  * Reading chatLedger in pages for verify, rebuild and replay: XRANGE with an exclusive start,
- * each entry parsed at the edge exactly as the worker parses it. Entries that are not valid
- * events are left out of the folds, as the worker leaves them out (it dead-lettered them when it
- * met them), and named in the page so the job can report them.
+ * each entry parsed at the edge exactly as the worker parses it. Malformed entries are left out
+ * of the folds, as the worker leaves them out (it dead-lettered them when it met them), and named
+ * in the page so the job can report them.
  */
 import type { Redis } from 'ioredis'
 
@@ -14,7 +14,7 @@ export type StreamPage = { events: ChatEvent[]; read: number; last: EntryId; mal
 
 type RawEntry = [id: string, fields: string[]]
 
-/** Entries that are not valid events, left out of a job's folds: how many, and the first ids. */
+/** Malformed entries, left out of a job's folds: how many, and the first ids. */
 export type Skipped = { count: number; firstIds: EntryId[] }
 
 const SKIPPED_NAMED = 20
@@ -61,7 +61,8 @@ export async function* readStream(
     for (const [id, fields] of raw) {
       const result = parse(id, fields)
       if (result.ok) events.push(result.event)
-      else malformed.push(id)
+      // Entries of other agents and unknown types are skipped by design, as the worker acknowledges them.
+      else if (result.kind === 'malformed') malformed.push(id)
     }
     cursor = raw[raw.length - 1]![0]
     yield { events, read: raw.length, last: cursor, malformed }

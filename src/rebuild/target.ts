@@ -25,7 +25,7 @@ export class Target {
   /** line kind → key → what the line should be. */
   readonly lineTargets = new Map<string, Map<string, LineTarget>>()
   events = 0
-  /** Entries read that are not valid events, so not folded. */
+  /** Malformed entries read, so not folded. */
   readonly skipped = noneSkipped()
 
   constructor(readonly stored: StoredProjection) {
