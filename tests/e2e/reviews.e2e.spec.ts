@@ -144,6 +144,8 @@ test('the board’s review filter shows the conversations in review, and follows
   await login(page, ADMIN)
   await waitForProjection(page, [flagged!, other!])
   await page.goto('/admin')
+  // (the board is live, so hydrated: a choice made before would be reset by it)
+  await expect(page.locator('.billie-connection')).toHaveAttribute('data-status', 'live')
   await page.getByRole('combobox', { name: 'Review' }).selectOption('all')
   await expect(page).toHaveURL(/[?&]review=all/)
   const cardOf = (conversationId: string) => page.locator(`.billie-card[data-conversation-id="${conversationId}"]`)
