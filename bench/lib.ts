@@ -201,15 +201,19 @@ export async function startRawServer() {
   return { port, pid: child.pid!, stop: () => void child.kill('SIGKILL') }
 }
 
-/** Stops an app `serveApp` started: SIGTERM to its process group, then SIGKILL to whatever is left. */
-export async function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
+/**
+ * Stops a process and what it started: SIGTERM (to its whole process group with `group`, as for an
+ * app `serveApp` started detached), then, after it exits or 10 s, SIGKILL to whatever is left.
+ */
+export async function stopProcessTree(child: ChildProcess, { group = false } = {}): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   const stragglers = descendants(child.pid!)
   try {
-    process.kill(-child.pid!, 'SIGTERM')
+    if (group) process.kill(-child.pid!, 'SIGTERM')
+    else child.kill('SIGTERM')
   } catch {
-    // gone
+    // already gone
   }
   await Promise.race([exited, sleep(10_000)])
   for (const pid of [child.pid!, ...stragglers]) {
@@ -219,4 +223,23 @@ export async function stopApp(child: ChildProcess): Promise<void> {
       // gone
     }
   }
+}
+
+/**
+ * The production build on free ports with a private redis-server (`serve.ts --prod`), no workers
+ * inside unless `env` says so; `env` adds to or overrides the defaults.
+ */
+export async function startProductionApp(databaseUri: string, env: Record<string, string> = {}) {
+  const port = await freePort()
+  const redisPort = await freePort()
+  const child = await serveApp(['--port', String(port), '--redis-port', String(redisPort)], {
+    ...process.env,
+    DATABASE_URI: databaseUri,
+    REDIS_URL: '',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    ENABLE_EVENT_PROCESSING: 'false',
+    ...env,
+  })
+  return { port, redisPort, child, stop: () => stopProcessTree(child, { group: true }) }
 }

@@ -23,11 +23,10 @@ import { metricsText } from '@/ops/metrics'
 import { readSnapshot } from '@/ops/snapshot'
 import { PROJECTION_NAMES, PROJECTIONS } from '@/projections'
 import { WorkerMetrics } from '@/worker/metrics'
-import { freePort } from '@/server/freePort'
 import { workerSettings } from '@/worker/settings'
 
 import { drain, removeDatabase } from './drain'
-import { overRuns, serveApp, startRawServer, stopApp } from './lib'
+import { overRuns, startProductionApp, startRawServer } from './lib'
 
 type Line = (label: string, value: string) => void
 type Fmt = (n: number, digits?: number) => string
@@ -71,30 +70,22 @@ async function httpP95(times: number, url: string, headers: Record<string, strin
 
 /** The operations endpoints over real HTTP, on the production build with health uncached. */
 async function overHttp(line: Line, fmt: Fmt) {
-  const port = await freePort()
-  const redisPort = await freePort()
   const stream = `bench:ops-http:${crypto.randomUUID()}`
   const token = crypto.randomBytes(16).toString('hex')
   // An empty file: the production app applies the committed migrations on boot.
   const databaseUri = `file:${path.resolve('.tmp/bench', `ops-http-${crypto.randomUUID()}.db`)}`
-  const app = await serveApp(['--port', String(port), '--redis-port', String(redisPort)], {
-    ...process.env,
-    DATABASE_URI: databaseUri,
-    REDIS_URL: '',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    ENABLE_EVENT_PROCESSING: 'false',
+  const app = await startProductionApp(databaseUri, {
     CHAT_LEDGER_STREAM: stream,
     HEALTH_CACHE_MS: '0',
     HEALTH_TOKEN: token,
     METRICS_TOKEN: token,
     OPS_MONITOR_EVERY_MS: '3600000',
   })
-  const redis = new Redis(`redis://127.0.0.1:${redisPort}`)
+  const redis = new Redis(`redis://127.0.0.1:${app.redisPort}`)
   const raw = await startRawServer()
   try {
     await registerWorkers(redis, stream)
-    const base = `http://127.0.0.1:${port}`
+    const base = `http://127.0.0.1:${app.port}`
     const bearer = { authorization: `Bearer ${token}` }
     const probes: Array<[string, string, Record<string, string>]> = [
       ['GET /api/health, anonymous (status only)', '/api/health', {}],
@@ -119,7 +110,7 @@ async function overHttp(line: Line, fmt: Fmt) {
   } finally {
     raw.stop()
     redis.disconnect()
-    await stopApp(app)
+    await app.stop()
     removeDatabase(databaseUri)
   }
 }

@@ -21,7 +21,6 @@ import type { Redis } from 'ioredis'
 
 import { generateCorpus } from '@/events/generate'
 import { mintCustomerToken } from '@/portal/token'
-import { freePort } from '@/server/freePort'
 
 import {
   cmdline,
@@ -33,9 +32,8 @@ import {
   overRuns,
   percentile,
   percentilesOverRuns,
-  serveApp,
+  startProductionApp,
   startRawServer,
-  stopApp,
 } from './lib'
 import { drain } from './drain'
 import { type Load, pacedLoad, type RequestSpec } from './pacedLoad'
@@ -101,21 +99,12 @@ async function seeded(customers: number): Promise<{ file: string; seconds: numbe
 }
 
 async function startApp(databaseUri: string) {
-  const port = await freePort()
-  const redisPort = await freePort()
-  const child = await serveApp(['--port', String(port), '--redis-port', String(redisPort)], {
-    ...process.env,
-    DATABASE_URI: databaseUri,
-    REDIS_URL: '',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    ENABLE_EVENT_PROCESSING: 'false',
+  const app = await startProductionApp(databaseUri, {
     PORTAL_RATE_LIMIT_PER_CUSTOMER: '1000000',
     PORTAL_RATE_LIMIT_PER_CLIENT: '100000000',
   })
-  const nextPid = descendants(child.pid!).find((pid) => cmdline(pid).includes('next-server'))
-  const stop = () => stopApp(child)
-  return { port, nextPid, stop }
+  const nextPid = descendants(app.child.pid!).find((pid) => cmdline(pid).includes('next-server'))
+  return { ...app, nextPid }
 }
 
 /** Closed loop (autocannon, no rate): as many answers per second as `connections` callers get. */

@@ -20,7 +20,6 @@ import { Redis } from 'ioredis'
 
 import { generateCorpus } from '@/events/generate'
 import { PROJECTIONS } from '@/projections'
-import { freePort } from '@/server/freePort'
 import { metricsKeys } from '@/worker/metrics'
 import { groupProgress } from '@/worker/progress'
 
@@ -36,7 +35,8 @@ import {
   percentilesOverRuns,
   rawReadLatency,
   sleep,
-  serveApp,
+  startProductionApp,
+  stopProcessTree,
 } from './lib'
 
 const CONVERSATIONS = 50_000
@@ -127,41 +127,20 @@ const WORKER_COMMAND = (JSON.parse(fs.readFileSync('package.json', 'utf8')).scri
   .split(/\s+/)
   .slice(1)
 
-function killTree(child: ChildProcess, group: boolean): Promise<void> {
-  return (async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    const stragglers = descendants(child.pid!)
-    try {
-      if (group) process.kill(-child.pid!, 'SIGTERM')
-      else child.kill('SIGTERM')
-    } catch {
-      // already gone
-    }
-    await Promise.race([exited, sleep(10_000)])
-    for (const pid of [child.pid!, ...stragglers]) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // gone
-      }
-    }
-  })()
-}
-
 /**
  * The app on `databaseUri` with its own redis-server; in the production layout without the
  * workers inside, and a `pnpm worker` beside it. Resolves once the admin answers and the
  * dashboard's worker has registered (its first heartbeat), with the pids to meter.
  */
 async function startApp(databaseUri: string, layout: Layout) {
-  const port = await freePort()
-  const redisPort = await freePort()
   const env = { ...process.env, DATABASE_URI: databaseUri, LOG_LEVEL: 'warn', NODE_ENV: 'production' as const }
   const startedAt = performance.now()
-  const child = await serveApp(['--port', String(port), '--redis-port', String(redisPort)], {
-    ...env,
-    REDIS_URL: '',
+  const {
+    port,
+    redisPort,
+    child,
+    stop: stopApp,
+  } = await startProductionApp(databaseUri, {
     ENABLE_EVENT_PROCESSING: layout === 'embedded' ? 'true' : 'false',
   })
   const appSeconds = (performance.now() - startedAt) / 1000
@@ -188,8 +167,8 @@ async function startApp(databaseUri: string, layout: Layout) {
   }
   const stop = async () => {
     redis.disconnect()
-    if (worker) await killTree(worker, false)
-    await killTree(child, true)
+    if (worker) await stopProcessTree(worker)
+    await stopApp()
   }
   return { port, redis, pids, appSeconds, workerSeconds, stop }
 }

@@ -189,6 +189,17 @@ describe.runIf(onSqlite)('the board as CSV', () => {
     expect(searched.trimEnd().split('\r\n').slice(1)).toHaveLength(10)
   })
 
+  /** The conversation ids of the board's CSV for `query`, as Sue exports it, sorted. */
+  const exportedIds = async (query: string) => {
+    const csv = await (await call(`/api/export/board.csv?${query}`, sue)).text()
+    return csv
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((row) => row.split(',')[0])
+      .sort()
+  }
+
   it('keeps the board’s filter: conversations with an open review', async () => {
     // Given open reviews on some conversations (one assigned to nobody)
     const open = await opened.payload.find({
@@ -200,17 +211,10 @@ describe.runIf(onSqlite)('the board as CSV', () => {
     const reviewed = [...new Set(open.docs.map((review) => review.conversationId))].sort()
 
     // When Sue exports the board filtered to them, she gets those and only those
-    const csv = await (await call('/api/export/board.csv?review=all', sue)).text()
-    const ids = csv
-      .trimEnd()
-      .split('\r\n')
-      .slice(1)
-      .map((row) => row.split(',')[0])
-    expect(ids.sort()).toEqual(reviewed)
+    expect(await exportedIds('review=all')).toEqual(reviewed)
 
     // and "assigned to me" has none of them, as none is assigned to her
-    const mine = await (await call('/api/export/board.csv?review=mine', sue)).text()
-    expect(mine.trimEnd().split('\r\n').slice(1)).toEqual([])
+    expect(await exportedIds('review=mine')).toEqual([])
   })
 
   it('keeps the board’s filter: needs attention, judged at the request’s clock', async () => {
@@ -226,12 +230,6 @@ describe.runIf(onSqlite)('the board as CSV', () => {
     expect(flagged.docs.length).toBeLessThan(total.totalDocs)
 
     // When Sue exports the board filtered to them, she gets those and only those
-    const csv = await (await call('/api/export/board.csv?attention=1', sue)).text()
-    const ids = csv
-      .trimEnd()
-      .split('\r\n')
-      .slice(1)
-      .map((row) => row.split(',')[0])
-    expect(ids.sort()).toEqual(flagged.docs.map((doc) => doc.conversationId).sort())
+    expect(await exportedIds('attention=1')).toEqual(flagged.docs.map((doc) => doc.conversationId).sort())
   })
 })
