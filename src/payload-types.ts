@@ -176,6 +176,10 @@ export interface Conversation {
    */
   decidedAt?: string | null;
   /**
+   * From the start to the final decision: the median on the analytics view.
+   */
+  minutesToDecision?: number | null;
+  /**
    * From the identity check.
    */
   identityRiskScore?: number | null;
@@ -876,6 +880,7 @@ export interface ConversationsSelect<T extends boolean = true> {
   messageCount?: T;
   finalDecision?: T;
   decidedAt?: T;
+  minutesToDecision?: T;
   identityRiskScore?: T;
   identityRiskBand?: T;
   fraudResult?: T;

@@ -1,7 +1,7 @@
 /**
  * The analytics view's figures from conversations' indexed columns (never transcript lines).
- * Pure: the rows and the range in, the figures out, so the same function is checked against the
- * projection's oracle.
+ * Pure: counts in, figures out; and the same counts taken from rows in memory, the oracle the
+ * database's counts are checked against.
  */
 export type AnalyticsRow = {
   startedAt?: string | null
@@ -56,49 +56,77 @@ export function median(values: number[]): number | null {
 }
 
 /**
- * The figures of `rows` in `range`. `startedCounts`, when given, are the conversations started in
- * each of the range's buckets, counted elsewhere (then `rows` need only hold the decisions).
+ * What the figures are made of: counts per bucket (the range's buckets, in order), the median
+ * time to decision, and declines per risk band. The query counts them in the database; the
+ * oracle (`tallyOf`) counts them from rows; `figuresFrom` makes both into the same figures.
  */
-export function figuresOf(rows: Iterable<AnalyticsRow>, range: Range, startedCounts?: number[]): Figures {
+export type Tally = {
+  started: number[]
+  approved: number[]
+  declined: number[]
+  medianMinutesToDecision: number | null
+  declinesByRiskBand: Map<string, number>
+}
+
+/** The band a decline is counted under. */
+export const bandOf = (band: string | null | undefined) => band || 'Unknown'
+
+/** The tally of `rows` in `range`, counted in memory: the oracle the query is checked against. */
+export function tallyOf(rows: Iterable<AnalyticsRow>, range: Range): Tally {
   const from = Date.parse(range.from)
   const to = Date.parse(range.to)
   const buckets = bucketsOf(range)
   const index = new Map(buckets.map((at, i) => [at, i]))
-  const started = buckets.map((at, i) => ({ at: new Date(at).toISOString(), count: startedCounts?.[i] ?? 0 }))
-  const decided = buckets.map(() => ({ approved: 0, declined: 0 }))
+  const bucketOf = (iso: string) => index.get(floorTo(Date.parse(iso), range.bucket))!
+  const tally: Tally = {
+    started: buckets.map(() => 0),
+    approved: buckets.map(() => 0),
+    declined: buckets.map(() => 0),
+    medianMinutesToDecision: null,
+    declinesByRiskBand: new Map(),
+  }
   const minutes: number[] = []
-  const bands = new Map<string, number>()
   for (const row of rows) {
-    if (!startedCounts && within(row.startedAt, from, to))
-      started[index.get(floorTo(Date.parse(row.startedAt), range.bucket))!]!.count++
+    if (within(row.startedAt, from, to)) tally.started[bucketOf(row.startedAt)]!++
     if (row.finalDecision && within(row.decidedAt, from, to)) {
-      decided[index.get(floorTo(Date.parse(row.decidedAt), range.bucket))!]![row.finalDecision]++
+      tally[row.finalDecision][bucketOf(row.decidedAt)]!++
       if (row.startedAt) minutes.push((Date.parse(row.decidedAt) - Date.parse(row.startedAt)) / 60_000)
       if (row.finalDecision === 'declined') {
-        const band = row.identityRiskBand || 'Unknown'
-        bands.set(band, (bands.get(band) ?? 0) + 1)
+        const band = bandOf(row.identityRiskBand)
+        tally.declinesByRiskBand.set(band, (tally.declinesByRiskBand.get(band) ?? 0) + 1)
       }
     }
   }
-  const approved = decided.reduce((sum, bucket) => sum + bucket.approved, 0)
-  const declined = decided.reduce((sum, bucket) => sum + bucket.declined, 0)
+  tally.medianMinutesToDecision = median(minutes)
+  return tally
+}
+
+const sum = (counts: number[]) => counts.reduce((total, count) => total + count, 0)
+
+/** The figures of a tally. */
+export function figuresFrom(range: Range, tally: Tally): Figures {
+  const starts = bucketsOf(range).map((at) => new Date(at).toISOString())
+  const approved = sum(tally.approved)
+  const declined = sum(tally.declined)
   return {
     range,
-    started,
-    decisions: decided.map((bucket, i) => ({
-      at: started[i]!.at,
-      ...bucket,
-      approvalRate: rate(bucket.approved, bucket.declined),
+    started: starts.map((at, i) => ({ at, count: tally.started[i]! })),
+    decisions: starts.map((at, i) => ({
+      at,
+      approved: tally.approved[i]!,
+      declined: tally.declined[i]!,
+      approvalRate: rate(tally.approved[i]!, tally.declined[i]!),
     })),
-    totals: {
-      started: started.reduce((sum, bucket) => sum + bucket.count, 0),
-      approved,
-      declined,
-      approvalRate: rate(approved, declined),
-    },
-    medianMinutesToDecision: median(minutes),
-    declinesByRiskBand: [...bands.entries()]
+    totals: { started: sum(tally.started), approved, declined, approvalRate: rate(approved, declined) },
+    medianMinutesToDecision: tally.medianMinutesToDecision,
+    declinesByRiskBand: [...tally.declinesByRiskBand.entries()]
+      // (a band the database listed can be gone by the time it is counted)
+      .filter(([, count]) => count > 0)
       .map(([band, count]) => ({ band, count }))
       .sort((a, b) => b.count - a.count || a.band.localeCompare(b.band)),
   }
 }
+
+/** The figures of `rows` in `range`, computed in memory. */
+export const figuresOf = (rows: Iterable<AnalyticsRow>, range: Range): Figures =>
+  figuresFrom(range, tallyOf(rows, range))

@@ -4,7 +4,7 @@ import { CONVERSATION_STATUSES } from '@/projections/dashboard/statuses'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
-import { deriveLastActivityAt } from './hooks/deriveLastActivityAt'
+import { deriveColumns } from './hooks/deriveColumns'
 
 import { projectedAccess, projectionFields, SUPERVISOR_GROUP } from '../projected'
 
@@ -18,18 +18,20 @@ export const Conversations: CollectionConfig = {
   },
   access: projectedAccess,
   hooks: {
-    beforeChange: [deriveLastActivityAt],
+    beforeChange: [deriveColumns],
     afterChange: [publishChange],
     afterDelete: [publishDeletion],
   },
   defaultSort: '-lastActivityAt',
   // The Live board's keyset: newest activity first, the conversation id breaking ties. The
   // attention rules' time-based queries: a status's conversations idle since before a cutoff.
-  // Analytics: decisions over time.
+  // Analytics: decisions over time, declines by risk band, decisions in order of their duration.
   indexes: [
     { fields: ['lastActivityAt', 'conversationId'] },
     { fields: ['status', 'lastActivityAt'] },
     { fields: ['finalDecision', 'decidedAt'] },
+    { fields: ['finalDecision', 'identityRiskBand', 'decidedAt'] },
+    { fields: ['minutesToDecision', 'decidedAt'] },
   ],
   fields: [
     { name: 'conversationId', type: 'text', required: true, unique: true },
@@ -99,6 +101,16 @@ export const Conversations: CollectionConfig = {
         position: 'sidebar',
         description: 'When the final decision was made.',
         date: { pickerAppearance: 'dayAndTime' },
+      },
+    },
+    {
+      name: 'minutesToDecision',
+      label: 'Minutes to decision',
+      type: 'number',
+      admin: {
+        position: 'sidebar',
+        readOnly: true,
+        description: 'From the start to the final decision: the median on the analytics view.',
       },
     },
     {

@@ -36,6 +36,8 @@ export type ConversationState = {
   finalDecision: Decision | null
   /** When the final decision was made (its event's timestamp): analytics' time to decision. */
   decidedAt: string | null
+  /** Minutes from the start to the final decision, while both are known: analytics' median. */
+  minutesToDecision: number | null
   /** Who is to speak next: the other side spoke last (by seq, the producer's order). */
   waitingOn: Speaker | null
   /** How often the assistant has asked its most repeated question. */
@@ -56,6 +58,7 @@ const newConversation = (conversationId: string): ConversationState => ({
   facts: [],
   finalDecision: null,
   decidedAt: null,
+  minutesToDecision: null,
   waitingOn: null,
   questionRepeats: 0,
   projection: { stamps: {} },
@@ -164,6 +167,24 @@ export const lastActivityOf = ({
   startedAt?: string | null
 }): string | null => lastUtteranceAt ?? startedAt ?? null
 
+/** Minutes from the start to the final decision, when both are known (also applied by the collection's hook). */
+export const minutesToDecisionOf = ({
+  startedAt,
+  decidedAt,
+}: {
+  startedAt?: string | null
+  decidedAt?: string | null
+}): number | null => (startedAt && decidedAt ? (Date.parse(decidedAt) - Date.parse(startedAt)) / 60_000 : null)
+
+/** The columns derived from others, kept as the state changes. */
+function derive(state: ConversationState): ConversationState {
+  const lastActivityAt = lastActivityOf(state)
+  const minutesToDecision = minutesToDecisionOf(state)
+  return lastActivityAt === state.lastActivityAt && minutesToDecision === state.minutesToDecision
+    ? state
+    : { ...state, lastActivityAt, minutesToDecision }
+}
+
 /**
  * The conversation after `event`; `state` itself when the event changes nothing (another
  * record's event, a repeat, a retry, or an older write already overridden). Status is
@@ -174,9 +195,7 @@ export const evolveConversation = once<ConversationState>(
   (state, event) => {
     const conversationId = conversationOf(event)
     if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
-    const next = apply(start(link(state ?? newConversation(conversationId), event), event), event)
-    const lastActivityAt = lastActivityOf(next)
-    return lastActivityAt === next.lastActivityAt ? next : { ...next, lastActivityAt }
+    return derive(apply(start(link(state ?? newConversation(conversationId), event), event), event))
   },
   {
     counts: (event, state) =>
