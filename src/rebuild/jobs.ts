@@ -402,6 +402,9 @@ async function loadWhole(payload: Payload, store: RecordStore<Bookkept>, keys: s
   return new Map((docs as Row[]).map((row) => [String(row[store.keyField]), row]))
 }
 
+/** Each kind's page writer, by kind: a later kind writes the records it links to that nobody stored yet. */
+type Writers = Map<string, (keys: string[]) => Promise<void>>
+
 /**
  * Rewrites one kind: every stored record that differs from the target, then the missing ones.
  * Returns the keys of stored records the stream does not justify (removed after the lines).
@@ -413,6 +416,7 @@ async function rebuildRecords(
   ids: Map<string, Map<string, number | string>>,
   position: { at: string },
   counts: RebuildReport['kinds'][string],
+  writers: Writers,
 ): Promise<string[]> {
   const states = target.states.get(entry.name)!
   const { store } = entry
@@ -420,6 +424,25 @@ async function rebuildRecords(
   const seen = new Set<string>()
   const required = (state: Bookkept) =>
     Object.fromEntries(store.required.map((field) => [field, (state as unknown as Row)[field]]))
+
+  /**
+   * Writes the linked records the target holds and the database does not: an event caught up
+   * after the linked kind's pass can name a record the live worker has not created yet, and the
+   * live worker, finding this record already as the rebuild wrote it, would never link it.
+   */
+  const writeLinked = async (keys: string[]) => {
+    for (const link of store.links ?? []) {
+      const known = ids.get(link.to)!
+      const linked = target.states.get(link.to)!
+      const unknown = new Set<string>()
+      for (const key of keys) {
+        const state = states.get(key)
+        const linkKey = state ? link.keyOf(state) : null
+        if (linkKey !== null && !known.has(linkKey) && linked.has(linkKey)) unknown.add(linkKey)
+      }
+      if (unknown.size) await writers.get(link.to)!([...unknown])
+    }
+  }
 
   /** Writes the records of `keys` that differ, each conditional on the version it was loaded at. */
   const writePage = async (keys: string[], loadedRows?: Map<string, Row>) => {
@@ -434,6 +457,7 @@ async function rebuildRecords(
         keys.flatMap((key) => states.get(key) ?? []),
         ids,
       )
+      await writeLinked(keys)
       const writes: Array<RecordWrite<Bookkept>> = []
       for (const key of keys) {
         const state = states.get(key)
@@ -483,6 +507,7 @@ async function rebuildRecords(
     }
   }
 
+  writers.set(entry.name, (keys) => writePage(keys))
   for await (const rows of storedPages(context.payload, store, store.keyField)) {
     const byKey = new Map(rows.map((row) => [String(row[store.keyField]), row]))
     for (const key of byKey.keys()) seen.add(key)
@@ -654,8 +679,10 @@ export async function rebuild(context: JobContext): Promise<RebuildReport> {
   for (const entry of [...target.records, ...target.lines]) {
     report.kinds[entry.name] = { updated: 0, created: 0, removed: 0, unchanged: 0 }
   }
+  const writers: Writers = new Map()
   for (const entry of target.records) {
-    extras.set(entry.name, await rebuildRecords(context, target, entry, ids, position, report.kinds[entry.name]!))
+    const counts = report.kinds[entry.name]!
+    extras.set(entry.name, await rebuildRecords(context, target, entry, ids, position, counts, writers))
   }
   for (const entry of target.lines) await rebuildLines(context, target, entry, ids, position, report.kinds[entry.name]!)
   await context.run.report({ phase: 'catching up' }, true)

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
 import { PROJECTIONS } from '@/projections'
-import { readProgress, runJob } from '@/rebuild'
+import { controlJob, readProgress, runJob } from '@/rebuild'
 import { STORES } from '@/store'
 
 import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
@@ -215,6 +215,37 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     expect(counts.length).toBeGreaterThan(3)
     expect(Math.min(...counts)).toBeGreaterThanOrEqual(before)
     // and the records are the oracle's, the new events included
+    await expectDatabaseToEqual(payload, oracleOf(appended))
+  })
+
+  it('writes the records a late event links to, so the live worker finds them linked', async () => {
+    // Given every conversation damaged, one record written per page, and the live worker stopped
+    const { payload, redis } = opened
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute('UPDATE conversations SET message_count = -1')
+    sqlite.close()
+    process.env.REBUILD_PAGE_SIZE = '1'
+    const { group } = PROJECTIONS.dashboard
+    const customers = oracleOf(appended).customers.size
+
+    // When a new chat (a new customer, application and conversation) arrives once the rebuild has
+    // passed the customers, while it writes the applications
+    const rebuilding = job('rebuild')
+    const progress = () => readProgress(redis, stream, group)
+    await expect
+      .poll(async () => (await progress())?.compared ?? 0, { timeout: 60_000, interval: 10 })
+      .toBeGreaterThan(customers)
+    await controlJob(redis, stream, group, 'pause')
+    await expect.poll(async () => (await progress())?.state, { timeout: 10_000, interval: 10 }).toBe('paused')
+    appended.push(...(await appendAll(redis, stream, generateCorpus({ conversations: 1, seed: 93 }))))
+    await controlJob(redis, stream, group, 'resume')
+    await rebuilding
+    delete process.env.REBUILD_PAGE_SIZE
+
+    // and the live worker then takes the new events
+    await drain()
+
+    // Then the new application and conversation link to the new customer, as the oracle says
     await expectDatabaseToEqual(payload, oracleOf(appended))
   })
 
