@@ -71,11 +71,12 @@ async function rawRead(redis: Redis, stream: string): Promise<number> {
 
 type Job = { seconds: number; peakMb: number; output: string; code: number | null }
 
-/** `pnpm projections <args>` in a process of its own, its peak RSS followed from /proc. */
+/** `pnpm projections <args>` (its node flags too) in a process of its own, its peak RSS followed from /proc. */
 function projections(args: string[], env: Record<string, string>): Promise<Job> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/scripts/projections.ts', ...args], {
+    const node = ['--max-old-space-size=800', '--import', 'tsx', 'src/scripts/projections.ts']
+    const child = spawn(process.execPath, [...node, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
