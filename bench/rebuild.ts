@@ -71,12 +71,19 @@ async function rawRead(redis: Redis, stream: string): Promise<number> {
 
 type Job = { seconds: number; peakMb: number; output: string; code: number | null }
 
-/** `pnpm projections <args>` (its node flags too) in a process of its own, its peak RSS followed from /proc. */
+/** The `projections` package script's node arguments (its heap cap among them), as `pnpm projections` runs them. */
+const projectionsScript = (): string[] => {
+  const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }
+  const [command, ...node] = manifest.scripts.projections!.split(/\s+/)
+  if (command !== 'node') throw new Error(`the projections script no longer starts with node: ${command}`)
+  return node
+}
+
+/** `pnpm projections <args>` (with its node flags) in a process of its own, its peak RSS followed from /proc. */
 function projections(args: string[], env: Record<string, string>): Promise<Job> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const node = ['--max-old-space-size=800', '--import', 'tsx', 'src/scripts/projections.ts']
-    const child = spawn(process.execPath, [...node, ...args], {
+    const child = spawn(process.execPath, [...projectionsScript(), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
