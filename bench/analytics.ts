@@ -48,7 +48,7 @@ export default async function runAnalytics(line: Line, fmt: Fmt) {
             status: decision ?? (j % 4 === 2 ? 'active' : 'soft_end'),
             finalDecision: decision,
             decidedAt: decision ? new Date(started + (5 + (j % 115)) * 60_000).toISOString() : null,
-            minutesToDecision: decision ? 5 + (j % 115) : null,
+            msToDecision: decision ? (5 + (j % 115)) * 60_000 : null,
             identityRiskBand: ['LOW', 'MEDIUM', 'HIGH'][j % 3],
             startedAt: at,
             lastActivityAt: at,

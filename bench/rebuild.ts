@@ -102,6 +102,21 @@ function projections(args: string[], env: Record<string, string>): Promise<Job> 
   })
 }
 
+/** What a verify found, kind by kind, with the first records named (from its --json output). */
+function driftSummary(output: string): string {
+  type KindDrift = { counts: Record<string, number>; missing: string[]; extra: string[]; differing: unknown[] }
+  const drift = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as {
+    kinds: Record<string, KindDrift>
+  }
+  return Object.entries(drift.kinds)
+    .filter(([, kind]) => Object.values(kind.counts).some((count) => count > 0))
+    .map(([name, kind]) => {
+      const first = JSON.stringify([...kind.missing, ...kind.extra, ...kind.differing].slice(0, 3))
+      return `     ${name}: ${JSON.stringify(kind.counts)}, first ${first}`
+    })
+    .join('\n')
+}
+
 async function startApp(databaseUri: string, redisUrl: string, stream: string) {
   const port = await freePort()
   const child = await serveApp(['--port', String(port)], {
@@ -225,6 +240,7 @@ export default async function runRebuild(
       `${fmt(verified.seconds, 1)} s; ${fmt(verified.peakMb)} MB (target < 1 min; ` +
         `${verified.code === 0 ? 'no drift' : 'drift reported'})`,
     )
+    if (verified.code !== 0) console.log(driftSummary(verified.output))
     const again = await projections(['rebuild', 'dashboard', '--yes', '--json'], env)
     line(
       'rebuild again, nothing to rewrite: time; events/s',

@@ -175,10 +175,7 @@ export interface Conversation {
    * When the final decision was made.
    */
   decidedAt?: string | null;
-  /**
-   * From the start to the final decision: the median on the analytics view.
-   */
-  minutesToDecision?: number | null;
+  msToDecision?: number | null;
   /**
    * From the identity check.
    */
@@ -880,7 +877,7 @@ export interface ConversationsSelect<T extends boolean = true> {
   messageCount?: T;
   finalDecision?: T;
   decidedAt?: T;
-  minutesToDecision?: T;
+  msToDecision?: T;
   identityRiskScore?: T;
   identityRiskBand?: T;
   fraudResult?: T;

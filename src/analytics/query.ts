@@ -2,7 +2,7 @@ import type { PayloadRequest, Where } from 'payload'
 
 import type { Conversation } from '@/payload-types'
 
-import { bandOf, bucketsOf, type Figures, figuresFrom, type Range, stepOf, type Tally } from './figures'
+import { bandOf, bucketsOf, type Figures, figuresFrom, median, type Range, stepOf, type Tally } from './figures'
 
 export type Analytics = Figures & { activeNow: number; waitingOnAssistant: number }
 
@@ -16,7 +16,7 @@ const inRange = (field: string, after: string, before: string): Where => ({
  * The figures for `range`, counted by the database: no row is read into memory but the one or
  * two in the middle of the decisions (the median). Per bucket, three indexed counts (started,
  * approved, declined); the risk bands of the range's declines, then one count each; the median
- * by position in the decisions sorted by their `minutesToDecision`; two counts for what is
+ * by position in the decisions sorted by their `msToDecision`; two counts for what is
  * active now. Through the adapter, with the user's read access applied as a where.
  *
  * Counting, not reading, keeps the cost independent of how many conversations the range holds
@@ -51,7 +51,7 @@ export async function analyticsFor(req: PayloadRequest, range: Range): Promise<A
       perBucket('decidedAt', { finalDecision: { equals: 'approved' } }),
       perBucket('decidedAt', { finalDecision: { equals: 'declined' } }),
       declinesByBand(req, readable, count, { and: [{ finalDecision: { equals: 'declined' } }, decided] }),
-      medianMinutes(req, readable, count, { and: [decided, { minutesToDecision: { exists: true } }] }),
+      medianMinutes(req, readable, count, { and: [decided, { msToDecision: { exists: true } }] }),
       count({ status: { equals: 'active' } }),
       count({ and: [{ status: { equals: 'active' } }, { waitingOn: { equals: 'assistant' } }] }),
     ])
@@ -88,21 +88,19 @@ async function medianMinutes(req: PayloadRequest, readable: Readable, count: Cou
   const total = await count(decisions)
   if (total === 0) return null
   const at = async (position: number) => {
-    const { docs } = await req.payload.db.find<Pick<Conversation, 'minutesToDecision'>>({
+    const { docs } = await req.payload.db.find<Pick<Conversation, 'msToDecision'>>({
       collection: COLLECTION,
       where: readable(decisions),
-      sort: 'minutesToDecision',
-      select: { minutesToDecision: true },
+      sort: 'msToDecision',
+      select: { msToDecision: true },
       limit: 1,
       page: position + 1,
       req,
     })
-    return docs[0]?.minutesToDecision
+    return docs[0]?.msToDecision
   }
   const middle = total >> 1
   const values = await Promise.all((total % 2 ? [middle] : [middle - 1, middle]).map(at))
   // (null only when decisions went away between the count and the read)
-  return values.every((value) => typeof value === 'number')
-    ? values.reduce((sum, value) => sum + value, 0) / values.length
-    : null
+  return values.every((value) => typeof value === 'number') ? median(values as number[])! / 60_000 : null
 }

@@ -6,7 +6,7 @@ import * as migration_20261201_201116_conversation_attention_signals from './202
 import * as migration_20261201_203138_application_current_step_since from './20261201_203138_application_current_step_since';
 import * as migration_20261202_054939_portal_read_model from './20261202_054939_portal_read_model';
 import * as migration_20261202_073039_operations_reviews_attention_views from './20261202_073039_operations_reviews_attention_views';
-import * as migration_20261202_190356_conversation_minutes_to_decision from './20261202_190356_conversation_minutes_to_decision';
+import * as migration_20261202_203820_conversation_ms_to_decision from './20261202_203820_conversation_ms_to_decision';
 
 export const migrations = [
   {
@@ -50,8 +50,8 @@ export const migrations = [
     name: '20261202_073039_operations_reviews_attention_views',
   },
   {
-    up: migration_20261202_190356_conversation_minutes_to_decision.up,
-    down: migration_20261202_190356_conversation_minutes_to_decision.down,
-    name: '20261202_190356_conversation_minutes_to_decision'
+    up: migration_20261202_203820_conversation_ms_to_decision.up,
+    down: migration_20261202_203820_conversation_ms_to_decision.down,
+    name: '20261202_203820_conversation_ms_to_decision'
   },
 ];

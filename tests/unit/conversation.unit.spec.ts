@@ -44,15 +44,15 @@ describe('conversations', () => {
     expect(conversationOf(...[...events].reverse())).toMatchObject({ finalDecision: 'declined', decidedAt: at(40) })
   })
 
-  it('keeps the minutes from start to decision, whichever event comes first', () => {
+  it('keeps the time from start to decision, whichever event comes first', () => {
     const decidedAt = (id: string, minutes: number) =>
       event(id, 'final_decision', { decision: 'APPROVED' }, { seq: '9', tsp: at(minutes) })
-    expect(conversationOf(started('1-0', 5))?.minutesToDecision).toBeNull()
-    expect(conversationOf(started('1-0', 5), decidedAt('1-2', 35))?.minutesToDecision).toBe(30)
+    expect(conversationOf(started('1-0', 5))?.msToDecision).toBeNull()
+    expect(conversationOf(started('1-0', 5), decidedAt('1-2', 35))?.msToDecision).toBe(30 * 60_000)
     // a decision seen first counts from the provisional start, then from conversation_started
     const early = conversationOf(customerSays('1-1', 2, 'Hi', 20), decidedAt('1-2', 35))
-    expect(early?.minutesToDecision).toBe(15)
-    expect(fold(evolveConversation, [started('1-0', 5)], early)?.minutesToDecision).toBe(30)
+    expect(early?.msToDecision).toBe(15 * 60_000)
+    expect(fold(evolveConversation, [started('1-0', 5)], early)?.msToDecision).toBe(30 * 60_000)
   })
 
   it('counts utterances and keeps the latest utterance time', () => {

@@ -31,7 +31,7 @@ export const Conversations: CollectionConfig = {
     { fields: ['status', 'lastActivityAt'] },
     { fields: ['finalDecision', 'decidedAt'] },
     { fields: ['finalDecision', 'identityRiskBand', 'decidedAt'] },
-    { fields: ['minutesToDecision', 'decidedAt'] },
+    { fields: ['msToDecision', 'decidedAt'] },
   ],
   fields: [
     { name: 'conversationId', type: 'text', required: true, unique: true },
@@ -104,14 +104,10 @@ export const Conversations: CollectionConfig = {
       },
     },
     {
-      name: 'minutesToDecision',
-      label: 'Minutes to decision',
+      // From the start to the final decision, in milliseconds: the analytics view's median.
+      name: 'msToDecision',
       type: 'number',
-      admin: {
-        position: 'sidebar',
-        readOnly: true,
-        description: 'From the start to the final decision: the median on the analytics view.',
-      },
+      admin: { hidden: true },
     },
     {
       // What the "needs attention" rules read, as the events left it (the projection derives them;

@@ -36,8 +36,11 @@ export type ConversationState = {
   finalDecision: Decision | null
   /** When the final decision was made (its event's timestamp): analytics' time to decision. */
   decidedAt: string | null
-  /** Minutes from the start to the final decision, while both are known: analytics' median. */
-  minutesToDecision: number | null
+  /**
+   * Milliseconds from the start to the final decision, while both are known: analytics' median.
+   * A whole number, so it is stored exactly (SQLite's numeric columns can round a fraction's last digit).
+   */
+  msToDecision: number | null
   /** Who is to speak next: the other side spoke last (by seq, the producer's order). */
   waitingOn: Speaker | null
   /** How often the assistant has asked its most repeated question. */
@@ -58,7 +61,7 @@ const newConversation = (conversationId: string): ConversationState => ({
   facts: [],
   finalDecision: null,
   decidedAt: null,
-  minutesToDecision: null,
+  msToDecision: null,
   waitingOn: null,
   questionRepeats: 0,
   projection: { stamps: {} },
@@ -167,22 +170,22 @@ export const lastActivityOf = ({
   startedAt?: string | null
 }): string | null => lastUtteranceAt ?? startedAt ?? null
 
-/** Minutes from the start to the final decision, when both are known (also applied by the collection's hook). */
-export const minutesToDecisionOf = ({
+/** Milliseconds from the start to the final decision, when both are known (also applied by the collection's hook). */
+export const msToDecisionOf = ({
   startedAt,
   decidedAt,
 }: {
   startedAt?: string | null
   decidedAt?: string | null
-}): number | null => (startedAt && decidedAt ? (Date.parse(decidedAt) - Date.parse(startedAt)) / 60_000 : null)
+}): number | null => (startedAt && decidedAt ? Date.parse(decidedAt) - Date.parse(startedAt) : null)
 
 /** The columns derived from others, kept as the state changes. */
 function derive(state: ConversationState): ConversationState {
   const lastActivityAt = lastActivityOf(state)
-  const minutesToDecision = minutesToDecisionOf(state)
-  return lastActivityAt === state.lastActivityAt && minutesToDecision === state.minutesToDecision
+  const msToDecision = msToDecisionOf(state)
+  return lastActivityAt === state.lastActivityAt && msToDecision === state.msToDecision
     ? state
-    : { ...state, lastActivityAt, minutesToDecision }
+    : { ...state, lastActivityAt, msToDecision }
 }
 
 /**

@@ -14,7 +14,7 @@ export const dashboard = defineProjection({
   name: 'dashboard',
   // 2: retries of every event type count once (appliedEvents), attention signals.
   // 3: conversations' decidedAt (the final decision's time).
-  // 4: conversations' minutesToDecision (analytics' median, counted by the database).
+  // 4: conversations' msToDecision (analytics' median, counted by the database).
   version: 4,
   group: 'payload-dashboard',
   kinds: {
