@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import path from 'node:path'
 
 import type { Redis } from 'ioredis'
 
@@ -165,11 +166,38 @@ export const peakRssMb = (pid: number): number => {
 /** Machine load when a section starts, printed beside its figures (the machine may be shared). */
 export const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
 
+/** The newest modification time of the files under `dir`. */
+function newestChange(dir: string): number {
+  let newest = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+/**
+ * Runs `pnpm build` when there is no production build, or when src/ changed after it: a stale
+ * build measures old code, and applies old migrations to the bench's databases.
+ */
+async function ensureProductionBuild(): Promise<void> {
+  const built = fs.existsSync('.next/BUILD_ID') ? fs.statSync('.next/BUILD_ID').mtimeMs : 0
+  if (built > newestChange('src')) return
+  console.log(
+    `${built ? 'The production build is older than src/' : 'No production build'}: running \`pnpm build\` first…`,
+  )
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('pnpm', ['build'], { stdio: ['ignore', 'ignore', 'inherit'] })
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build exited ${code}`))))
+  })
+}
+
 /**
  * The production build served by src/scripts/serve.ts (`--prod`, with `args` such as the port),
- * resolved once it says it is ready; its own process group, so the caller can stop it whole.
+ * built first if it is missing or older than src/; resolved once it says it is ready; its own
+ * process group, so the caller can stop it whole.
  */
 export async function serveApp(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  await ensureProductionBuild()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/scripts/serve.ts', '--prod', ...args], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],

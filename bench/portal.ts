@@ -128,10 +128,6 @@ export default async function runPortal(
   { redisUrl, redis, customers = CUSTOMERS }: { redisUrl: string; redis: Redis; customers?: number },
 ) {
   fs.mkdirSync(dir, { recursive: true })
-  if (!fs.existsSync('.next/BUILD_ID')) {
-    console.log('No production build (.next/BUILD_ID): running `pnpm build` first…')
-    await runNode([path.resolve('node_modules/next/dist/bin/next'), 'build'], {})
-  }
   const seed = await seeded(customers)
   const samples = JSON.parse(fs.readFileSync(`${seed.file}.sample.json`, 'utf8')) as Sample[]
   const work = path.join(dir, `portal-${crypto.randomUUID()}.db`)

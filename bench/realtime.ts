@@ -411,13 +411,6 @@ function printLatency(byRate: Awaited<ReturnType<typeof latency>>, line: Line, f
 export default async function runRealtime(line: Line, fmt: Fmt) {
   const dir = path.resolve('.tmp/bench')
   fs.mkdirSync(dir, { recursive: true })
-  if (!fs.existsSync('.next/BUILD_ID')) {
-    console.log('No production build (.next/BUILD_ID): running `pnpm build` first…')
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn('pnpm', ['build'], { stdio: ['ignore', 'ignore', 'inherit'] })
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm build exited ${code}`))))
-    })
-  }
   const id = crypto.randomUUID()
   const files = { embedded: path.join(dir, `realtime-${id}.db`), production: path.join(dir, `realtime-${id}-prod.db`) }
   const seedStarted = performance.now()
