@@ -440,7 +440,10 @@ async function rebuildRecords(
         const linkKey = state ? link.keyOf(state) : null
         if (linkKey !== null && !known.has(linkKey) && linked.has(linkKey)) unknown.add(linkKey)
       }
-      if (unknown.size) await writers.get(link.to)!([...unknown])
+      if (unknown.size === 0) continue
+      await writers.get(link.to)!([...unknown])
+      // (the live worker may have written one meanwhile, and then the rebuild left it as it was)
+      await learnIds(context.payload, recordStoreOf(context.store, link.to), unknown, known)
     }
   }
 
