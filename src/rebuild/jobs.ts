@@ -2,7 +2,8 @@
  * Verify, rebuild and replay a projection from chatLedger.
  *
  * Verify folds the whole stream in memory with the projection's own kinds and compares every
- * stored record and line with it; it writes nothing.
+ * stored record and line with it; it writes nothing. The stream is read and parsed on a thread of
+ * its own (./threadedReader.ts) while this one folds.
  *
  * Rebuild does the same fold, then walks the stored records a page at a time and writes each one
  * that differs, in one conditional write (old → new, never a half), while the live worker goes
@@ -19,8 +20,6 @@ import type { Redis } from 'ioredis'
 import { type Payload, ValidationError, type Where } from 'payload'
 
 import { entryIdBefore } from '@/events/entryId'
-import { parse } from '@/events/parse'
-import type { ChatEvent } from '@/events/types'
 import type { Bookkept } from '@/projections/define'
 import { positiveIntSetting } from '@/lib/env'
 import { publishMessages } from '@/realtime/changeFeed'
@@ -36,6 +35,7 @@ import { differingFields, digestOf, normalise } from './compare'
 import { Cancelled, type JobRun, setStoredVersion } from './control'
 import { noneSkipped, positionOf, readStream, type Skipped, skip, streamExtent } from './streamReader'
 import { Target } from './target'
+import { readThreaded } from './threadedReader'
 
 /** A kind's drift: how many records are missing, extra and different, and (the first 50 of each) which. */
 export type KindDrift = {
@@ -94,7 +94,7 @@ async function foldStream({ redis, stream, store, run }: JobContext): Promise<{ 
   await run.report({ phase: 'reading', total: length, read: 0 }, true)
   let read = 0
   let position = '0-0'
-  for await (const page of readStream(redis, stream, { to: last })) {
+  for await (const page of readThreaded(redis, stream, { to: last })) {
     target.add(page.events)
     skip(target.skipped, page.malformed)
     read += page.read
@@ -579,28 +579,25 @@ async function rebuildLines(
   counts.removed += remove.length - wrong.length
   // The lines to insert, each made again from the event that made it (read back by its entry id).
   const insert = [...wrong, ...[...targets.keys()].filter((key) => !seen.has(key))]
-  for (let i = 0; i < insert.length; i += pageSize()) {
-    const keys = insert.slice(i, i + pageSize())
-    const pipeline = redis.pipeline()
-    for (const key of keys) pipeline.xrange(stream, targets.get(key)!.eventId, targets.get(key)!.eventId)
-    const results = ((await pipeline.exec()) ?? []).map(([, raw]) => raw as Array<[string, string[]]>)
-    const events: ChatEvent[] = []
-    for (const raw of results) {
-      for (const [id, fields] of raw) {
-        const parsed = parse(id, fields)
-        if (parsed.ok) events.push(parsed.event)
-      }
-    }
+  const pages: string[][] = []
+  for (let i = 0; i < insert.length; i += pageSize()) pages.push(insert.slice(i, i + pageSize()))
+  // Each page's entry ids made as the reader asks for it: they are not all held at once.
+  const entries = (function* () {
+    for (const keys of pages) yield keys.map((key) => targets.eventIdOf(key)!)
+  })()
+  let page = 0
+  for await (const { events } of readThreaded(redis, stream, { entries })) {
+    const keys = new Set(pages[page++])
     await learnIds(
       payload,
       parentStore,
-      keys.map((key) => targets.get(key)!.parentKey),
+      [...keys].map((key) => targets.get(key)!.parentKey),
       parents,
     )
     const rows = events.flatMap((event) => {
       const line = entry.kind.evolve(undefined, event)
       const key = entry.kind.keyOf(event)
-      if (line === undefined || key === undefined || !keys.includes(key)) return []
+      if (line === undefined || key === undefined || !keys.has(key)) return []
       const parent = parents.get(entry.kind.parentKeyOf(line))
       return parent === undefined ? [] : [{ ...entry.store.toRow(line), key, [entry.store.parentField]: parent }]
     })

@@ -46,6 +46,19 @@ export function positionOf(value: string, edge: 'from' | 'to'): EntryId {
   return edge === 'from' ? `${ms}-0` : `${ms}-18446744073709551615`
 }
 
+/** Parses a page of raw entries as the worker would. */
+function pageOf(raw: RawEntry[], last: EntryId): StreamPage {
+  const events: ChatEvent[] = []
+  const malformed: EntryId[] = []
+  for (const [id, fields] of raw) {
+    const result = parse(id, fields)
+    if (result.ok) events.push(result.event)
+    // Entries of other agents and unknown types are skipped by design, as the worker acknowledges them.
+    else if (result.kind === 'malformed') malformed.push(id)
+  }
+  return { events, read: raw.length, last, malformed }
+}
+
 /** The pages of `stream` after `after` (exclusive) up to `to` (inclusive), `pageSize` entries at a time. */
 export async function* readStream(
   redis: Redis,
@@ -56,16 +69,32 @@ export async function* readStream(
   for (;;) {
     const raw = (await redis.xrange(stream, `(${cursor}`, to, 'COUNT', pageSize)) as RawEntry[]
     if (raw.length === 0) return
-    const events: ChatEvent[] = []
-    const malformed: EntryId[] = []
-    for (const [id, fields] of raw) {
-      const result = parse(id, fields)
-      if (result.ok) events.push(result.event)
-      // Entries of other agents and unknown types are skipped by design, as the worker acknowledges them.
-      else if (result.kind === 'malformed') malformed.push(id)
-    }
     cursor = raw[raw.length - 1]![0]
-    yield { events, read: raw.length, last: cursor, malformed }
+    yield pageOf(raw, cursor)
     if (raw.length < pageSize || (to !== '+' && compareEntryIds(cursor, to) >= 0)) return
   }
 }
+
+/** Entries by id, a page per list of ids (an id no longer in the stream is left out). */
+export async function* readEntries(
+  redis: Redis,
+  stream: string,
+  pages: Iterable<EntryId[]>,
+): AsyncGenerator<StreamPage> {
+  for (const ids of pages) {
+    const pipeline = redis.pipeline()
+    for (const id of ids) pipeline.xrange(stream, id, id)
+    const results = (await pipeline.exec()) ?? []
+    const raw = results.flatMap(([error, entries]) => {
+      if (error) throw error
+      return entries as RawEntry[]
+    })
+    yield pageOf(raw, ids[ids.length - 1] ?? '0-0')
+  }
+}
+
+/** What a reader reads: a range of the stream, or pages of listed entries (taken as they are read). */
+export type Reading = { after?: EntryId; to?: EntryId | '+' } | { entries: Iterable<EntryId[]> }
+
+export const pagesOf = (redis: Redis, stream: string, reading: Reading): AsyncGenerator<StreamPage> =>
+  'entries' in reading ? readEntries(redis, stream, reading.entries) : readStream(redis, stream, reading)

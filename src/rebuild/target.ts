@@ -21,6 +21,51 @@ const flatCopy = (text: string): string => Buffer.from(text).toString()
 
 export type LineTarget = { eventId: EntryId; digest: string; parentKey: string }
 
+/**
+ * A line kind's targets by key, each packed in one string (`<entry id> <digest> <parent>`, the
+ * parent as an index): hundreds of thousands of lines at a million events, so a third of the
+ * fold's memory as objects.
+ */
+export class LineTargets {
+  private readonly packed = new Map<string, string>()
+  private readonly parents: string[] = []
+  private readonly parentIndex = new Map<string, number>()
+
+  get size(): number {
+    return this.packed.size
+  }
+
+  keys(): IterableIterator<string> {
+    return this.packed.keys()
+  }
+
+  has(key: string): boolean {
+    return this.packed.has(key)
+  }
+
+  get(key: string): LineTarget | undefined {
+    const packed = this.packed.get(key)
+    if (packed === undefined) return undefined
+    const [eventId, digest, parent] = packed.split(' ') as [EntryId, string, string]
+    return { eventId, digest, parentKey: this.parents[Number(parent)]! }
+  }
+
+  /** The entry id of the line's kept copy, without unpacking the rest. */
+  eventIdOf(key: string): EntryId | undefined {
+    const packed = this.packed.get(key)
+    return packed === undefined ? undefined : (packed.slice(0, packed.indexOf(' ')) as EntryId)
+  }
+
+  set(key: string, { eventId, digest, parentKey }: LineTarget): void {
+    let parent = this.parentIndex.get(parentKey)
+    if (parent === undefined) {
+      parent = this.parents.push(parentKey) - 1
+      this.parentIndex.set(parentKey, parent)
+    }
+    this.packed.set(flatCopy(key), flatCopy(`${eventId} ${digest} ${parent}`))
+  }
+}
+
 type RecordEntry = { name: string; kind: RecordKind; store: RecordStore<Bookkept> }
 type LineEntry = { name: string; kind: LineKind; store: LineStore<unknown> }
 
@@ -30,7 +75,7 @@ export class Target {
   /** kind → key → state. */
   readonly states = new Map<string, Map<string, Bookkept>>()
   /** line kind → key → what the line should be. */
-  readonly lineTargets = new Map<string, Map<string, LineTarget>>()
+  readonly lineTargets = new Map<string, LineTargets>()
   events = 0
   /** Malformed entries read, so not folded. */
   readonly skipped = noneSkipped()
@@ -40,7 +85,7 @@ export class Target {
     this.records = records
     this.lines = lines
     for (const { name } of records) this.states.set(name, new Map())
-    for (const { name } of lines) this.lineTargets.set(name, new Map())
+    for (const { name } of lines) this.lineTargets.set(name, new LineTargets())
   }
 
   /** Folds events in (any order, any repeats: the folds do not mind). */
@@ -59,27 +104,15 @@ export class Target {
         const key = kind.keyOf(event)
         if (key === undefined) continue
         const targets = this.lineTargets.get(name)!
-        const kept = targets.get(key)
+        const kept = targets.eventIdOf(key)
         // The first copy of a line is the one kept (as the folds keep it): a later copy loses to it.
-        if (kept && compareEntryIds(kept.eventId, event.entryId) <= 0) continue
+        if (kept !== undefined && compareEntryIds(kept, event.entryId) <= 0) continue
         const line = (kind.evolve as Evolve<unknown>)(undefined, event)
         if (line === undefined) continue
-        targets.set(flatCopy(key), {
-          eventId: event.entryId,
-          digest: digestOf(store.toRow(line)),
-          parentKey: this.interned(kind.parentKeyOf(line)),
-        })
+        const digest = digestOf(store.toRow(line))
+        targets.set(key, { eventId: event.entryId, digest, parentKey: kind.parentKeyOf(line) })
       }
     }
-  }
-
-  /** One string per parent key (a conversation's hundreds of lines share it): memory, at a million events. */
-  private readonly parentKeys = new Map<string, string>()
-  private interned(key: string): string {
-    const known = this.parentKeys.get(key)
-    if (known !== undefined) return known
-    this.parentKeys.set(key, key)
-    return key
   }
 
   /** How many records (and lines) the projection should hold. */

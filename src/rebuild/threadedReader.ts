@@ -1,0 +1,127 @@
+/**
+ * Reading the whole stream for verify and rebuild with the parsing on a second core. Parsing
+ * (JSON and the zod schemas) costs about as much as folding, so a thread of its own reads and
+ * parses while this one folds: the pages are the same as `readStream`'s, in the same order.
+ *
+ * The thread is started from this module's source with tsx, as `pnpm projections` and the
+ * worker run. Where that cannot be done (a bundle without the source beside it), or the thread
+ * fails before its first page, the pages are read here instead: slower, never different.
+ */
+import { Worker } from 'node:worker_threads'
+
+import type { Redis, RedisOptions } from 'ioredis'
+
+import type { ReaderData, ReaderMessage, ReaderRequest } from './readerThread'
+import type { EntryId } from '@/events/entryId'
+
+import { pagesOf, type Reading, type StreamPage } from './streamReader'
+
+/** Pages parsed ahead of the fold: enough to keep both cores busy, few enough to cost little memory. */
+const AHEAD = 2
+/** The thread's own heap: a few pages of events, ioredis and zod. */
+const THREAD_HEAP_MB = 96
+/** Named in a variable so that bundlers leave it alone (see the top of this file). */
+const ENTRY = './readerThread.ts'
+
+/** The connection settings a thread can be given (functions and sockets stay here). */
+function connectionOf(redis: Redis): RedisOptions {
+  const { host, port, path, db, username, password, family, connectionName } = redis.options
+  return { host, port, path, db, username, password, family, connectionName: `${connectionName ?? 'job'}-reader` }
+}
+
+/**
+ * The thread, loading the entry's TypeScript source through tsx's API (a worker does not take
+ * tsx's `--import` hooks from its parent), with a heap of its own.
+ */
+function startThread(entry: string, data: ReaderData): Worker | undefined {
+  const url = new URL(entry, import.meta.url).href
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`
+  try {
+    return new Worker(boot, {
+      eval: true,
+      workerData: data,
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+    })
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The pages of a reading (a range of `stream`, or listed entries), as `readStream` and
+ * `readEntries` give them, read and parsed by a thread of their own when one can be started.
+ */
+export async function* readThreaded(
+  redis: Redis,
+  stream: string,
+  reading: Reading,
+  { entry = ENTRY }: { entry?: string } = {},
+): AsyncGenerator<StreamPage> {
+  const listed = 'entries' in reading ? reading : undefined
+  const thread = startThread(entry, {
+    connection: connectionOf(redis),
+    stream,
+    ...('entries' in reading ? {} : { range: reading }),
+    ahead: AHEAD,
+  })
+  if (!thread) {
+    yield* pagesOf(redis, stream, reading)
+    return
+  }
+  const queue: ReaderMessage[] = []
+  let wake: (() => void) | undefined
+  let failure: Error | undefined
+  const push = (message: ReaderMessage) => {
+    queue.push(message)
+    wake?.()
+  }
+  thread.on('message', push)
+  thread.on('error', (error) => {
+    failure = error
+    wake?.()
+  })
+  thread.on('exit', (code) => {
+    failure ??= new Error(`the stream reader thread exited with code ${code}`)
+    wake?.()
+  })
+  const request = (message: ReaderRequest) => thread.postMessage(message)
+  // Listed entries: the pages asked for and not read yet, then the rest, taken as they are asked for.
+  const asked: EntryId[][] = []
+  const rest = listed?.entries[Symbol.iterator]()
+  const askNext = () => {
+    const next = rest?.next()
+    if (next && !next.done) {
+      asked.push(next.value)
+      request(next.value)
+    }
+  }
+  for (let i = 0; i < AHEAD; i++) askNext()
+  let pages = 0
+  try {
+    while (!listed || asked.length > 0) {
+      while (queue.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve))
+      const message = queue.shift()
+      if (message?.type === 'page') {
+        pages++
+        if (listed) {
+          asked.shift()
+          askNext()
+        } else request('more')
+        yield message.page
+        continue
+      }
+      if (message?.type === 'done') return
+      if (message?.type === 'failed') throw new Error(`reading ${stream}: ${message.message}`)
+      // A thread that failed before its first page could not start here: read in this thread.
+      if (pages === 0) {
+        const unread = listed ? { entries: [...asked, ...{ [Symbol.iterator]: () => rest! }] } : reading
+        return yield* pagesOf(redis, stream, unread)
+      }
+      throw failure
+    }
+  } finally {
+    thread.removeAllListeners()
+    await thread.terminate()
+  }
+}

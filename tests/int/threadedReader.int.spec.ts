@@ -1,0 +1,92 @@
+/*
+ * The reader thread of verify and rebuild, against a real redis-server: the pages it parses on a
+ * core of its own are the pages the job would have read itself.
+ */
+import crypto from 'node:crypto'
+
+import type { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { generateCorpus } from '@/events/generate'
+import { createRedis } from '@/lib/redis'
+import { readEntries, readStream, type StreamPage } from '@/rebuild/streamReader'
+import { readThreaded } from '@/rebuild/threadedReader'
+
+import { appendAll, type Appended } from '../helpers/stream'
+
+const stream = `test:reader:${crypto.randomUUID()}`
+let redis: Redis
+let appended: Appended[] = []
+
+const collect = async (pages: AsyncIterable<StreamPage>) => {
+  const all: StreamPage[] = []
+  for await (const page of pages) all.push(page)
+  return all
+}
+
+beforeAll(async () => {
+  redis = createRedis(process.env.REDIS_URL!)
+  // 12,000 entries (three pages of 5,000), malformed ones and other agents' among them
+  appended = await appendAll(
+    redis,
+    stream,
+    generateCorpus({ events: 12_000, seed: 17, malformed: 25, foreignAgents: 10, retries: 10 }),
+  )
+})
+
+afterAll(async () => {
+  await redis.del(stream, `${stream}:not-a-stream`)
+  redis.disconnect()
+})
+
+describe('the reader thread', () => {
+  it('gives the pages the job would read itself, malformed named, while this thread’s client is closed', async () => {
+    // Given the pages read in this thread
+    const expected = await collect(readStream(redis, stream, { after: appended[99]!.id }))
+    expect(expected.length).toBe(3)
+    expect(expected.flatMap((page) => page.malformed).length).toBeGreaterThan(0)
+
+    // When the thread reads the same range, given a client that is closed (it connects on its own)
+    const closed = createRedis(process.env.REDIS_URL!, { lazyConnect: true })
+    closed.disconnect()
+    const threaded = await collect(readThreaded(closed, stream, { after: appended[99]!.id }))
+
+    // Then every page is the same: its events, its malformed entries, its count and its last id
+    expect(threaded).toEqual(expected)
+  })
+
+  it('reads listed entries in pages, in the order asked, leaving out one no longer in the stream', async () => {
+    // Given two pages of entry ids, one of them deleted since
+    const pages = [appended.slice(5_000, 5_300).map(({ id }) => id), appended.slice(40, 60).map(({ id }) => id)]
+    await redis.xdel(stream, pages[1]![3]!)
+
+    // When the thread reads them
+    const threaded = await collect(readThreaded(redis, stream, { entries: pages }))
+
+    // Then they are the pages read here, the deleted entry absent
+    expect(threaded).toEqual(await collect(readEntries(redis, stream, pages)))
+    expect(threaded.map((page) => page.read)).toEqual([300, 19])
+    expect(threaded[1]!.events.map((event) => event.entryId)).not.toContain(pages[1]![3])
+  })
+
+  it('reads in this thread, with the same pages, when the thread cannot start', async () => {
+    const cannot = { entry: './no-such-entry.ts' }
+    expect(await collect(readThreaded(redis, stream, {}, cannot))).toEqual(await collect(readStream(redis, stream)))
+
+    // Listed entries given as they are asked for: none lost to the thread that did not start
+    const ids = appended.map(({ id }) => id)
+    const pages = function* () {
+      for (let i = 0; i < 2_000; i += 250) yield ids.slice(i, i + 250)
+    }
+    const threaded = await collect(readThreaded(redis, stream, { entries: pages() }, cannot))
+    expect(threaded).toEqual(await collect(readEntries(redis, stream, pages())))
+    expect(threaded.length).toBe(8)
+  })
+
+  it('fails the job with Redis’s own reason when the thread cannot read the stream', async () => {
+    await redis.set(`${stream}:not-a-stream`, 'text')
+    await expect(collect(readThreaded(redis, `${stream}:not-a-stream`, {}))).rejects.toThrow(
+      `reading ${stream}:not-a-stream: WRONGTYPE`,
+    )
+  })
+})
