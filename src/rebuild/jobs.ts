@@ -161,8 +161,13 @@ function expectedColumns(
   return columns
 }
 
-/** The stored records of a kind, a page at a time in key order. */
-async function* storedPages(payload: Payload, store: RecordStore<Bookkept> | LineStore<unknown>, keyField: string) {
+/** The stored records of a kind, a page at a time in key order: whole, or only the `select`ed columns. */
+async function* storedPages(
+  payload: Payload,
+  store: RecordStore<Bookkept> | LineStore<unknown>,
+  keyField: string,
+  select?: string[],
+) {
   let after: string | undefined
   for (;;) {
     const where: Where | undefined = after === undefined ? undefined : { [keyField]: { greater_than: after } }
@@ -172,6 +177,7 @@ async function* storedPages(payload: Payload, store: RecordStore<Bookkept> | Lin
       sort: keyField,
       limit: pageSize(),
       pagination: false,
+      ...(select ? { select: Object.fromEntries(select.map((column) => [column, true])) } : {}),
     })
     const rows = docs as Row[]
     if (rows.length === 0) return
@@ -180,6 +186,9 @@ async function* storedPages(payload: Payload, store: RecordStore<Bookkept> | Lin
     if (rows.length < pageSize()) return
   }
 }
+
+/** What comparing a line reads of it: its content, key and parent. */
+const lineSelect = (store: LineStore<unknown>) => [...new Set(['key', store.parentField, ...store.columns])]
 
 const lineColumns = (store: LineStore<unknown>, row: Row) =>
   Object.fromEntries(store.columns.map((column) => [column, row[column]]))
@@ -226,7 +235,7 @@ async function compareLines(
   const parents = ids.get(entry.kind.parent)!
   drift.expected = targets.size
   const seen = new Set<string>()
-  for await (const rows of storedPages(context.payload, entry.store, 'key')) {
+  for await (const rows of storedPages(context.payload, entry.store, 'key', lineSelect(entry.store))) {
     for (const row of rows) {
       const key = String(row.key)
       seen.add(key)
@@ -544,7 +553,7 @@ async function rebuildLines(
   const wrong: string[] = []
   const extra: string[] = []
   const parentStore = recordStoreOf(context.store, entry.kind.parent)
-  for await (const rows of storedPages(payload, entry.store, 'key')) {
+  for await (const rows of storedPages(payload, entry.store, 'key', lineSelect(entry.store))) {
     // A line's parent may be a record the live worker created since the ids were read.
     await learnIds(
       payload,

@@ -30,7 +30,7 @@ export type ReaderMessage = { type: 'page'; page: StreamPage } | { type: 'done' 
 const { connection, stream, range, ahead } = workerData as ReaderData
 const port = parentPort!
 const post = (message: ReaderMessage) => port.postMessage(message)
-const redis = new Redis({ ...connection, maxRetriesPerRequest: 3 })
+const redis = new Redis(connection)
 const failed = (error: unknown) => {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
   redis.disconnect()

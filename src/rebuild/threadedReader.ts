@@ -23,10 +23,24 @@ const THREAD_HEAP_MB = 96
 /** Named in a variable so that bundlers leave it alone (see the top of this file). */
 const ENTRY = './readerThread.ts'
 
-/** The connection settings a thread can be given (functions and sockets stay here). */
+/**
+ * The connection settings a thread can be given (functions and sockets stay here): the same
+ * server and credentials, and the same patience with an outage as the job's own client.
+ */
 function connectionOf(redis: Redis): RedisOptions {
-  const { host, port, path, db, username, password, family, connectionName } = redis.options
-  return { host, port, path, db, username, password, family, connectionName: `${connectionName ?? 'job'}-reader` }
+  const { host, port, path, db, username, password, family, tls, maxRetriesPerRequest, connectionName } = redis.options
+  return {
+    host,
+    port,
+    path,
+    db,
+    username,
+    password,
+    family,
+    tls,
+    maxRetriesPerRequest,
+    connectionName: `${connectionName ?? 'job'}-reader`,
+  }
 }
 
 /**
