@@ -51,7 +51,7 @@ const RENEW =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
 
 /** Whether a lock's holder (`… (<host>:<pid>:<run>)`) was a process of this host that no longer runs. */
-function holderIsGone(holder: string): boolean {
+export function holderIsGone(holder: string): boolean {
   const match = /\(([^:()]+):(\d+):[^()]+\)$/.exec(holder)
   if (!match || match[1] !== os.hostname()) return false
   try {

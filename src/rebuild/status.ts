@@ -10,7 +10,7 @@ import { PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projection
 import { STORES } from '@/store'
 import { chatLedgerStream } from '@/worker/settings'
 
-import { jobKeys, type Progress, readProgress, storedVersion } from './control'
+import { holderIsGone, jobKeys, type Progress, readProgress, storedVersion } from './control'
 import { streamExtent } from './streamReader'
 
 export type ProjectionStatus = {
@@ -26,7 +26,10 @@ export type ProjectionStatus = {
 
 const isActive = (job: Progress) => job.state === 'running' || job.state === 'paused'
 
-/** A job whose lock is gone while its progress says it runs: its process ended without finishing. */
+/**
+ * A job whose lock is gone while its progress says it runs, or held by a process of this host
+ * that no longer runs (killed, out of memory): it ended without finishing.
+ */
 const abandoned = (job: Progress): Progress => ({
   ...job,
   state: 'failed',
@@ -46,7 +49,7 @@ export async function projectionStatus(redis: Redis, name: ProjectionName): Prom
   const [stored, job, held] = await Promise.all([
     storedVersion(redis, stream, group),
     readProgress(redis, stream, group),
-    redis.exists(jobKeys(stream, group).lock),
+    redis.get(jobKeys(stream, group).lock),
   ])
   return {
     name,
@@ -55,7 +58,7 @@ export async function projectionStatus(redis: Redis, name: ProjectionName): Prom
     storedVersion: stored ?? null,
     // No stored version on a group that exists: records built before versions were recorded.
     rebuildNeeded: stored === undefined ? await groupExists(redis, stream, group) : stored !== version,
-    job: job && isActive(job) && !held ? abandoned(job) : (job ?? null),
+    job: job && isActive(job) && (held === null || holderIsGone(held)) ? abandoned(job) : (job ?? null),
   }
 }
 

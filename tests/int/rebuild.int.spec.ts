@@ -11,6 +11,7 @@ import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
 import { PROJECTIONS } from '@/projections'
 import { controlJob, readProgress, runJob } from '@/rebuild'
+import { projectionStatus } from '@/rebuild/status'
 import { STORES } from '@/store'
 
 import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
@@ -137,6 +138,11 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
           },
         })
         expect(killed.code, killed.output).toBeNull()
+        // Then its status says at once that it ended without finishing (its lock names a process that is gone)
+        expect((await projectionStatus(redis, 'dashboard')).job).toMatchObject({
+          state: 'failed',
+          error: expect.stringContaining('ended without finishing'),
+        })
         // Then each conversation is either as damaged or as the stream says: never a mix
         const { rows } = await sqlite.execute('SELECT conversation_id, message_count FROM conversations')
         for (const row of rows) {

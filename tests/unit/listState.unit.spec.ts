@@ -98,7 +98,7 @@ describe('the Live board list', () => {
       {
         type: 'line',
         conversation: 3,
-        line: { username: 'customer', utterance: 'Still there?', timestamp: '2026-01-01T10:00:00.000Z' },
+        line: { seq: 4, username: 'customer', utterance: 'Still there?', timestamp: '2026-01-01T10:00:00.000Z' },
       },
       { type: 'remove', id: 1 },
       { type: 'patch', id: 2, doc: { status: 'active' }, version: 1 },
@@ -109,5 +109,25 @@ describe('the Live board list', () => {
     expect(one.cards[1]).toMatchObject({ status: 'soft_end', questionRepeats: 3, version: 2 })
     expect(one.cards[0]!.lastLine?.utterance).toBe('Still there?')
     expect(one.totalDocs).toBe(2)
+  })
+
+  it("shows a card's newest line, by the chat's sequence when two lines share a millisecond", () => {
+    const at = '2026-01-01T10:00:00.000Z'
+    const asked = { seq: 2, username: 'customer', utterance: 'Second line', timestamp: at } as const
+    const answered = { seq: 3, username: 'assistant', utterance: 'Third line', timestamp: at } as const
+    const earlier = {
+      seq: 1,
+      username: 'assistant',
+      utterance: 'First line',
+      timestamp: '2026-01-01T09:59:59.000Z',
+    } as const
+    const line = (order: (typeof asked | typeof answered | typeof earlier)[]) =>
+      listReducer(start, {
+        type: 'batch',
+        actions: order.map((one) => ({ type: 'line' as const, conversation: 9, line: one })),
+      }).cards[0]!.lastLine?.utterance
+    expect(line([asked, answered])).toBe('Third line')
+    expect(line([answered, asked])).toBe('Third line')
+    expect(line([answered, earlier])).toBe('Third line')
   })
 })

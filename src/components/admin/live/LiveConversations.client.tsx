@@ -201,13 +201,18 @@ export function LiveConversations({
             break
           case 'utterances': {
             const conversation = change.doc.conversation as RecordId | undefined
-            const { username, utterance, timestamp } = change.doc as {
+            const { seq, username, utterance, timestamp } = change.doc as {
+              seq?: number | null
               username?: 'customer' | 'assistant'
               utterance?: string | null
               timestamp?: string
             }
             if (conversation !== undefined && username && timestamp)
-              actions.push({ type: 'line', conversation, line: { username, utterance: utterance ?? null, timestamp } })
+              actions.push({
+                type: 'line',
+                conversation,
+                line: { seq: seq ?? null, username, utterance: utterance ?? null, timestamp },
+              })
             break
           }
           case 'applications':

@@ -5,7 +5,7 @@
  * under the reader.
  */
 import { isStale, patchCard, sameId, withLine } from '../shared/cards'
-import type { Card, CardPage, Cursor, Line, Marker, RecordId } from '../shared/types'
+import type { Card, CardLine, CardPage, Cursor, Marker, RecordId } from '../shared/types'
 
 export type ListState = {
   cards: Card[]
@@ -24,7 +24,7 @@ export type ListAction =
   | { type: 'showPending' }
   | { type: 'patch'; id: RecordId; doc: Record<string, unknown>; version?: number }
   | { type: 'remove'; id: RecordId }
-  | { type: 'line'; conversation: RecordId; line: Pick<Line, 'username' | 'utterance' | 'timestamp'> }
+  | { type: 'line'; conversation: RecordId; line: CardLine }
   | { type: 'markers'; markers: Map<string, Marker[]> }
   | { type: 'customer'; id: RecordId; fullName: string }
   /** Changes gathered while the board was paused, applied in one step on resume. */

@@ -12,7 +12,7 @@ import { type ConversationDoc, idOf } from '@/realtime/messages'
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'
 import { isReviewFilter, reviewedConversations, type ReviewFilter } from './reviewFilter'
-import type { Card, CardPage, Cursor, Line, ListFilters, Marker, RecordId } from './types'
+import type { Card, CardLine, CardPage, Cursor, Line, ListFilters, Marker, RecordId } from './types'
 
 export const PAGE_SIZE = 24
 
@@ -40,7 +40,7 @@ export const CARD_SELECT = {
   version: true,
 } as const
 
-const LINE_SELECT = { conversation: true, username: true, utterance: true, timestamp: true } as const
+const LINE_SELECT = { conversation: true, seq: true, username: true, utterance: true, timestamp: true } as const
 
 export const sameId = (a: RecordId | null | undefined, b: RecordId | null | undefined): boolean =>
   a !== null && a !== undefined && b !== null && b !== undefined && String(a) === String(b)
@@ -197,12 +197,26 @@ export function patchCard(card: Card, doc: Record<string, unknown>, version?: nu
   return typeof version === 'number' ? { ...next, version } : next
 }
 
+/**
+ * Whether line `a` came after line `b`: by timestamp, and by the chat's sequence number when two
+ * lines share a millisecond (a customer's message and Billie's answer often do).
+ */
+const later = (a: CardLine, b: CardLine): boolean => {
+  const at = Date.parse(a.timestamp) - Date.parse(b.timestamp)
+  return at !== 0 ? at > 0 : (a.seq ?? 0) >= (b.seq ?? 0)
+}
+
 /** A newer line replaces the card's snippet; an older one (a late delivery) does not. */
-export function withLine(card: Card, line: Pick<Line, 'username' | 'utterance' | 'timestamp'>): Card {
-  if (card.lastLine && Date.parse(card.lastLine.timestamp) > Date.parse(line.timestamp)) return card
+export function withLine(card: Card, line: CardLine): Card {
+  if (card.lastLine && !later(line, card.lastLine)) return card
   return {
     ...card,
-    lastLine: { username: line.username, utterance: line.utterance ?? null, timestamp: line.timestamp },
+    lastLine: {
+      seq: line.seq ?? null,
+      username: line.username,
+      utterance: line.utterance ?? null,
+      timestamp: line.timestamp,
+    },
   }
 }
 
@@ -212,6 +226,7 @@ async function lastLines(finder: Finder, cards: Card[]): Promise<Map<string, Car
   if (wanted.length === 0) return new Map()
   const result = await finder<{
     conversation: unknown
+    seq?: number | null
     username: Line['username']
     utterance?: string | null
     timestamp: string
@@ -225,12 +240,17 @@ async function lastLines(finder: Finder, cards: Card[]): Promise<Map<string, Car
     select: LINE_SELECT,
   })
   const lines = new Map<string, Card['lastLine']>()
-  for (const doc of result.docs)
-    lines.set(String(idOf(doc.conversation) ?? ''), {
+  for (const doc of result.docs) {
+    const conversation = String(idOf(doc.conversation) ?? '')
+    const line = {
+      seq: doc.seq ?? null,
       username: doc.username,
       utterance: doc.utterance ?? null,
       timestamp: doc.timestamp,
-    })
+    }
+    const seen = lines.get(conversation)
+    if (!seen || later(line, seen)) lines.set(conversation, line)
+  }
   return lines
 }
 

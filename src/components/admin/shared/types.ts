@@ -19,6 +19,9 @@ export type Line = Pick<
   'seq' | 'username' | 'utterance' | 'rationale' | 'timestamp' | 'answerInputType' | 'endConversation'
 > & { id: RecordId }
 
+/** The line a card shows under its title. */
+export type CardLine = Pick<Line, 'seq' | 'username' | 'utterance' | 'timestamp'>
+
 /**
  * What a conversation card shows; kept flat so change messages patch it field by field. With the
  * attention signals the projection stored, so the card can say why it needs attention.
@@ -39,7 +42,7 @@ export type Card = {
   finalDecision: 'approved' | 'declined' | null
   /** The record's version as read or last patched: an older change message is dropped. */
   version: number | null
-  lastLine: Pick<Line, 'username' | 'utterance' | 'timestamp'> | null
+  lastLine: CardLine | null
   markers: Marker[]
 } & Omit<AttentionSubject, 'status' | 'lastActivityAt' | 'finalDecision'>
 
