@@ -87,14 +87,29 @@ function note<K extends keyof KindDrift['counts']>(drift: KindDrift, kind: K, it
   if (list.length < NAMED) list.push(item)
 }
 
+/** Reading on the job's own thread is slower, never different: the operator is told why. */
+const threadOptions = (payload: Payload) => ({
+  onFallback: (reason: string) =>
+    payload.logger.warn(
+      { reason },
+      'the stream reader thread could not start; reading in the job’s own thread (slower)',
+    ),
+})
+
 /** Reads and folds the whole stream into a new target, reporting progress. */
-async function foldStream({ redis, stream, store, run }: JobContext): Promise<{ target: Target; last: string }> {
+async function foldStream({
+  payload,
+  redis,
+  stream,
+  store,
+  run,
+}: JobContext): Promise<{ target: Target; last: string }> {
   const { length, last } = await streamExtent(redis, stream)
   const target = new Target(store)
   await run.report({ phase: 'reading', total: length, read: 0 }, true)
   let read = 0
   let position = '0-0'
-  for await (const page of readThreaded(redis, stream, { to: last })) {
+  for await (const page of readThreaded(redis, stream, { to: last }, threadOptions(payload))) {
     target.add(page.events)
     skip(target.skipped, page.malformed)
     read += page.read
@@ -595,7 +610,7 @@ async function rebuildLines(
     for (const keys of pages) yield keys.map((key) => targets.eventIdOf(key)!)
   })()
   let page = 0
-  for await (const { events } of readThreaded(redis, stream, { entries })) {
+  for await (const { events } of readThreaded(redis, stream, { entries }, threadOptions(payload))) {
     const keys = new Set(pages[page++])
     await learnIds(
       payload,

@@ -47,7 +47,7 @@ function connectionOf(redis: Redis): RedisOptions {
  * The thread, loading the entry's TypeScript source through tsx's API (a worker does not take
  * tsx's `--import` hooks from its parent), with a heap of its own.
  */
-function startThread(entry: string, data: ReaderData): Worker | undefined {
+function startThread(entry: string, data: ReaderData): Worker | Error {
   const url = new URL(entry, import.meta.url).href
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`
   try {
@@ -57,9 +57,16 @@ function startThread(entry: string, data: ReaderData): Worker | undefined {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 },
     })
-  } catch {
-    return undefined
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error))
   }
+}
+
+export type ThreadedOptions = {
+  /** The thread's entry, relative to this module (tests name one that does not exist). */
+  entry?: string
+  /** Told why, when the pages are read in this thread instead (an operator wants to know it is slower). */
+  onFallback?: (reason: string) => void
 }
 
 /**
@@ -70,7 +77,7 @@ export async function* readThreaded(
   redis: Redis,
   stream: string,
   reading: Reading,
-  { entry = ENTRY }: { entry?: string } = {},
+  { entry = ENTRY, onFallback }: ThreadedOptions = {},
 ): AsyncGenerator<StreamPage> {
   const listed = 'entries' in reading ? reading : undefined
   const thread = startThread(entry, {
@@ -79,7 +86,8 @@ export async function* readThreaded(
     ...('entries' in reading ? {} : { range: reading }),
     ahead: AHEAD,
   })
-  if (!thread) {
+  if (thread instanceof Error) {
+    onFallback?.(thread.message)
     yield* pagesOf(redis, stream, reading)
     return
   }
@@ -129,6 +137,7 @@ export async function* readThreaded(
       if (message?.type === 'failed') throw new Error(`reading ${stream}: ${message.message}`)
       // A thread that failed before its first page could not start here: read in this thread.
       if (pages === 0) {
+        onFallback?.(failure?.message ?? 'the thread ended before its first page')
         const unread = listed ? { entries: [...asked, ...{ [Symbol.iterator]: () => rest! }] } : reading
         return yield* pagesOf(redis, stream, unread)
       }

@@ -70,8 +70,11 @@ describe('the reader thread', () => {
   })
 
   it('reads in this thread, with the same pages, when the thread cannot start', async () => {
-    const cannot = { entry: './no-such-entry.ts' }
+    const reasons: string[] = []
+    const cannot = { entry: './no-such-entry.ts', onFallback: (reason: string) => reasons.push(reason) }
     expect(await collect(readThreaded(redis, stream, {}, cannot))).toEqual(await collect(readStream(redis, stream)))
+    // And says why, so the operator knows the job reads more slowly
+    expect(reasons).toEqual([expect.stringContaining('no-such-entry')])
 
     // Listed entries given as they are asked for: none lost to the thread that did not start
     const ids = appended.map(({ id }) => id)
@@ -81,6 +84,7 @@ describe('the reader thread', () => {
     const threaded = await collect(readThreaded(redis, stream, { entries: pages() }, cannot))
     expect(threaded).toEqual(await collect(readEntries(redis, stream, pages())))
     expect(threaded.length).toBe(8)
+    expect(reasons).toHaveLength(2)
   })
 
   it('fails the job with Redis’s own reason when the thread cannot read the stream', async () => {
