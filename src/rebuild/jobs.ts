@@ -610,7 +610,8 @@ async function rebuildLines(
     for (const keys of pages) yield keys.map((key) => targets.eventIdOf(key)!)
   })()
   let page = 0
-  for await (const { events } of readThreaded(redis, stream, { entries }, threadOptions(payload))) {
+  const reading = pages.length === 0 ? [] : readThreaded(redis, stream, { entries }, threadOptions(payload))
+  for await (const { events } of reading) {
     const keys = new Set(pages[page++])
     await learnIds(
       payload,

@@ -31,6 +31,8 @@ const { connection, stream, range, ahead } = workerData as ReaderData
 const port = parentPort!
 const post = (message: ReaderMessage) => port.postMessage(message)
 const redis = new Redis(connection)
+// The job's own client reports an outage; here a command that cannot be sent fails with the reason.
+redis.on('error', () => {})
 const failed = (error: unknown) => {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
   redis.disconnect()

@@ -5,7 +5,8 @@
  *
  * The thread is started from this module's source with tsx, as `pnpm projections` and the
  * worker run. Where that cannot be done (a bundle without the source beside it), or the thread
- * fails before its first page, the pages are read here instead: slower, never different.
+ * dies on the way (out of its heap), the pages it has not given are read here instead: slower,
+ * never different. An error Redis answers the thread with fails the job, as it would here.
  */
 import { Worker } from 'node:worker_threads'
 
@@ -28,7 +29,9 @@ const ENTRY = './readerThread.ts'
  * server and credentials, and the same patience with an outage as the job's own client.
  */
 function connectionOf(redis: Redis): RedisOptions {
-  const { host, port, path, db, username, password, family, tls, maxRetriesPerRequest, connectionName } = redis.options
+  const { host, port, path, db, username, password, family, tls, keyPrefix, maxRetriesPerRequest, connectionName } =
+    redis.options
+  const { sentinels, name, sentinelUsername, sentinelPassword } = redis.options
   return {
     host,
     port,
@@ -38,6 +41,8 @@ function connectionOf(redis: Redis): RedisOptions {
     password,
     family,
     tls,
+    keyPrefix,
+    ...(sentinels ? { sentinels, name, sentinelUsername, sentinelPassword } : {}),
     maxRetriesPerRequest,
     connectionName: `${connectionName ?? 'job'}-reader`,
   }
@@ -99,8 +104,9 @@ export async function* readThreaded(
     wake?.()
   }
   thread.on('message', push)
+  // Kept until the thread is gone: an error it posts while being terminated must not crash the job.
   thread.on('error', (error) => {
-    failure = error
+    failure ??= error
     wake?.()
   })
   thread.on('exit', (code) => {
@@ -118,33 +124,42 @@ export async function* readThreaded(
       request(next.value)
     }
   }
-  for (let i = 0; i < AHEAD; i++) askNext()
-  let pages = 0
+  /** Where a range was read up to: the last entry of the last page taken. */
+  let readUpTo: EntryId | undefined
   try {
+    for (let i = 0; i < AHEAD; i++) askNext()
     while (!listed || asked.length > 0) {
       while (queue.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve))
       const message = queue.shift()
       if (message?.type === 'page') {
-        pages++
         if (listed) {
           asked.shift()
           askNext()
-        } else request('more')
+        } else {
+          readUpTo = message.page.last
+          request('more')
+        }
         yield message.page
         continue
       }
       if (message?.type === 'done') return
+      // Redis's answer: this thread would get the same.
       if (message?.type === 'failed') throw new Error(`reading ${stream}: ${message.message}`)
-      // A thread that failed before its first page could not start here: read in this thread.
-      if (pages === 0) {
-        onFallback?.(failure?.message ?? 'the thread ended before its first page')
-        const unread = listed ? { entries: [...asked, ...{ [Symbol.iterator]: () => rest! }] } : reading
-        return yield* pagesOf(redis, stream, unread)
-      }
-      throw failure
+      // The thread could not start, or died (out of its heap): the rest is read in this thread.
+      onFallback?.(failure!.message)
+      const unread: Reading = listed
+        ? {
+            entries: (function* () {
+              yield* asked
+              yield* { [Symbol.iterator]: () => rest! }
+            })(),
+          }
+        : { ...reading, ...(readUpTo === undefined ? {} : { after: readUpTo }) }
+      return yield* pagesOf(redis, stream, unread)
     }
   } finally {
-    thread.removeAllListeners()
+    thread.removeAllListeners('message')
     await thread.terminate()
+    thread.removeAllListeners()
   }
 }

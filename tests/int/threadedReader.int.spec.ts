@@ -87,6 +87,32 @@ describe('the reader thread', () => {
     expect(reasons).toHaveLength(2)
   })
 
+  it('reads the rest in this thread when the thread dies on the way, nothing lost or read twice', async () => {
+    // Given a thread that gives one page and dies; the pages taken when the job is told
+    let taken: StreamPage[] = []
+    const fellBack: { reason: string; after: number }[] = []
+    const dying = {
+      entry: new URL('../helpers/dyingReaderThread.ts', import.meta.url).href,
+      onFallback: (reason: string) => fellBack.push({ reason, after: taken.length }),
+    }
+    const read = async (pages: AsyncIterable<StreamPage>) => {
+      taken = []
+      for await (const page of pages) taken.push(page)
+      return taken
+    }
+    expect(await read(readThreaded(redis, stream, {}, dying))).toEqual(await collect(readStream(redis, stream)))
+    expect(fellBack).toEqual([{ reason: 'the stream reader thread exited with code 1', after: 1 }])
+
+    // Listed entries: the pages asked for and not given are read here, then the rest
+    const ids = appended.map(({ id }) => id)
+    const pages = function* () {
+      for (let i = 0; i < 2_000; i += 250) yield ids.slice(i, i + 250)
+    }
+    const listed = await read(readThreaded(redis, stream, { entries: pages() }, dying))
+    expect(listed).toEqual(await collect(readEntries(redis, stream, pages())))
+    expect(fellBack[1]).toEqual({ reason: 'the stream reader thread exited with code 1', after: 1 })
+  })
+
   it('fails the job with Redis’s own reason when the thread cannot read the stream', async () => {
     await redis.set(`${stream}:not-a-stream`, 'text')
     await expect(collect(readThreaded(redis, `${stream}:not-a-stream`, {}))).rejects.toThrow(

@@ -203,6 +203,7 @@ export function patchCard(card: Card, doc: Record<string, unknown>, version?: nu
  */
 const later = (a: CardLine, b: CardLine): boolean => {
   const at = Date.parse(a.timestamp) - Date.parse(b.timestamp)
+  if (Number.isNaN(at)) return true
   return at !== 0 ? at > 0 : (a.seq ?? 0) >= (b.seq ?? 0)
 }
 
@@ -236,7 +237,8 @@ async function lastLines(finder: Finder, cards: Card[]): Promise<Map<string, Car
         and: [{ conversation: { equals: card.id } }, { timestamp: { equals: card.lastUtteranceAt } }],
       })),
     },
-    limit: wanted.length * 2,
+    // Lines sharing the last millisecond come too (seldom more than two): the newest is chosen below.
+    limit: wanted.length * 4,
     select: LINE_SELECT,
   })
   const lines = new Map<string, Card['lastLine']>()
