@@ -5,6 +5,7 @@
  * the projection's code that last built its records.
  */
 import crypto from 'node:crypto'
+import fs from 'node:fs'
 import os from 'node:os'
 
 import type { Redis } from 'ioredis'
@@ -50,10 +51,24 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const RENEW =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
 
+/**
+ * Where this process's id means something: the host name, and the process-id namespace where
+ * there is one (containers of one pod share a host name, not their process ids).
+ */
+function processSpace(): string {
+  try {
+    const namespace = /\d+/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[0]
+    return namespace ? `${os.hostname()}/${namespace}` : os.hostname()
+  } catch {
+    return os.hostname()
+  }
+}
+export const PROCESS_SPACE = processSpace()
+
 /** Whether a lock's holder (`… (<host>:<pid>:<run>)`) was a process of this host that no longer runs. */
 export function holderIsGone(holder: string): boolean {
   const match = /\(([^:()]+):(\d+):[^()]+\)$/.exec(holder)
-  if (!match || match[1] !== os.hostname()) return false
+  if (!match || match[1] !== PROCESS_SPACE) return false
   try {
     process.kill(Number(match[2]), 0)
     return false
@@ -142,7 +157,7 @@ export class JobRun {
     by: string,
   ) {
     this.keys = jobKeys(stream, group)
-    this.holder = `${job} by ${by} (${os.hostname()}:${process.pid}:${this.id})`
+    this.holder = `${job} by ${by} (${PROCESS_SPACE}:${process.pid}:${this.id})`
     const now = new Date().toISOString()
     this.progress = {
       id: this.id,
