@@ -17,7 +17,7 @@
  * Replay projects a range of the stream again through the worker's own batch path: idempotent.
  */
 import type { Redis } from 'ioredis'
-import { type Payload, ValidationError, type Where } from 'payload'
+import { type FindArgs, type Payload, ValidationError, type Where } from 'payload'
 
 import { entryIdBefore } from '@/events/entryId'
 import type { Bookkept } from '@/projections/define'
@@ -176,6 +176,12 @@ function expectedColumns(
   return columns
 }
 
+/**
+ * Join fields (a conversation's lines, a customer's applications) are never compared: not read
+ * with every record. (Payload types `joins` as `never` for a collection named by a variable.)
+ */
+const WITHOUT_JOINS = { joins: false } as unknown as Pick<FindArgs, 'joins'>
+
 /** The stored records of a kind, a page at a time in key order: whole, or only the `select`ed columns. */
 async function* storedPages(
   payload: Payload,
@@ -192,6 +198,7 @@ async function* storedPages(
       sort: keyField,
       limit: pageSize(),
       pagination: false,
+      ...WITHOUT_JOINS,
       ...(select ? { select: Object.fromEntries(select.map((column) => [column, true])) } : {}),
     })
     const rows = docs as Row[]
@@ -422,6 +429,7 @@ async function loadWhole(payload: Payload, store: RecordStore<Bookkept>, keys: s
     where: { [store.keyField]: { in: keys } },
     pagination: false,
     limit: 0,
+    ...WITHOUT_JOINS,
   })
   return new Map((docs as Row[]).map((row) => [String(row[store.keyField]), row]))
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 
-import { differingFields, digestOf } from '@/rebuild/compare'
+import { differingFields, digestOf, normalise } from '@/rebuild/compare'
 
 const state = {
   conversationId: 'conv-1',
@@ -57,5 +57,13 @@ describe('digestOf', () => {
     const line = { utterance: 'Hello', timestamp: '2025-03-03T09:00:00Z', rationale: null, additionalData: {} }
     expect(digestOf({ timestamp: new Date('2025-03-03T09:00:00.000Z'), utterance: 'Hello' })).toBe(digestOf(line))
     expect(digestOf({ ...line, utterance: 'Hello!' })).not.toBe(digestOf(line))
+  })
+
+  it('reads nested values as a reader does: row ids and empty groups left out, a null in a list kept', () => {
+    const row = { additionalData: { rows: [{ id: 7, answer: 'yes' }, null], empty: { none: [] } } }
+    expect(digestOf(row)).toBe(digestOf({ additionalData: { rows: [{ answer: 'yes' }, null] } }))
+    expect(digestOf(row)).toBe(digestOf(normalise(row) as Record<string, unknown>))
+    expect(digestOf(row)).not.toBe(digestOf({ additionalData: { rows: [{ answer: 'yes' }] } }))
+    expect(digestOf({ count: 1 })).not.toBe(digestOf({ count: '1' }))
   })
 })
