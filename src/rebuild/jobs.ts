@@ -92,7 +92,7 @@ const threadOptions = (payload: Payload) => ({
   onFallback: (reason: string) =>
     payload.logger.warn(
       { reason },
-      'the stream reader thread could not start; reading in the job’s own thread (slower)',
+      'the stream reader thread could not start or stopped; reading the rest in the job’s own thread (slower)',
     ),
 })
 
