@@ -66,6 +66,27 @@ export function writeField<State extends Stamped, Field extends keyof Fields<Sta
   return write(state, field, at, values)
 }
 
+/**
+ * Writes each field of `values` under its own name as the register, as `writeField` field by
+ * field would, in one copy of the state: a snapshot states a dozen fields at once.
+ */
+export function writeFields<State extends Stamped>(state: State, at: EntryId, values: Partial<Fields<State>>): State {
+  const { stamps } = state.projection
+  const taken: Record<string, unknown> = {}
+  const stamped: Stamped['projection']['stamps'] = { ...stamps }
+  let wrote = false
+  let added = false
+  for (const [field, value] of Object.entries(values)) {
+    if (value === undefined || !takes(stamps[field], at, 'last')) continue
+    taken[field] = value
+    added ||= !(field in stamps)
+    stamped[field] = at
+    wrote = true
+  }
+  if (!wrote) return state
+  return { ...state, ...taken, projection: { ...state.projection, stamps: added ? sortedKeys(stamped) : stamped } }
+}
+
 /** The earlier of two ISO timestamps (canonical UTC strings compare as text). */
 export const earliest = (current: string | null, candidate: string): string =>
   current !== null && current <= candidate ? current : candidate

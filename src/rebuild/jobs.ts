@@ -25,7 +25,7 @@ import { positiveIntSetting } from '@/lib/env'
 import { publishMessages } from '@/realtime/changeFeed'
 import { type ChangeMessage, isFeedCollection, mergeMessages } from '@/realtime/messages'
 import { projectBatch, type StoredProjection } from '@/store'
-import { insertLines } from '@/store/lines'
+import { insertLines, storedLines } from '@/store/lines'
 import { type RecordWrite, saveRecords, type StoredRecord } from '@/store/records'
 import { commit, openSession, rollback } from '@/store/session'
 import type { LineStore, RecordChange, RecordStore } from '@/store/types'
@@ -34,7 +34,7 @@ import { isTransient, WriteConflict } from '@/worker/failures'
 import { differingFields, digestOf, normalise } from './compare'
 import { Cancelled, type JobRun, setStoredVersion } from './control'
 import { noneSkipped, positionOf, readStream, type Skipped, skip, streamExtent } from './streamReader'
-import { Target } from './target'
+import { type LineTargets, Target } from './target'
 import { readThreaded } from './threadedReader'
 
 /** A kind's drift: how many records are missing, extra and different, and (the first 50 of each) which. */
@@ -182,24 +182,18 @@ function expectedColumns(
  */
 const WITHOUT_JOINS = { joins: false } as unknown as Pick<FindArgs, 'joins'>
 
-/** The stored records of a kind, a page at a time in key order: whole, or only the `select`ed columns. */
-async function* storedPages(
-  payload: Payload,
-  store: RecordStore<Bookkept> | LineStore<unknown>,
-  keyField: string,
-  select?: string[],
-) {
+/** The stored records of a kind, whole, a page at a time in key order. */
+async function* storedPages(payload: Payload, { collection, keyField }: RecordStore<Bookkept>) {
   let after: string | undefined
   for (;;) {
     const where: Where | undefined = after === undefined ? undefined : { [keyField]: { greater_than: after } }
     const { docs } = await payload.db.find({
-      collection: store.collection,
+      collection,
       where,
       sort: keyField,
       limit: pageSize(),
       pagination: false,
       ...WITHOUT_JOINS,
-      ...(select ? { select: Object.fromEntries(select.map((column) => [column, true])) } : {}),
     })
     const rows = docs as Row[]
     if (rows.length === 0) return
@@ -226,7 +220,7 @@ async function compareRecords(
   const states = target.states.get(entry.name)!
   drift.expected = states.size
   const seen = new Set<string>()
-  for await (const rows of storedPages(context.payload, entry.store, entry.store.keyField)) {
+  for await (const rows of storedPages(context.payload, entry.store)) {
     for (const row of rows) {
       const key = String(row[entry.store.keyField])
       seen.add(key)
@@ -246,6 +240,19 @@ async function compareRecords(
   return drift
 }
 
+/**
+ * The target lines no stored line has. Stored keys are unique, so when as many stored lines were
+ * found among the targets as there are targets, none is missing, and nothing is held to know it
+ * (hundreds of thousands of keys); otherwise the stored keys are read again, alone.
+ */
+async function unstored(payload: Payload, entry: LineEntry, targets: LineTargets, found: number): Promise<string[]> {
+  if (found === targets.size) return []
+  const stored = new Set<string>()
+  for await (const rows of storedLines(payload, entry.store.collection, ['key'], pageSize()))
+    for (const row of rows) stored.add(row.key)
+  return [...targets.keys()].filter((key) => !stored.has(key))
+}
+
 async function compareLines(
   context: JobContext,
   target: Target,
@@ -256,17 +263,17 @@ async function compareLines(
   const targets = target.lineTargets.get(entry.name)!
   const parents = ids.get(entry.kind.parent)!
   drift.expected = targets.size
-  const seen = new Set<string>()
-  for await (const rows of storedPages(context.payload, entry.store, 'key', lineSelect(entry.store))) {
+  let found = 0
+  for await (const rows of storedLines(context.payload, entry.store.collection, lineSelect(entry.store), pageSize())) {
     for (const row of rows) {
       const key = String(row.key)
-      seen.add(key)
       drift.stored++
       const expected = targets.get(key)
       if (!expected) {
         note(drift, 'extra', key)
         continue
       }
+      found++
       const fields: string[] = []
       if (digestOf(lineColumns(entry.store, row)) !== expected.digest) fields.push('content')
       if (String(row[entry.store.parentField]) !== String(parents.get(expected.parentKey)))
@@ -276,7 +283,7 @@ async function compareLines(
     await context.run.report({ phase: 'comparing', compared: context.run.progress.compared + rows.length })
     await context.run.checkpoint()
   }
-  for (const key of targets.keys()) if (!seen.has(key)) note(drift, 'missing', key)
+  for (const key of await unstored(context.payload, entry, targets, found)) note(drift, 'missing', key)
   return drift
 }
 
@@ -543,7 +550,7 @@ async function rebuildRecords(
   }
 
   writers.set(entry.name, (keys) => writePage(keys))
-  for await (const rows of storedPages(context.payload, store, store.keyField)) {
+  for await (const rows of storedPages(context.payload, store)) {
     const byKey = new Map(rows.map((row) => [String(row[store.keyField]), row]))
     for (const key of byKey.keys()) seen.add(key)
     await writePage([...byKey.keys()], byKey)
@@ -572,11 +579,11 @@ async function rebuildLines(
   const { payload, redis, stream } = context
   const targets = target.lineTargets.get(entry.name)!
   const parents = ids.get(entry.kind.parent)!
-  const seen = new Set<string>()
+  let found = 0
   const wrong: string[] = []
   const extra: string[] = []
   const parentStore = recordStoreOf(context.store, entry.kind.parent)
-  for await (const rows of storedPages(payload, entry.store, 'key', lineSelect(entry.store))) {
+  for await (const rows of storedLines(payload, entry.store.collection, lineSelect(entry.store), pageSize())) {
     // A line's parent may be a record the live worker created since the ids were read.
     await learnIds(
       payload,
@@ -586,8 +593,8 @@ async function rebuildLines(
     )
     for (const row of rows) {
       const key = String(row.key)
-      seen.add(key)
       const expected = targets.get(key)
+      if (expected) found++
       if (!expected) extra.push(key)
       else if (
         digestOf(lineColumns(entry.store, row)) !== expected.digest ||
@@ -610,7 +617,7 @@ async function rebuildLines(
   }
   counts.removed += remove.length - wrong.length
   // The lines to insert, each made again from the event that made it (read back by its entry id).
-  const insert = [...wrong, ...[...targets.keys()].filter((key) => !seen.has(key))]
+  const insert = [...wrong, ...(await unstored(payload, entry, targets, found))]
   const pages: string[][] = []
   for (let i = 0; i < insert.length; i += pageSize()) pages.push(insert.slice(i, i + pageSize()))
   // Each page's entry ids made as the reader asks for it: they are not all held at once.

@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import config from '@/payload.config'
 import { STORES } from '@/store'
+import { dashboardStore } from '@/store/dashboard'
 import { sqliteAdapterOf } from '@/store/internals/sqlite'
+import { insertLines, storedLines } from '@/store/lines'
 import { WRITTEN_FOR } from '@/store/internals/versions'
 import { commit, openSession, rollback } from '@/store/session'
 
@@ -72,6 +74,47 @@ describe('Payload internals the store relies on', () => {
           expect(table![column], `${kind.collection}.${column}`).toBeDefined()
       }
     }
+  })
+
+  it.runIf(onSqlite)('SQLite: a line read straight from its table reads as Payload reads it', async () => {
+    // Given transcript lines with every kind of value: booleans, JSON, numbers, nulls, a date
+    const conversation = await payload.db.create({
+      collection: 'conversations',
+      data: { conversationId: 'conv-read-lines', status: 'active', version: 1, projection: { stamps: {} } },
+    })
+    const line = (seq: number, extra: Record<string, unknown>) => ({
+      key: `conv-read-lines:user_input:${seq}`,
+      conversation: conversation.id,
+      eventId: `1700000000000-${seq}`,
+      seq,
+      username: 'customer',
+      utterance: `line ${seq}`,
+      timestamp: '2025-03-03T09:00:00.000Z',
+      ...extra,
+    })
+    const session = await openSession(payload, 'internals-test')
+    await insertLines(session, 'utterances', [
+      line(1, { endConversation: true, additionalData: { choice: ['a', 'b'], amount: 2 }, prevSeq: null }),
+      line(2, { endConversation: false, answerInputType: 'phone', prevSeq: 1, rationale: 'Collecting phone' }),
+    ])
+    await commit(session)
+    const columns = ['key', 'conversation', ...dashboardStore.kinds.utterances.columns]
+
+    // When they are read from the table, and through Payload
+    const read: Array<Record<string, unknown>> = []
+    for await (const rows of storedLines(payload, 'utterances', columns, 1)) read.push(...rows)
+    const { docs } = await payload.db.find({
+      collection: 'utterances',
+      where: { key: { like: 'conv-read-lines:' } },
+      sort: 'key',
+      pagination: false,
+    })
+
+    // Then each column holds the same value (verify compares them with the folds' lines)
+    const asPayloadReads = (docs as Array<Record<string, unknown>>).map((doc) =>
+      Object.fromEntries(columns.map((column) => [column, doc[column] ?? null])),
+    )
+    expect(read.filter((row) => String(row.key).startsWith('conv-read-lines:'))).toEqual(asPayloadReads)
   })
 
   it.runIf(onSqlite)('SQLite: a payload.db call given the session’s req runs inside its transaction', async () => {

@@ -75,17 +75,18 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
 
   it('verify reports records changed behind the projection’s back; rebuild puts them right', async () => {
     // Given records changed directly in the database: a status, a bookkeeping, a transcript line,
-    // a removed customer and a conversation no event justifies
+    // a removed line, a removed customer and a conversation no event justifies
     const { payload } = opened
     const oracle = oracleOf(appended)
     const [conversationId] = [...oracle.conversations.keys()]
     const [applicationNumber] = [...oracle.applications.keys()]
     const [customerId] = [...oracle.customers.keys()].slice(-1)
-    const [lineKey] = [...oracle.utterances.keys()]
+    const [lineKey, lostLineKey] = [...oracle.utterances.keys()]
     const sqlite = openSqlite(databaseUri)
     await sqlite.execute(`UPDATE conversations SET status = 'hard_end' WHERE conversation_id = '${conversationId}'`)
     await sqlite.execute(`UPDATE applications SET projection = '{}' WHERE application_number = '${applicationNumber}'`)
     await sqlite.execute(`UPDATE utterances SET utterance = 'forged' WHERE key = '${lineKey}'`)
+    await sqlite.execute(`DELETE FROM utterances WHERE key = '${lostLineKey}'`)
     await sqlite.execute(`DELETE FROM customers WHERE customer_id = '${customerId}'`)
     sqlite.close()
     await payload.db.create({
@@ -104,6 +105,7 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     expect(drift.kinds.applications.differing).toContainEqual({ key: applicationNumber, fields: ['projection'] })
     expect(drift.kinds.customers.missing).toEqual([customerId])
     expect(drift.kinds.utterances.differing).toContainEqual({ key: lineKey, fields: ['content'] })
+    expect(drift.kinds.utterances.missing).toEqual([lostLineKey])
 
     // When it rebuilds
     const rebuilt = await job('rebuild')

@@ -17,7 +17,7 @@ import { charges } from '../loan'
 import { type Noticeboard, pin, type PostIds } from './noticeboard'
 import type { AppliedEvents } from '../appliedEvents'
 import { once } from '../define'
-import { earliest, type Stamps, withKey, write, writeField } from '../registers'
+import { earliest, type Stamps, withKey, write, writeField, writeFields } from '../registers'
 import { applicationOf } from './keys'
 
 export type ApplicationProcess = {
@@ -149,13 +149,10 @@ function applyProcess(
 /** Each field the snapshot states is its own register: a partial snapshot leaves the rest alone. */
 function applySnapshot(state: ApplicationState, event: ApplicationDetailChanged): ApplicationState {
   const snapshot = { ...event.data, ...charges(event.data) }
-  const loan = LOAN_FIELDS.reduce(
-    (next, field) => (snapshot[field] === undefined ? next : writeField(next, field, event.entryId, snapshot[field])),
-    state,
-  )
-  const decided = snapshot.applicationOutcome
-    ? writeField(loan, 'applicationOutcome', event.entryId, snapshot.applicationOutcome)
-    : loan
+  const fields: Partial<Record<LoanField | 'applicationOutcome', unknown>> = {}
+  for (const field of LOAN_FIELDS) fields[field] = snapshot[field]
+  if (snapshot.applicationOutcome) fields.applicationOutcome = snapshot.applicationOutcome
+  const decided = writeFields(state, event.entryId, fields as Partial<ApplicationState>)
   return snapshot.applicationProcess ? applyProcess(decided, snapshot.applicationProcess, event) : decided
 }
 

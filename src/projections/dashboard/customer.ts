@@ -9,7 +9,7 @@ import type {
 import type { AppliedEvents } from '../appliedEvents'
 import { once } from '../define'
 import { composeFullName } from './fullName'
-import { type Stamps, writeField } from '../registers'
+import { type Stamps, writeFields } from '../registers'
 import { customerOf } from './keys'
 
 /** An address group; all null when unknown (a group is always an object in the collection). */
@@ -100,15 +100,14 @@ const newCustomer = (customerId: string): CustomerState => ({
 function describe(state: CustomerState, event: ApplicationDetailChanged): CustomerState {
   const { customer = {}, identityDocuments } = event.data
   const at = event.entryId
-  const scalars = SCALAR_FIELDS.reduce(
-    (next, field) => (customer[field] === undefined ? next : writeField(next, field, at, customer[field])),
-    state,
-  )
-  const addresses = ADDRESS_FIELDS.reduce((next, field) => {
+  const fields: Partial<Record<CustomerRegister, unknown>> = {}
+  for (const field of SCALAR_FIELDS) fields[field] = customer[field]
+  for (const field of ADDRESS_FIELDS) {
     const address = customer[field]
-    return address === undefined ? next : writeField(next, field, at, address ?? noAddress())
-  }, scalars)
-  const described = identityDocuments ? writeField(addresses, 'identityDocuments', at, identityDocuments) : addresses
+    if (address !== undefined) fields[field] = address ?? noAddress()
+  }
+  if (identityDocuments) fields.identityDocuments = identityDocuments
+  const described = writeFields(state, at, fields as Partial<CustomerState>)
   return described === state ? state : { ...described, fullName: composeFullName(described) }
 }
 
