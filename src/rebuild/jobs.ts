@@ -608,6 +608,8 @@ async function rebuildLines(
   }
   // Lines the live worker wrote for events that came after the fold are justified by now.
   position.at = await catchUp(context, target, position.at)
+  // Known before the wrong ones are deleted, which would make them missing too.
+  const missing = await unstored(payload, entry, targets, found)
   const remove = [...extra.filter((key) => !targets.has(key)), ...wrong]
   for (let i = 0; i < remove.length; i += pageSize()) {
     await payload.db.deleteMany({
@@ -617,7 +619,7 @@ async function rebuildLines(
   }
   counts.removed += remove.length - wrong.length
   // The lines to insert, each made again from the event that made it (read back by its entry id).
-  const insert = [...wrong, ...(await unstored(payload, entry, targets, found))]
+  const insert = [...wrong, ...missing]
   const pages: string[][] = []
   for (let i = 0; i < insert.length; i += pageSize()) pages.push(insert.slice(i, i + pageSize()))
   // Each page's entry ids made as the reader asks for it: they are not all held at once.

@@ -22,10 +22,12 @@ const AHEAD = 2
 /** The thread's own heap: a few pages of events, ioredis and zod. */
 const THREAD_HEAP_MB = 96
 /**
- * Parsing makes short-lived garbage fast: with a 16 MB young generation the thread spent much of
- * its time collecting it, and reading and folding 200,000 events took a quarter longer.
+ * The thread's young generation. Reading a range, it parses as fast as it can and makes
+ * short-lived garbage fast: at 16 MB it spent much of its time collecting it, and reading and
+ * folding 200,000 events took a quarter longer than at 96 MB. Listed entries come a page per
+ * insert, slowly, while a rebuild holds the most (the fold, and the lines to insert): 16 MB.
  */
-const THREAD_YOUNG_MB = 96
+const THREAD_YOUNG_MB = { range: 96, listed: 16 }
 /** Named in a variable so that bundlers leave it alone (see the top of this file). */
 const ENTRY = './readerThread.ts'
 
@@ -57,7 +59,7 @@ function connectionOf(redis: Redis): RedisOptions {
  * The thread, loading the entry's TypeScript source through tsx's API (a worker does not take
  * tsx's `--import` hooks from its parent), with a heap of its own.
  */
-function startThread(entry: string, data: ReaderData): Worker | Error {
+function startThread(entry: string, data: ReaderData, youngMb: number): Worker | Error {
   const url = new URL(entry, import.meta.url).href
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`
   try {
@@ -65,7 +67,7 @@ function startThread(entry: string, data: ReaderData): Worker | Error {
       eval: true,
       workerData: data,
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
+      resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: youngMb },
     })
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error))
@@ -90,12 +92,11 @@ export async function* readThreaded(
   { entry = ENTRY, onFallback }: ThreadedOptions = {},
 ): AsyncGenerator<StreamPage> {
   const listed = 'entries' in reading ? reading : undefined
-  const thread = startThread(entry, {
-    connection: connectionOf(redis),
-    stream,
-    ...('entries' in reading ? {} : { range: reading }),
-    ahead: AHEAD,
-  })
+  const thread = startThread(
+    entry,
+    { connection: connectionOf(redis), stream, ...('entries' in reading ? {} : { range: reading }), ahead: AHEAD },
+    THREAD_YOUNG_MB[listed ? 'listed' : 'range'],
+  )
   if (thread instanceof Error) {
     onFallback?.(thread.message)
     yield* pagesOf(redis, stream, reading)
