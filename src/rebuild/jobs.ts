@@ -594,9 +594,12 @@ async function rebuildLines(
     for (const row of rows) {
       const key = String(row.key)
       const expected = targets.get(key)
-      if (expected) found++
-      if (!expected) extra.push(key)
-      else if (
+      if (!expected) {
+        extra.push(key)
+        continue
+      }
+      found++
+      if (
         digestOf(lineColumns(entry.store, row)) !== expected.digest ||
         String(row[entry.store.parentField]) !== String(parents.get(expected.parentKey))
       ) {
