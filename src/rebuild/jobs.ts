@@ -109,8 +109,9 @@ async function foldStream({
   await run.report({ phase: 'reading', total: length, read: 0 }, true)
   let read = 0
   let position = '0-0'
-  for await (const page of readThreaded(redis, stream, { to: last }, threadOptions(payload))) {
-    target.add(page.events)
+  const reading = readThreaded(redis, stream, { to: last }, { ...threadOptions(payload), lines: store.projection.name })
+  for await (const page of reading) {
+    target.add(page.events, page.lines)
     skip(target.skipped, page.malformed)
     read += page.read
     position = page.last

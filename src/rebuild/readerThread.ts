@@ -2,7 +2,9 @@
  * The entry of the thread that reads and parses chatLedger for verify and rebuild (see
  * ./threadedReader.ts), posting each page to the job as it comes:
  *  - a range: page after page, never more than `ahead` pages beyond the last the job took
- *    (the job posts `more` for each page it takes);
+ *    (the job posts `more` for each page it takes). A page the job is not waiting for (it is
+ *    busy folding those before) comes with its lines made for the job's projection, when it
+ *    names one: the two share the fold's work as their speeds have it, whatever the machine;
  *  - listed entries: the job posts each page's ids, a few ahead, and gets that page back.
  */
 import { parentPort, workerData } from 'node:worker_threads'
@@ -10,8 +12,12 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { Redis, type RedisOptions } from 'ioredis'
 
 import type { EntryId } from '@/events/entryId'
+import { isProjectionName } from '@/projections'
+import { kindsOf } from '@/store/kinds'
+import { STORES } from '@/store/stores'
 
 import { readEntries, readStream, type StreamPage } from './streamReader'
+import { lineFactsOf } from './target'
 
 export type ReaderData = {
   connection: RedisOptions
@@ -19,6 +25,8 @@ export type ReaderData = {
   /** A range; or none, for listed entries (their ids come as messages). */
   range?: { after?: EntryId; to?: EntryId | '+' }
   ahead: number
+  /** The projection whose lines each page of a range comes with (see LineFacts in ./target.ts). */
+  lines?: string
 }
 
 /** What the job posts: a credit for the next page of a range, or the ids of a page to read. */
@@ -27,7 +35,8 @@ export type ReaderRequest = 'more' | EntryId[]
 /** What the thread posts: a page, the end of a range, or why it stopped. */
 export type ReaderMessage = { type: 'page'; page: StreamPage } | { type: 'done' } | { type: 'failed'; message: string }
 
-const { connection, stream, range, ahead } = workerData as ReaderData
+const { connection, stream, range, ahead, lines } = workerData as ReaderData
+const lineKinds = lines !== undefined && isProjectionName(lines) ? kindsOf(STORES[lines]).lines : undefined
 const port = parentPort!
 const post = (message: ReaderMessage) => port.postMessage(message)
 const redis = new Redis(connection)
@@ -47,9 +56,10 @@ if (range) {
   })
   void (async () => {
     for await (const page of readStream(redis, stream, range)) {
+      const ready = lineKinds && credits === 0 ? { ...page, lines: lineFactsOf(lineKinds, page.events) } : page
       while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve))
       credits--
-      post({ type: 'page', page })
+      post({ type: 'page', page: ready })
     }
     post({ type: 'done' })
     redis.disconnect()

@@ -10,7 +10,16 @@ import { compareEntryIds, type EntryId, isEntryId } from '@/events/entryId'
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
 
-export type StreamPage = { events: ChatEvent[]; read: number; last: EntryId; malformed: EntryId[] }
+import type { LineFacts } from './target'
+
+export type StreamPage = {
+  events: ChatEvent[]
+  read: number
+  last: EntryId
+  malformed: EntryId[]
+  /** The events' lines, when the reader thread made them for a projection (see LineFacts). */
+  lines?: LineFacts
+}
 
 type RawEntry = [id: string, fields: string[]]
 

@@ -5,9 +5,9 @@
  */
 import { compareEntryIds, type EntryId } from '@/events/entryId'
 import type { ChatEvent } from '@/events/types'
-import type { Bookkept, Evolve, LineKind, RecordKind } from '@/projections/define'
-import { kindsOf } from '@/store/projectBatch'
-import type { LineStore, RecordStore, StoredProjection } from '@/store/types'
+import type { Bookkept, Evolve } from '@/projections/define'
+import { kindsOf, type LineEntry, type RecordEntry } from '@/store/kinds'
+import type { StoredProjection } from '@/store/types'
 
 import { digestOf } from './compare'
 import { noneSkipped } from './streamReader'
@@ -66,8 +66,28 @@ export class LineTargets {
   }
 }
 
-type RecordEntry = { name: string; kind: RecordKind; store: RecordStore<Bookkept> }
-type LineEntry = { name: string; kind: LineKind; store: LineStore<unknown> }
+/**
+ * What each line kind makes of some events, by kind: four strings a line (key, entry id, digest,
+ * parent key), in stream order, every copy of a retried line included. Digesting is a third of
+ * the fold's work, so the stream reader thread makes these beside parsing (one flat array of
+ * strings a page costs little to pass between threads); `Target.add` makes them itself otherwise.
+ */
+export type LineFacts = Record<string, string[]>
+
+export function lineFactsOf(lines: LineEntry[], events: ChatEvent[]): LineFacts {
+  const facts: LineFacts = {}
+  for (const { name, kind, store } of lines) {
+    const made: string[] = (facts[name] = [])
+    for (const event of events) {
+      const key = kind.keyOf(event)
+      if (key === undefined) continue
+      const line = (kind.evolve as Evolve<unknown>)(undefined, event)
+      if (line === undefined) continue
+      made.push(key, event.entryId, digestOf(store.toRow(line)), kind.parentKeyOf(line))
+    }
+  }
+  return facts
+}
 
 export class Target {
   readonly records: RecordEntry[]
@@ -88,8 +108,11 @@ export class Target {
     for (const { name } of lines) this.lineTargets.set(name, new LineTargets())
   }
 
-  /** Folds events in (any order, any repeats: the folds do not mind). */
-  add(events: ChatEvent[]): void {
+  /**
+   * Folds events in (any order, any repeats: the folds do not mind); their lines from `facts`
+   * when the reader made them (see LineFacts).
+   */
+  add(events: ChatEvent[], facts: LineFacts = lineFactsOf(this.lines, events)): void {
     for (const event of events) {
       this.events++
       for (const { name, kind } of this.records) {
@@ -100,17 +123,17 @@ export class Target {
         const next = (kind.evolve as Evolve<Bookkept>)(before, event)
         if (next !== undefined && next !== before) states.set(key, next)
       }
-      for (const { name, kind, store } of this.lines) {
-        const key = kind.keyOf(event)
-        if (key === undefined) continue
-        const targets = this.lineTargets.get(name)!
+    }
+    for (const { name } of this.lines) {
+      const targets = this.lineTargets.get(name)!
+      const made = facts[name] ?? []
+      for (let i = 0; i < made.length; i += 4) {
+        const key = made[i]!
+        const eventId = made[i + 1]! as EntryId
         const kept = targets.eventIdOf(key)
         // The first copy of a line is the one kept (as the folds keep it): a later copy loses to it.
-        if (kept !== undefined && compareEntryIds(kept, event.entryId) <= 0) continue
-        const line = (kind.evolve as Evolve<unknown>)(undefined, event)
-        if (line === undefined) continue
-        const digest = digestOf(store.toRow(line))
-        targets.set(key, { eventId: event.entryId, digest, parentKey: kind.parentKeyOf(line) })
+        if (kept !== undefined && compareEntryIds(kept, eventId) <= 0) continue
+        targets.set(key, { eventId, digest: made[i + 2]!, parentKey: made[i + 3]! })
       }
     }
   }

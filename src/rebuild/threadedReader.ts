@@ -1,7 +1,8 @@
 /**
- * Reading the whole stream for verify and rebuild with the parsing on a second core. Parsing
- * (JSON and the zod schemas) costs about as much as folding, so a thread of its own reads and
- * parses while this one folds: the pages are the same as `readStream`'s, in the same order.
+ * Reading the whole stream for verify and rebuild with the parsing on a second core: a thread of
+ * its own reads and parses (JSON and the zod schemas) while this one folds, and, whenever this
+ * one is the slower, takes over making the pages' lines too (see LineFacts in ./target.ts). The
+ * pages are the same as `readStream`'s, in the same order.
  *
  * The thread is started from this module's source with tsx, as `pnpm projections` and the
  * worker run. Where that cannot be done (a bundle without the source beside it), or the thread
@@ -79,6 +80,8 @@ export type ThreadedOptions = {
   entry?: string
   /** Told why, when the pages are read in this thread instead (an operator wants to know it is slower). */
   onFallback?: (reason: string) => void
+  /** The projection whose lines the thread may make (a page read here comes without them). */
+  lines?: string
 }
 
 /**
@@ -89,12 +92,17 @@ export async function* readThreaded(
   redis: Redis,
   stream: string,
   reading: Reading,
-  { entry = ENTRY, onFallback }: ThreadedOptions = {},
+  { entry = ENTRY, onFallback, lines }: ThreadedOptions = {},
 ): AsyncGenerator<StreamPage> {
   const listed = 'entries' in reading ? reading : undefined
   const thread = startThread(
     entry,
-    { connection: connectionOf(redis), stream, ...('entries' in reading ? {} : { range: reading }), ahead: AHEAD },
+    {
+      connection: connectionOf(redis),
+      stream,
+      ...('entries' in reading ? {} : { range: reading, lines }),
+      ahead: AHEAD,
+    },
     THREAD_YOUNG_MB[listed ? 'listed' : 'range'],
   )
   if (thread instanceof Error) {

@@ -1,14 +1,4 @@
-/** Every projection with its storage: what the worker runs, by name. */
-import type { ProjectionName } from '@/projections'
-
-import { dashboardStore } from './dashboard'
-import { portalStore } from './portal'
-import type { StoredProjection } from './types'
-
-export const STORES: Record<ProjectionName, StoredProjection> = {
-  dashboard: dashboardStore as unknown as StoredProjection,
-  portal: portalStore as unknown as StoredProjection,
-}
-
+/** Every projection with its storage, and the batch path the worker projects it with. */
 export { projectBatch } from './projectBatch'
+export { STORES } from './stores'
 export type { BatchChanges, StoredProjection } from './types'

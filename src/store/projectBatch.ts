@@ -8,31 +8,16 @@ import type { Payload } from 'payload'
 
 import type { ChatEvent } from '@/events/types'
 import { changed, changedFields, isDeepEqual } from '@/projections/changed'
-import type { Bookkept, LineKind, Projection, RecordKind } from '@/projections/define'
+import type { Bookkept, Projection, RecordKind } from '@/projections/define'
 import type { ChangeMessage, RecordId } from '@/realtime/messages'
 
 import { insertLines } from './lines'
 import { loadRecords, type RecordWrite, saveRecords, type StoredRecord, updateLinked } from './records'
 import { commit, openSession, rollback, type Session } from './session'
-import type { BatchChanges, LineChange, LineStore, RecordChange, RecordStore, StoredProjection } from './types'
+import { kindsOf, type LineEntry, type RecordEntry } from './kinds'
+import type { BatchChanges, LineChange, RecordChange, RecordStore, StoredProjection } from './types'
 
 type Folded = { stored?: StoredRecord<Bookkept>; before?: Bookkept; state?: Bookkept; entryIds: string[] }
-
-type RecordEntry = { name: string; kind: RecordKind; store: RecordStore<Bookkept> }
-type LineEntry = { name: string; kind: LineKind; store: LineStore<unknown> }
-
-/** A projection's kinds with their storage, in declaration (write) order. */
-export function kindsOf(stored: StoredProjection): { records: RecordEntry[]; lines: LineEntry[] } {
-  const records: RecordEntry[] = []
-  const lines: LineEntry[] = []
-  for (const [name, kind] of Object.entries(stored.projection.kinds)) {
-    const store = (stored.kinds as Record<string, RecordStore<Bookkept> | LineStore<unknown>>)[name]!
-    if (kind.storage === 'record' && store.storage === 'record') records.push({ name, kind, store })
-    else if (kind.storage === 'line' && store.storage === 'line') lines.push({ name, kind, store })
-    else throw new Error(`${stored.projection.name}.${name}: stored as a ${store.storage}, declared a ${kind.storage}`)
-  }
-  return { records, lines }
-}
 
 /** The columns a kind reads with its records: its links, and what they copy. */
 const carriedColumns = (store: RecordStore<Bookkept>) =>

@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateCorpus } from '@/events/generate'
 import { createRedis } from '@/lib/redis'
 import { readEntries, readStream, type StreamPage } from '@/rebuild/streamReader'
+import { lineFactsOf } from '@/rebuild/target'
 import { readThreaded } from '@/rebuild/threadedReader'
+import { kindsOf } from '@/store/kinds'
+import { STORES } from '@/store/stores'
 
 import { appendAll, type Appended } from '../helpers/stream'
 
@@ -35,7 +38,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await redis.del(stream, `${stream}:not-a-stream`)
+  await redis.del(stream, `${stream}:not-a-stream`, `${stream}:long`)
   redis.disconnect()
 })
 
@@ -53,6 +56,29 @@ describe('the reader thread', () => {
 
     // Then every page is the same: its events, its malformed entries, its count and its last id
     expect(threaded).toEqual(expected)
+  })
+
+  it('makes the lines of the pages the job is not waiting for, as the job would make them', async () => {
+    // Given five pages, and a job that folds slowly: it takes a page, then is busy for a while
+    // (the thread reads two pages ahead of the one taken: the fourth is read while the job is busy)
+    const long = `${stream}:long`
+    await appendAll(redis, long, generateCorpus({ events: 25_000, seed: 18, retries: 10 }))
+    const { lines } = kindsOf(STORES.dashboard)
+    const expected = await collect(readStream(redis, long))
+    expect(expected.length).toBe(5)
+    const taken: StreamPage[] = []
+    for await (const page of readThreaded(redis, long, {}, { lines: 'dashboard' })) {
+      taken.push(page)
+      if (taken.length === 1) await new Promise((resolve) => setTimeout(resolve, 3_000))
+    }
+
+    // Then the thread made the lines of a page meanwhile, the same as the job makes them itself
+    const made = taken.filter((page) => page.lines !== undefined)
+    expect(made.length).toBeGreaterThan(0)
+    for (const page of made) expect(page.lines).toEqual(lineFactsOf(lines, page.events))
+    expect(made[0]!.lines!.utterances!.length).toBeGreaterThan(0)
+    // And the pages are otherwise those read here
+    expect(taken.map(({ lines: _lines, ...page }) => page)).toEqual(expected)
   })
 
   it('reads listed entries in pages, in the order asked, leaving out one no longer in the stream', async () => {
