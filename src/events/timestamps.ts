@@ -1,4 +1,6 @@
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
+/** `toISOString()`'s own form: UTC, milliseconds, four-digit year. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ].*)?$/
 
 const offsetMinutes = (zone: string | undefined): number => {
@@ -18,6 +20,11 @@ const isRealDate = (date: Date, year: number, month: number, day: number): boole
  * `isoformat()` writes it, is read as UTC: never as the reading machine's local time.
  */
 export function toIsoTimestamp(text: string): string | undefined {
+  if (CANONICAL.test(text)) {
+    // Already as `toISOString()` writes it (most producers' form): itself, if it names a real instant.
+    const ms = Date.parse(text)
+    if (!Number.isNaN(ms) && new Date(ms).toISOString() === text) return text
+  }
   const match = TIMESTAMP.exec(text.trim())
   if (!match) return undefined
   const [, y, mo, d, h, mi, s = '0', fraction = '0', zone] = match

@@ -36,6 +36,7 @@ describe('parse: the envelope', () => {
     expect(timestampOf('2025-03-03T20:00:00+11:00')).toBe('2025-03-03T09:00:00.000Z')
     expect(timestampOf('2025-03-03T09:00:00.123456')).toBe('2025-03-03T09:00:00.123Z')
     expect(timestampOf('2025-03-03 09:00:00Z')).toBe('2025-03-03T09:00:00.000Z')
+    expect(timestampOf('2024-02-29T23:59:59.999Z')).toBe('2024-02-29T23:59:59.999Z')
   })
 
   it('reads empty cid, aid and uid as absent', () => {
@@ -348,6 +349,16 @@ describe('parse: malformed entries, each with a reason naming the field', () => 
       'tsp impossible',
       fields('user_input', { u: 'Hi' }, { tsp: '2025-02-30T10:00:00Z' }),
       'tsp: expected an ISO 8601 timestamp, got "2025-02-30T10:00:00Z"',
+    ],
+    [
+      'tsp impossible, as toISOString writes',
+      fields('user_input', { u: 'Hi' }, { tsp: '2025-02-29T10:00:00.000Z' }),
+      'tsp: expected an ISO 8601 timestamp, got "2025-02-29T10:00:00.000Z"',
+    ],
+    [
+      'tsp leap second',
+      fields('user_input', { u: 'Hi' }, { tsp: '2025-06-30T23:59:60.000Z' }),
+      'tsp: expected an ISO 8601 timestamp, got "2025-06-30T23:59:60.000Z"',
     ],
     ['tsp missing', fields('user_input', { u: 'Hi' }, { tsp: undefined }), 'tsp: missing'],
     [
