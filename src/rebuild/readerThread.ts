@@ -25,7 +25,7 @@ export type ReaderData = {
   /** A range; or none, for listed entries (their ids come as messages). */
   range?: { after?: EntryId; to?: EntryId | '+' }
   ahead: number
-  /** The projection whose lines each page of a range comes with (see LineFacts in ./target.ts). */
+  /** The projection whose lines the thread makes, for pages the job is not waiting for (LineFacts, ./target.ts). */
   lines?: string
 }
 
