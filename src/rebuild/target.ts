@@ -124,9 +124,10 @@ export class Target {
         if (next !== undefined && next !== before) states.set(key, next)
       }
     }
-    for (const { name } of this.lines) {
-      const targets = this.lineTargets.get(name)!
-      const made = facts[name] ?? []
+    for (const entry of this.lines) {
+      const targets = this.lineTargets.get(entry.name)!
+      // (a kind the reader did not make lines for, made here)
+      const made = facts[entry.name] ?? lineFactsOf([entry], events)[entry.name]!
       for (let i = 0; i < made.length; i += 4) {
         const key = made[i]!
         const eventId = made[i + 1]! as EntryId
