@@ -13,11 +13,14 @@ import {
   count,
   describeValue,
   finalDecisionData,
+  isJsonObject,
   jsonObject,
   noticeboardData,
+  plainUtteranceData,
   timestamp,
   utteranceData,
 } from './schemas'
+import { toIsoTimestamp } from './timestamps'
 import {
   type APPLICATION_EVENT_TYPES,
   type ChatEvent,
@@ -89,10 +92,21 @@ function readDat(dat: string | undefined): Parsed<JsonObject | undefined> {
   } catch (error) {
     return malformed(`dat: invalid JSON (${error instanceof Error ? error.message : String(error)})`)
   }
-  return check(jsonObject, value, 'dat')
+  return isJsonObject(value) ? { value } : check(jsonObject, value, 'dat')
 }
 
 const envelopeSchema = z.object({ tsp: timestamp, seq: count.optional() })
+
+/** A seq the schema would read as it is (a short run of digits). */
+const PLAIN_SEQ = /^\d{1,15}$/
+
+/** The timestamp and seq: read directly when plain (nearly always), by the schema otherwise. */
+function readHeader(tsp: string | undefined, seq: string | undefined): Parsed<{ tsp: string; seq?: number }> {
+  const timestamp = tsp === undefined ? undefined : toIsoTimestamp(tsp)
+  if (timestamp !== undefined && (seq === undefined || PLAIN_SEQ.test(seq)))
+    return { value: seq === undefined ? { tsp: timestamp } : { tsp: timestamp, seq: Number(seq) } }
+  return check(envelopeSchema, { tsp, seq }, '')
+}
 
 /** An application event's number: `aid`, or the snapshot's own `applicationNumber`; never two. */
 function applicationNumberOf(aid: string | undefined, own: string | undefined): Parsed<string> {
@@ -132,8 +146,11 @@ function toConversationEvent(
     case 'conversation_started':
       return withData(dat, conversationStartedData, (data) => ({ ...envelope, type, data }))
     case 'user_input':
-    case 'assistant_response':
+    case 'assistant_response': {
+      const plain = plainUtteranceData(dat)
+      if (plain) return { value: { ...envelope, type, data: plain } }
       return withData(dat, utteranceData, (data) => ({ ...envelope, type, data }))
+    }
     case 'final_decision':
       return withData(dat, finalDecisionData, (data) => ({ ...envelope, type, data }))
     case 'conversation_summary':
@@ -208,7 +225,7 @@ export function parse(entryId: string, fields: StreamFields): ParseResult {
   if (!type) return malformed('typ: missing')
   if (!isEventType(type)) return { ok: false, kind: 'skipped', reason: 'unknown_type', type }
 
-  const header = check(envelopeSchema, { tsp: present(raw.tsp), seq: present(raw.seq) }, '')
+  const header = readHeader(present(raw.tsp), present(raw.seq))
   if (failed(header)) return header
   const dat = readDat(raw.dat)
   if (failed(dat)) return dat

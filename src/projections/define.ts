@@ -91,9 +91,11 @@ export type OnceOptions<State> = {
 
 /** Only the copies a register still holds are worth keeping: an overwritten write never moves again. */
 function heldCopies(applied: AppliedEvents, stamps: Bookkeeping['stamps']): AppliedEvents {
+  const all = Object.entries(applied.copies)
+  if (all.length === 0) return applied
   const held = new Set(Object.values(stamps))
-  const copies = Object.entries(applied.copies).filter(([, entryId]) => held.has(entryId))
-  if (copies.length === Object.keys(applied.copies).length) return applied
+  const copies = all.filter(([, entryId]) => held.has(entryId))
+  if (copies.length === all.length) return applied
   return { ...applied, copies: Object.fromEntries(copies) }
 }
 

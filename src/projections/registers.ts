@@ -24,7 +24,9 @@ export type Fields<State extends Stamped> = Omit<State, 'projection'>
 /** The object with its keys sorted, so equal bookkeeping serialises to equal JSON; itself when they are. */
 export function sortedKeys<T extends object>(record: T): T {
   const keys = Object.keys(record)
-  if (keys.every((key, i) => i === 0 || keys[i - 1]! < key)) return record
+  let sorted = true
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!
+  if (sorted) return record
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
 }
 

@@ -20,6 +20,18 @@ describe('stream entry ids', () => {
     expect(compareEntryIds('1-007', '1-7')).toBe(0)
   })
 
+  it('agree with comparing the two numbers exactly, for every pair of a varied set', () => {
+    const ids = ['0-0', '0-1', '1-0', '9-99', '10-0', '10-9', '10-10', '99-0', '100-0', '0010-2', '10-002', '1-007']
+    ids.push('1700000000000-0', '1700000000000-10', '1700000000001-0', '18446744073709551615-18446744073709551615')
+    const exactly = (a: string, b: string) => {
+      const [msA, seqA] = a.split('-').map(BigInt) as [bigint, bigint]
+      const [msB, seqB] = b.split('-').map(BigInt) as [bigint, bigint]
+      return Math.sign(Number(msA === msB ? seqA - seqB : msA - msB))
+    }
+    for (const a of ids)
+      for (const b of ids) expect(Math.sign(compareEntryIds(a, b)), `${a} vs ${b}`).toBe(exactly(a, b))
+  })
+
   it('maxEntryId picks the later id', () => {
     expect(maxEntryId('5-9', '5-10')).toBe('5-10')
     expect(maxEntryId('6-0', '5-10')).toBe('6-0')
@@ -29,5 +41,7 @@ describe('stream entry ids', () => {
     expect(isEntryId('1700000000000-0')).toBe(true)
     expect(isEntryId('*')).toBe(false)
     expect(() => compareEntryIds('1-0', 'latest')).toThrow('not a stream entry id: "latest" (expected <ms>-<seq>)')
+    expect(() => compareEntryIds('1-', '1-0')).toThrow('not a stream entry id: "1-"')
+    expect(() => compareEntryIds('1-0', '1-0x')).toThrow('not a stream entry id: "1-0x"')
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { parse } from '@/events/parse'
-import { MAX_UTTERANCE_BYTES } from '@/events/schemas'
+import type { JsonObject } from '@/events/types'
+import { MAX_UTTERANCE_BYTES, plainUtteranceData, utteranceData } from '@/events/schemas'
 
 import { AID, CID, event, fields, UID } from './given'
 
@@ -29,6 +30,8 @@ describe('parse: the envelope', () => {
       timestamp: '2025-03-03T09:00:00.000Z',
       data: {},
     })
+    expect(event('1-1', 'conversation_started', undefined, { seq: ' 007 ' }).seq).toBe(7)
+    expect(event('1-1', 'conversation_started', undefined, { seq: '0' }).seq).toBe(0)
   })
 
   it('normalises timestamps to UTC; a timestamp without a zone is read as UTC', () => {
@@ -114,6 +117,31 @@ describe('parse: utterances', () => {
   it('accepts an utterance of exactly 256 KB', () => {
     expect(MAX_UTTERANCE_BYTES).toBe(262_144)
     expect(reasonOf(fields('user_input', { u: 'x'.repeat(MAX_UTTERANCE_BYTES) }))).toBe('parsed')
+  })
+
+  it('reads the plain shape without the schema, as the schema reads it, and leaves every other shape to it', () => {
+    const big = 'x'.repeat(MAX_UTTERANCE_BYTES + 1)
+    const shapes: Array<[dat: JsonObject, plain: boolean]> = [
+      [{ u: 'Hi' }, true],
+      [{ utterance: 'Hi', u: 'Bye', r: null, a: 'text', d: [1, { x: null }], e: false, prev_seq: 0 }, true],
+      [{ utterance: 'Hi', rationale: null, r: 'why', end_conversation: null, e: true, prev_seq: null }, true],
+      [{ u: 'Hi', unknown: { deep: 1 } }, true],
+      [{ u: 'Hi', e: 'true' }, false],
+      [{ u: 'Hi', prev_seq: '4' }, false],
+      [{ u: 'Hi', prev_seq: -1 }, false],
+      [{ u: 'Hi', prev_seq: 1.5 }, false],
+      [{ u: 'Hi', r: 12 }, false],
+      [{ u: 12 }, false],
+      [{ utterance: null, u: 'Hi' }, false],
+      [{ u: big }, false],
+      [{ r: 'no line' }, false],
+      [{}, false],
+    ]
+    for (const [dat, plain] of shapes) {
+      const read = plainUtteranceData(dat)
+      expect(read !== undefined, JSON.stringify(dat).slice(0, 80)).toBe(plain)
+      if (read) expect(read).toEqual(utteranceData.parse(dat))
+    }
   })
 })
 
