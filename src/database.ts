@@ -8,6 +8,7 @@ import { intSetting } from './lib/env'
 import { migrations } from './migrations'
 import { withBusyTimeoutOnEveryConnection } from './store/internals/libsqlBusyTimeout'
 import { withSchemaPushOnlyWhenChanged } from './store/internals/schemaPush'
+import { sqliteFileOf } from './store/internals/sqlite'
 
 export const DEFAULT_SQLITE_FILE = 'data/billie.db'
 
@@ -27,7 +28,7 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
     )
   }
   const url = uri || `file:${DEFAULT_SQLITE_FILE}`
-  const file = path.resolve(url.slice('file:'.length))
+  const file = sqliteFileOf(url)
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const busyTimeout = intSetting('SQLITE_BUSY_TIMEOUT_MS', 10_000)
   const adapter = sqliteAdapter({

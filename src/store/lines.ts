@@ -2,15 +2,16 @@
  * Lines (transcript lines): inserted once, never updated. A line is one row, so appending costs
  * the same on line 2,000 as on line 1. On SQLite, one `INSERT … ON CONFLICT DO NOTHING RETURNING`
  * per chunk (./internals); other adapters get Payload's per-row create, which applies their own
- * write transforms (ids, dates). Read back the same way: on SQLite straight from the table, on
- * other adapters through `payload.db.find`.
+ * write transforms (ids, dates). Read back the same way: on SQLite straight from the table (on a
+ * read-only connection of its own when the database is a local file), on other adapters through
+ * `payload.db.find`.
  */
 import type { CollectionSlug, Payload } from 'payload'
 import { ValidationError } from 'payload'
 
 import { WriteConflict } from '@/worker/failures'
 
-import { insertNew, selectAfter, sqliteAdapterOf } from './internals/sqlite'
+import { insertNew, openTableReader, selectAfter, sqliteAdapterOf } from './internals/sqlite'
 import type { Session } from './session'
 
 export type LineRow = Record<string, unknown> & { key: string }
@@ -72,25 +73,33 @@ export async function* storedLines(
   pageSize: number,
 ): AsyncGenerator<LineRow[]> {
   const sqlite = sqliteAdapterOf(payload)
-  let after: string | undefined
-  for (;;) {
-    const rows = (
-      sqlite
-        ? await selectAfter(sqlite, collection, { columns, keyField: 'key', after, limit: pageSize })
-        : (
-            await payload.db.find({
-              collection,
-              where: after === undefined ? undefined : { key: { greater_than: after } },
-              sort: 'key',
-              limit: pageSize,
-              pagination: false,
-              select: Object.fromEntries(columns.map((column) => [column, true])),
-            })
-          ).docs
-    ) as LineRow[]
-    if (rows.length === 0) return
-    yield rows
-    after = String(rows[rows.length - 1]!.key)
-    if (rows.length < pageSize) return
+  const reader = sqlite && openTableReader(sqlite)
+  try {
+    let after: string | undefined
+    for (;;) {
+      const options = { columns, keyField: 'key', after, limit: pageSize }
+      const rows = (
+        reader
+          ? reader.selectAfter(collection, options)
+          : sqlite
+            ? await selectAfter(sqlite, collection, options)
+            : (
+                await payload.db.find({
+                  collection,
+                  where: after === undefined ? undefined : { key: { greater_than: after } },
+                  sort: 'key',
+                  limit: pageSize,
+                  pagination: false,
+                  select: Object.fromEntries(columns.map((column) => [column, true])),
+                })
+              ).docs
+      ) as LineRow[]
+      if (rows.length === 0) return
+      yield rows
+      after = String(rows[rows.length - 1]!.key)
+      if (rows.length < pageSize) return
+    }
+  } finally {
+    reader?.close()
   }
 }

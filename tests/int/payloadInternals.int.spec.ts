@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import config from '@/payload.config'
 import { STORES } from '@/store'
 import { dashboardStore } from '@/store/dashboard'
-import { sqliteAdapterOf } from '@/store/internals/sqlite'
+import { openTableReader, sqliteAdapterOf } from '@/store/internals/sqlite'
 import { insertLines, storedLines } from '@/store/lines'
 import { WRITTEN_FOR } from '@/store/internals/versions'
 import { commit, openSession, rollback } from '@/store/session'
@@ -57,6 +57,7 @@ describe('Payload internals the store relies on', () => {
       '@payloadcms/db-sqlite': installedVersion('@payloadcms/db-sqlite'),
       '@payloadcms/db-mongodb': installedVersion('@payloadcms/db-mongodb'),
       '@libsql/client': installedVersion('@libsql/client', '@payloadcms/db-sqlite'),
+      libsql: installedVersion('libsql'),
       'drizzle-orm': installedVersion('drizzle-orm', '@payloadcms/drizzle'),
     }).toEqual(WRITTEN_FOR)
   })
@@ -100,7 +101,10 @@ describe('Payload internals the store relies on', () => {
     await commit(session)
     const columns = ['key', 'conversation', ...dashboardStore.kinds.utterances.columns]
 
-    // When they are read from the table, and through Payload
+    // When they are read from the table (on a connection of its own: the database is a local file), and through Payload
+    const reader = openTableReader(sqliteAdapterOf(payload)!)
+    expect(reader, 'no read-only connection to a local SQLite file').toBeDefined()
+    reader!.close()
     const read: Array<Record<string, unknown>> = []
     for await (const rows of storedLines(payload, 'utterances', columns, 1)) read.push(...rows)
     const { docs } = await payload.db.find({

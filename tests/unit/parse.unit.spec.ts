@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { parse } from '@/events/parse'
-import type { JsonObject } from '@/events/types'
 import { MAX_UTTERANCE_BYTES, plainUtteranceData, utteranceData } from '@/events/schemas'
+import type { JsonObject } from '@/events/types'
 
 import { AID, CID, event, fields, UID } from './given'
 

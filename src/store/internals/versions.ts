@@ -12,5 +12,7 @@ export const WRITTEN_FOR = {
   '@payloadcms/db-sqlite': '3.90.2',
   '@payloadcms/db-mongodb': '3.90.2',
   '@libsql/client': '0.14.0',
+  /** The native driver under @libsql/client, which a table reader (./sqlite.ts) opens itself. */
+  libsql: '0.4.7',
   'drizzle-orm': '0.45.2',
 } as const
