@@ -139,9 +139,10 @@ function selectAfterQuery(
 
 /**
  * A read-only connection of its own to the database file, for reading a whole table a page at a
- * time (verify and rebuild read hundreds of thousands of lines). Read through it, a row costs about
- * half what it costs through the libsql client, which builds each row's object property by
- * property. It sees what is committed, as a read outside a transaction does.
+ * time (verify and rebuild read hundreds of thousands of lines). It returns rows as arrays, where
+ * the libsql client builds each row's object property by property: comparing a million-event
+ * verify's lines took a third less time this way. It sees what is committed, as a read outside a
+ * transaction does.
  */
 export type TableReader = {
   /** The rows of `columns` with `keyField` after `after`, in its order, as the adapter returns them. */
