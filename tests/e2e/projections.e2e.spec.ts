@@ -29,6 +29,8 @@ test('an admin verifies, sees the drift, rebuilds, and the board shows the right
   const [conversationId] = startedConversations(corpus).map((fields) => fields.cid!)
   await waitForProjection(board, [conversationId!])
   const sqlite = openSqlite(databaseUrl())
+  // (the app's workers may be committing a batch: wait for the write lock as they do)
+  await sqlite.execute('PRAGMA busy_timeout = 10000')
   const { rows } = await sqlite.execute(
     `SELECT customer_name, application_number FROM conversations WHERE conversation_id = '${conversationId}'`,
   )
