@@ -74,26 +74,24 @@ export async function* storedLines(
 ): AsyncGenerator<LineRow[]> {
   const sqlite = sqliteAdapterOf(payload)
   const reader = sqlite && openTableReader(sqlite)
+  const page = async (after: string | undefined): Promise<Array<Record<string, unknown>>> => {
+    const options = { columns, keyField: 'key', after, limit: pageSize }
+    if (reader) return reader.selectAfter(collection, options)
+    if (sqlite) return selectAfter(sqlite, collection, options)
+    const { docs } = await payload.db.find({
+      collection,
+      where: after === undefined ? undefined : { key: { greater_than: after } },
+      sort: 'key',
+      limit: pageSize,
+      pagination: false,
+      select: Object.fromEntries(columns.map((column) => [column, true])),
+    })
+    return docs
+  }
   try {
     let after: string | undefined
     for (;;) {
-      const options = { columns, keyField: 'key', after, limit: pageSize }
-      const rows = (
-        reader
-          ? reader.selectAfter(collection, options)
-          : sqlite
-            ? await selectAfter(sqlite, collection, options)
-            : (
-                await payload.db.find({
-                  collection,
-                  where: after === undefined ? undefined : { key: { greater_than: after } },
-                  sort: 'key',
-                  limit: pageSize,
-                  pagination: false,
-                  select: Object.fromEntries(columns.map((column) => [column, true])),
-                })
-              ).docs
-      ) as LineRow[]
+      const rows = (await page(after)) as LineRow[]
       if (rows.length === 0) return
       yield rows
       after = String(rows[rows.length - 1]!.key)
