@@ -13,18 +13,12 @@ import { dashboard } from '@/projections/dashboard'
 import { fold } from '@/projections/define'
 import { attentionSignalsOf } from '@/projections/dashboard/signals'
 
-import { AID, at, CID, event } from './given'
+import { AID, assistantSays, at, CID, customerSays, event, started } from './given'
 
 /**
  * Each rule, given the events of one conversation and a clock: the conversation as the
  * projection stores it (its own fields and its application's signals), judged at `now`.
  */
-const started = (id: string, minutes = 0) =>
-  event(id, 'conversation_started', undefined, { seq: '1', tsp: at(minutes) })
-const customerSays = (id: string, seq: number, text: string, minutes: number) =>
-  event(id, 'user_input', { u: text }, { seq: String(seq), tsp: at(minutes) })
-const assistantSays = (id: string, seq: number, text: string, minutes: number, extra: object = {}) =>
-  event(id, 'assistant_response', { utterance: text, ...extra }, { seq: String(seq), tsp: at(minutes) })
 const assessed = (id: string, typ: string, dat: object, minutes = 1) => event(id, typ, dat, { tsp: at(minutes) })
 const onStep = (id: string, step: string, minutes: number) =>
   event(

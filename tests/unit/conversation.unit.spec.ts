@@ -3,14 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { evolveConversation } from '@/projections'
 import { MARKED_SEQS } from '@/projections/appliedEvents'
 
-import { AID, at, CID, event, fold, UID } from './given'
+import { AID, assistantSays, at, CID, customerSays, event, fold, started, UID } from './given'
 
-const started = (id: string, minutes = 0) =>
-  event(id, 'conversation_started', undefined, { seq: '1', tsp: at(minutes) })
-const customerSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
-  event(id, 'user_input', { u: text, ...extra }, { seq: String(seq), tsp: at(minutes) })
-const assistantSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
-  event(id, 'assistant_response', { utterance: text, ...extra }, { seq: String(seq), tsp: at(minutes) })
 const decided = (id: string, decision: string) => event(id, 'final_decision', { decision })
 
 const conversationOf = (...events: Parameters<typeof fold>[1]) => fold(evolveConversation, events)

@@ -65,3 +65,15 @@ export const eventsOf = (corpus: StreamEntryFields[]): ChatEvent[] =>
     const result = parse(entryIdAt(index), entry)
     return result.ok ? [result.event] : []
   })
+
+/** The chat begins: `conversation_started`, seq 1, `minutes` after 09:00. */
+export const started = (id: string, minutes = 0) =>
+  event(id, 'conversation_started', undefined, { seq: '1', tsp: at(minutes) })
+
+/** The customer's line (short spelling), at minute `seq` unless told. */
+export const customerSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
+  event(id, 'user_input', { u: text, ...extra }, { seq: String(seq), tsp: at(minutes) })
+
+/** The assistant's line (long spelling), at minute `seq` unless told. */
+export const assistantSays = (id: string, seq: number, text: string, minutes = seq, extra: object = {}) =>
+  event(id, 'assistant_response', { utterance: text, ...extra }, { seq: String(seq), tsp: at(minutes) })

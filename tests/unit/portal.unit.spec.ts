@@ -8,12 +8,10 @@ import { dashboardFacts, disagreements, portalFacts } from '@/projections/agreem
 import type { PortalApplicationState } from '@/projections/portal/application'
 import { portalStatusOf, progressOf } from '@/projections/portal/status'
 
-import { AID, at, CID, event, eventsOf, UID } from './given'
+import { AID, at, CID, event, eventsOf, started, UID } from './given'
 
 const applicationOf = (...events: ChatEvent[]) => fold(portal, events).portalApplications.get(AID)
 const conversationOf = (...events: ChatEvent[]) => fold(portal, events).portalConversations.get(CID)
-
-const started = (id = '1-0') => event(id, 'conversation_started', undefined, { seq: '1', tsp: at(0) })
 
 const stage = (stageName: string, complete: boolean) => ({ stageName, complete, steps: [] })
 
@@ -54,7 +52,7 @@ const loanDetails = {
 
 describe('the portal application', () => {
   it('is created as a draft when a conversation opens with an application number', () => {
-    expect(applicationOf(started())).toMatchObject({
+    expect(applicationOf(started('1-0'))).toMatchObject({
       applicationNumber: AID,
       customerId: UID,
       status: 'draft',
@@ -66,7 +64,7 @@ describe('the portal application', () => {
   })
 
   it('takes the loan, the customer’s name and email, the process and the documents from a snapshot', () => {
-    expect(applicationOf(started(), snapshot('1-1', 2, loanDetails))).toMatchObject({
+    expect(applicationOf(started('1-0'), snapshot('1-1', 2, loanDetails))).toMatchObject({
       status: 'submitted',
       currentStage: 'loan_details',
       currentStep: 'loan_term',
@@ -96,7 +94,7 @@ describe('the portal application', () => {
 
   it('moves to under review when a lender check comes back, and says nothing of what it found', () => {
     const checked = applicationOf(
-      started(),
+      started('1-0'),
       snapshot('1-1', 2, loanDetails),
       event('1-2', 'fraudCheck_results', { fraudScore: 91.5, result: 'FAIL' }, { seq: '3', tsp: at(3) }),
     )!
@@ -107,20 +105,20 @@ describe('the portal application', () => {
 
   it('is decided by the outcome, the later of a snapshot’s outcome and final_decision', () => {
     const decided = applicationOf(
-      started(),
+      started('1-0'),
       snapshot('1-1', 2, loanDetails),
       event('1-5', 'final_decision', { decision: 'Approved' }, { seq: '6', tsp: at(9) }),
     )!
     expect(decided).toMatchObject({ status: 'approved', decidedAt: at(9), outstanding: [], hasOutstanding: false })
     const withdrawn = applicationOf(
-      started(),
+      started('1-0'),
       snapshot('1-1', 2, loanDetails),
       snapshot('1-6', 7, { applicationOutcome: 'withdrawn' }),
     )!
     expect(withdrawn).toMatchObject({ status: 'withdrawn', decidedAt: at(7) })
     // an older snapshot's "pending" arriving late does not undo the decision
     const late = applicationOf(
-      started(),
+      started('1-0'),
       event('1-5', 'final_decision', { decision: 'declined' }, { seq: '6' }),
       snapshot('1-1', 2, { ...loanDetails, applicationOutcome: 'pending' }),
     )!
@@ -129,7 +127,7 @@ describe('the portal application', () => {
 
   it('shows a verified identity, and needs nothing more once statements are in', () => {
     const verified = applicationOf(
-      started(),
+      started('1-0'),
       snapshot('1-1', 2, loanDetails),
       snapshot('1-2', 3, { customer: { ekyc_status: 'successful' }, statementCaptureCompleted: true }),
     )!
@@ -139,7 +137,7 @@ describe('the portal application', () => {
 
   it('marks a document that had expired by the time of the snapshot, and then asks for one', () => {
     const expired = applicationOf(
-      started(),
+      started('1-0'),
       snapshot('1-1', 2, {
         customerIdentityDocuments: [
           { document_type: 'PASSPORT', document_number: 'PA1234567', expiry_date: '2024-01-01' },
@@ -152,7 +150,7 @@ describe('the portal application', () => {
 
   it('is the same whatever order its events arrive in, and however often', () => {
     const events = [
-      started(),
+      started('1-0'),
       snapshot('1-1', 2, loanDetails),
       event('1-2', 'identityRisk_assessment', { riskScore: 12 }, { seq: '3', tsp: at(3) }),
       snapshot('1-3', 4, { customer: { ekyc_status: 'successful' }, statementCaptureCompleted: true }),
@@ -164,10 +162,10 @@ describe('the portal application', () => {
   })
 
   it('ignores the noticeboard and the transcript', () => {
-    const quiet = applicationOf(started())
+    const quiet = applicationOf(started('1-0'))
     expect(
       applicationOf(
-        started(),
+        started('1-0'),
         event('1-1', 'noticeboard_updated', { agentName: 'FraudAgent', content: 'Suspicious' }, { seq: '2' }),
         event('1-2', 'user_input', { u: 'hello' }, { seq: '3' }),
       ),
@@ -198,7 +196,7 @@ describe('the status a customer sees', () => {
 describe('the portal conversation', () => {
   it('keeps the last thing either side said, when, how many lines, and whether the chat is open', () => {
     const conversation = conversationOf(
-      started(),
+      started('1-0'),
       event(
         '1-1',
         'assistant_response',
@@ -224,10 +222,10 @@ describe('the portal conversation', () => {
   })
 
   it('is completed when the chat ends or is decided, and has the summary’s purpose', () => {
-    const ended = conversationOf(started(), event('1-1', 'user_input', { u: 'Bye', e: true }, { seq: '2' }))
+    const ended = conversationOf(started('1-0'), event('1-1', 'user_input', { u: 'Bye', e: true }, { seq: '2' }))
     expect(ended?.status).toBe('completed')
     const decided = conversationOf(
-      started(),
+      started('1-0'),
       event(
         '1-1',
         'conversation_summary',
@@ -241,7 +239,7 @@ describe('the portal conversation', () => {
 
   it('counts a line once however often it is delivered or retried', () => {
     const line = (id: string) => event(id, 'user_input', { u: 'Jess' }, { seq: '2' })
-    expect(conversationOf(started(), line('1-1'), line('1-1'), line('1-2'))?.messageCount).toBe(1)
+    expect(conversationOf(started('1-0'), line('1-1'), line('1-1'), line('1-2'))?.messageCount).toBe(1)
   })
 })
 
