@@ -10,7 +10,7 @@ import { metricsKeys } from '@/worker/metrics'
 import { workerSettings, type WorkerSettings } from '@/worker/settings'
 import { Worker } from '@/worker/worker'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+import { until } from './wait'
 
 /**
  * A worker of one projection (the dashboard unless `store` says otherwise) in this process, on two
@@ -73,9 +73,7 @@ export async function untilProcessed(
   count: number,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (((await countersOf(redis, settings)).processed ?? 0) < count) {
-    if (Date.now() > deadline) throw new Error(`fewer than ${count} entries processed within ${timeoutMs} ms`)
-    await sleep(20)
-  }
+  await until(async () => ((await countersOf(redis, settings)).processed ?? 0) >= count, `${count} entries processed`, {
+    timeoutMs,
+  })
 }

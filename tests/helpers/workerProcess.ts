@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
+import { until } from './wait'
+
 /**
  * `pnpm worker` as a real child process (the command package.json runs:
  * `node --max-old-space-size=192 --import tsx src/scripts/worker.ts`), for tests that kill
@@ -78,15 +80,16 @@ export function tailOf(worker: WorkerProcess, lines = 40): string {
 
 /** Resolves once the worker's log contains `text`. */
 export async function untilLogged(worker: WorkerProcess, text: string | RegExp, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const log = fs.existsSync(worker.logFile) ? fs.readFileSync(worker.logFile, 'utf8') : ''
-    if (typeof text === 'string' ? log.includes(text) : text.test(log)) return
-    if (!worker.alive) throw new Error(`${worker.name} exited before logging ${text}\n${tailOf(worker)}`)
-    if (Date.now() > deadline)
-      throw new Error(`${worker.name} did not log ${text} within ${timeoutMs} ms\n${tailOf(worker)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  await until(
+    () => {
+      const log = fs.existsSync(worker.logFile) ? fs.readFileSync(worker.logFile, 'utf8') : ''
+      if (typeof text === 'string' ? log.includes(text) : text.test(log)) return true
+      if (!worker.alive) throw new Error(`${worker.name} exited before logging ${text}\n${tailOf(worker)}`)
+      return false
+    },
+    `${worker.name} to log ${text}`,
+    { timeoutMs, everyMs: 100, detail: () => tailOf(worker) },
+  )
 }
 
 /** The exit of a worker, or an error once `timeoutMs` has passed without one. */

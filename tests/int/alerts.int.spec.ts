@@ -17,6 +17,7 @@ import { opsSettings } from '@/ops/settings'
 import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll } from '../helpers/stream'
+import { sleep } from '../helpers/wait'
 
 const opened = openPayloadAndRedis()
 const stream = `test:alerts:${crypto.randomUUID()}`
@@ -24,8 +25,6 @@ const received: Array<{ status: string; alert: { rule: string; subject: string; 
 let failNext = 1
 let receiver: http.Server
 let url: string
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 beforeAll(async () => {
   process.env.CHAT_LEDGER_STREAM = stream
   receiver = http.createServer(async (req, res) => {

@@ -14,6 +14,7 @@ import { metricsKeys } from '@/worker/metrics'
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained, dlqOf } from '../helpers/stream'
 import { exitWithin, killAll, spawnWorker, tailOf, type WorkerProcess } from '../helpers/workerProcess'
+import { sleep } from '../helpers/wait'
 
 /*
  * Three `pnpm worker` processes share one SQLite file and one consumer group while the test
@@ -45,8 +46,6 @@ afterAll(async () => {
   redis?.disconnect()
   await payload?.destroy()
 })
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('workers killed at random while three of them drain one stream', () => {
   it('lose nothing, duplicate nothing, dead-letter nothing, and stop cleanly on SIGTERM', async () => {

@@ -9,6 +9,7 @@ import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWor
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { openSqlite } from '../helpers/sqlite'
 import { appendAll, groupInfo, oracleOf, dlqOf } from '../helpers/stream'
+import { sleep } from '../helpers/wait'
 
 /*
  * Outages are waited out, never dead-lettered (DESIGN, rule 3). The database outage is real on
@@ -26,8 +27,6 @@ const opened = openPayloadAndRedis()
 afterAll(async () => {
   delete process.env.SQLITE_BUSY_TIMEOUT_MS
 })
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe.runIf(onSqlite)('the worker during a database outage', () => {
   it('waits out a database that refuses writes for 4 s, then projects everything; nothing dead-lettered', async () => {

@@ -8,10 +8,9 @@ import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker, untilProcessed } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { appendAll, groupInfo, oracleOf, waitUntilDrained, dlqOf } from '../helpers/stream'
+import { sleep } from '../helpers/wait'
 
 const opened = openPayloadAndRedis()
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('the worker while Redis drops its connections', () => {
   it('reconnects and goes on: every entry projected once and acknowledged, nothing dead-lettered', async () => {
