@@ -30,8 +30,9 @@ export default defineConfig({
           setupFiles: ['./tests/int/setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
-          // After the unit project, not beside it: the integration files run one at a time.
+          // Two files at a time (each has its own SQLite file and, through VITEST_POOL_ID, its own
+          // Redis database: tests/int/setup.ts); after the unit project, not beside it.
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },

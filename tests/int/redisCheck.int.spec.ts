@@ -26,7 +26,7 @@ describe('src/server/test-redis-connection.ts', () => {
     const { code, output } = await run(process.env.REDIS_URL!)
     expect(code).toBe(0)
     expect(output).toMatch(
-      /^OK: redis:\/\/127\.0\.0\.1:\d+ answered PONG \(Redis \d+\.\d+\.\d+\); stream chatLedger holds \d+ entries/,
+      /^OK: redis:\/\/127\.0\.0\.1:\d+(\/\d+)? answered PONG \(Redis \d+\.\d+\.\d+\); stream chatLedger holds \d+ entries/,
     )
   })
 
