@@ -24,6 +24,8 @@ const pickPort = () =>
 
 process.env.E2E_APP_PORT ||= pickPort()
 process.env.E2E_REDIS_PORT ||= pickPort()
+// The app's mail goes to an SMTP server the password-reset test listens with on this port.
+process.env.E2E_SMTP_PORT ||= pickPort()
 const coverage = process.env.E2E_COVERAGE === '1'
 if (!process.env.E2E_RUN && coverage) {
   // Once, in the runner (the workers load this file too, with E2E_RUN set): last run's coverage goes.
@@ -78,6 +80,9 @@ export default defineConfig({
       DATABASE_URI: `file:${path.resolve('.tmp/e2e', `${process.env.E2E_RUN}.db`)}`,
       MEDIA_DIR: path.resolve('.tmp/e2e/media'),
       REDIS_URL: '',
+      SERVER_URL: appUrl,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: process.env.E2E_SMTP_PORT,
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

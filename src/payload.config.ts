@@ -16,6 +16,7 @@ import { SavedViews } from './collections/SavedViews'
 import { Users } from './collections/Users'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
+import { emailAdapter } from './email'
 import { analytics } from './endpoints/analytics'
 import { exportEndpoints } from './endpoints/export'
 import { opsEndpoints } from './endpoints/ops'
@@ -130,6 +131,8 @@ export default buildConfig({
     AuditLog,
   ],
   db: databaseAdapter(),
+  // Password resets and invitations: SMTP when SMTP_HOST is set, else one log line (src/email.ts).
+  email: emailAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
   endpoints: [
     realtime,

@@ -30,3 +30,14 @@ export const booleanSetting = (name: string, fallback: boolean): boolean =>
 
 /** A string, trimmed; unset or empty gives the fallback. */
 export const stringSetting = (name: string, fallback: string): string => process.env[name]?.trim() || fallback
+
+/** An origin (`https://dashboard.example.com`, `http://localhost:3000`): protocol, host and port, no path. */
+export const originSetting = (name: string): string | undefined => {
+  const raw = process.env[name]?.trim()
+  if (!raw) return undefined
+  const url = URL.canParse(raw) ? new URL(raw) : undefined
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== raw.replace(/\/$/, '')) {
+    throw new Error(`${name}=${raw} is not an origin: write it as https://host[:port], without a path`)
+  }
+  return url.origin
+}

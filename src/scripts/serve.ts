@@ -65,6 +65,8 @@ async function main() {
     ...process.env,
     NEXT_TELEMETRY_DISABLED: '1',
     ENABLE_EVENT_PROCESSING: process.env.ENABLE_EVENT_PROCESSING ?? 'true',
+    // Emailed links (password resets) point here unless told otherwise.
+    SERVER_URL: process.env.SERVER_URL || `http://localhost:${args.port}`,
   }
   const app = spawn('pnpm', ['exec', 'next', args.prod ? 'start' : 'dev', '--port', args.port], {
     stdio: 'inherit',

@@ -5,12 +5,13 @@ import { isAdmin } from '@/access/isAdmin'
 import { isAdminField } from '@/access/isAdminField'
 import { hasRole, ROLES } from '@/access/roles'
 
+import { resetPasswordEmail } from './auth/resetPasswordEmail'
 import { keepOneAdminOnDelete, keepOneAdminOnDemote } from './hooks/keepOneAdmin'
 import { makeFirstUserAdmin } from './hooks/makeFirstUserAdmin'
 
 export const Users: CollectionConfig = {
   slug: 'users',
-  auth: true,
+  auth: { forgotPassword: { generateEmailHTML: resetPasswordEmail } },
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'firstName', 'lastName', 'role'],
