@@ -2,7 +2,7 @@ import type { Endpoint, PayloadRequest } from 'payload'
 
 import { hasRole } from '@/access/roles'
 import { appRedis } from '@/lib/redis'
-import { heartbeat, leave, presenceSettings, type Viewer, viewersOf } from '@/presence/presence'
+import { heartbeat, leave, presenceSettings, spendHeartbeat, type Viewer, viewersOf } from '@/presence/presence'
 
 const refuse = (status: number, message: string) => Response.json({ message }, { status })
 const MAX_ID = 200
@@ -31,21 +31,63 @@ async function conversationOf(req: PayloadRequest): Promise<string | Response> {
   return conversationId.trim()
 }
 
-const withConversation =
-  (act: typeof heartbeat): Endpoint['handler'] =>
-  async (req) => {
-    const viewer = viewerOf(req)
-    if (viewer instanceof Response) return viewer
-    const conversationId = await conversationOf(req)
-    if (conversationId instanceof Response) return conversationId
-    const viewers = await act(appRedis(req.payload.logger), conversationId, viewer)
-    return Response.json({ conversationId, viewers })
+/** Whether the conversation is recorded (and readable by the user). */
+async function recorded(req: PayloadRequest, conversationId: string): Promise<boolean> {
+  const { totalDocs } = await req.payload.count({
+    collection: 'conversations',
+    where: { conversationId: { equals: conversationId } },
+    overrideAccess: false,
+    user: req.user,
+    req,
+  })
+  return totalDocs > 0
+}
+
+/**
+ * A heartbeat: counted against the user's allowance first (so a loop of made-up ids costs no
+ * database read), then only for a recorded conversation.
+ */
+const beat: Endpoint['handler'] = async (req) => {
+  const viewer = viewerOf(req)
+  if (viewer instanceof Response) return viewer
+  const conversationId = await conversationOf(req)
+  if (conversationId instanceof Response) return conversationId
+  const redis = appRedis(req.payload.logger)
+  const settings = presenceSettings()
+  const allowance = await spendHeartbeat(redis, viewer.id, settings)
+  if (!allowance.allowed) {
+    const seconds = Math.ceil(allowance.retryAfterMs / 1000)
+    return Response.json(
+      {
+        message:
+          `Too many presence heartbeats: one user may send ${settings.heartbeatsPerUser} every ` +
+          `${settings.heartbeatMs} ms (one per open conversation view). Send the next in ${seconds} s.`,
+      },
+      { status: 429, headers: { 'retry-after': String(seconds) } },
+    )
   }
+  if (!(await recorded(req, conversationId)))
+    return refuse(404, `No conversation ${conversationId} has been recorded: open a conversation from the board.`)
+  const viewers = await heartbeat(redis, conversationId, viewer, settings)
+  return Response.json({ conversationId, viewers })
+}
+
+/** Leaving removes only the caller: it announces something only when they were there. */
+const goAway: Endpoint['handler'] = async (req) => {
+  const viewer = viewerOf(req)
+  if (viewer instanceof Response) return viewer
+  const conversationId = await conversationOf(req)
+  if (conversationId instanceof Response) return conversationId
+  const viewers = await leave(appRedis(req.payload.logger), conversationId, viewer)
+  return Response.json({ conversationId, viewers })
+}
 
 /**
  * Presence (src/presence): `POST /api/presence/heartbeat` and `POST /api/presence/leave` with
- * `{conversationId}` from an open conversation view; `GET /api/presence?conversations=a,b` says who
- * is viewing each (the board's first read; changes arrive on /api/realtime as `presence` events).
+ * `{conversationId}` from an open conversation view (a heartbeat for a conversation not recorded
+ * is a 404; beyond the user's allowance, a 429 with Retry-After); `GET
+ * /api/presence?conversations=a,b` says who is viewing each (the board reads it every heartbeat
+ * interval; comings and goings arrive on /api/realtime as `presence` events).
  */
 export const presenceEndpoints: Endpoint[] = [
   {
@@ -67,6 +109,6 @@ export const presenceEndpoints: Endpoint[] = [
       })
     },
   },
-  { path: '/presence/heartbeat', method: 'post', handler: withConversation(heartbeat) },
-  { path: '/presence/leave', method: 'post', handler: withConversation(leave) },
+  { path: '/presence/heartbeat', method: 'post', handler: beat },
+  { path: '/presence/leave', method: 'post', handler: goAway },
 ]

@@ -1,7 +1,8 @@
-import type { Endpoint, PayloadRequest } from 'payload'
+import { type Endpoint, executeAuthStrategies, type Payload, type PayloadRequest } from 'payload'
 
 import { hasRole } from '@/access/roles'
 import { isEntryId } from '@/events/entryId'
+import type { User } from '@/payload-types'
 import { conversationKeys, conversationLinks, feedFilter, type FilterRequest } from '@/realtime/feedFilter'
 import { FEED_COLLECTIONS, type FeedCollection, isFeedCollection } from '@/realtime/messages'
 import { realtimeSettings } from '@/realtime/settings'
@@ -9,6 +10,39 @@ import { feedCommands, feedReader } from '@/realtime/shared'
 import { sseStream } from '@/realtime/sseStream'
 
 const refuse = (status: number, message: string) => Response.json({ message }, { status })
+
+type Refusal = { status: 401 | 403; message: string }
+
+/**
+ * Why this user may not follow live changes, or undefined when they may: logged in, a staff
+ * role, and not locked out (Payload locks an account after too many failed logins, yet its
+ * existing sessions go on authenticating: the lock is checked here).
+ */
+async function refusalOf(payload: Payload, user: PayloadRequest['user']): Promise<Refusal | undefined> {
+  if (!user) return { status: 401, message: 'Log in as a supervisor or admin to follow live changes.' }
+  if (!hasRole(user, 'admin', 'supervisor'))
+    return { status: 403, message: 'Live changes are for supervisors and admins only.' }
+  // The adapter's read, as Payload's login reads the lock: one column, none of the Local API's passes.
+  const stored = await payload.db.findOne<Pick<User, 'id' | 'lockUntil'>>({
+    collection: 'users',
+    where: { id: { equals: user.id } },
+    select: { lockUntil: true },
+  })
+  if (!stored) return { status: 401, message: 'This account no longer exists.' }
+  if (stored.lockUntil && new Date(stored.lockUntil).getTime() > Date.now())
+    return { status: 403, message: 'This account is locked after too many failed logins: an admin can unlock it.' }
+  return undefined
+}
+
+/**
+ * Whether the session that opened the stream still lets its user follow: authenticated afresh
+ * from the request's headers as Payload authenticates every request (the user still exists, the
+ * session is current, the role is read from the record now), then checked as a new connection is.
+ */
+const stillAllowed = (req: PayloadRequest) => async (): Promise<boolean> => {
+  const { user } = await executeAuthStrategies({ headers: req.headers, payload: req.payload })
+  return (await refusalOf(req.payload, user)) === undefined
+}
 
 /**
  * The conversation a `?conversation=` client follows, as stored now (read with the user's
@@ -48,7 +82,9 @@ const SSE_HEADERS = {
 }
 
 /**
- * `GET /api/realtime`: the change feed as Server-Sent Events, for supervisors and admins.
+ * `GET /api/realtime`: the change feed as Server-Sent Events, for supervisors and admins. The
+ * session is checked again at every heartbeat: a user deleted, no longer staff, locked out or
+ * logged out has the stream closed, and the browser's reconnect is refused.
  *
  *   ?collection=conversations[,utterances…]   only these collections
  *   ?conversation=<conversationId or record id> only that conversation, its transcript lines, and
@@ -64,9 +100,8 @@ export const realtime: Endpoint = {
   method: 'get',
   handler: async (req) => {
     // Auth first: a custom endpoint is public until it checks.
-    if (!req.user) return refuse(401, 'Log in as a supervisor or admin to follow live changes.')
-    if (!hasRole(req.user, 'admin', 'supervisor'))
-      return refuse(403, 'Live changes are for supervisors and admins only.')
+    const refusal = await refusalOf(req.payload, req.user)
+    if (refusal) return refuse(refusal.status, refusal.message)
 
     const params = req.searchParams
     const lastEventId = req.headers.get('last-event-id')?.trim() || params.get('lastEventId')?.trim() || undefined
@@ -101,6 +136,7 @@ export const realtime: Endpoint = {
       heartbeatMs: realtimeSettings().heartbeatMs,
       lastEventId,
       filter,
+      stillAllowed: stillAllowed(req),
       signal: req.signal,
       log,
     })

@@ -2,9 +2,15 @@
  * Who is viewing a conversation right now. Each open conversation view sends a heartbeat; the
  * viewers of a conversation are a Redis sorted set (member: the viewer, score: when their
  * presence lapses) whose key itself expires, so nothing is kept and nothing runs when nobody
- * looks. Every heartbeat and leave is announced on the change feed (event `presence`) with the
- * conversation's current viewers, each with how long they stay unless a heartbeat renews them:
- * a viewer who closes the tab without a word is gone from every screen within the TTL.
+ * looks. A heartbeat or leave that changes who is there (someone comes or goes) is announced on
+ * the change feed (event `presence`) with the conversation's viewers, each with how long they
+ * stay unless a heartbeat renews them; a heartbeat that only renews is not, so the capped feed
+ * carries changes, not heartbeats. A viewer who closes the tab without a word is gone from every
+ * screen within the TTL: screens drop a viewer whose time runs out, and re-read who is there
+ * every heartbeat interval to learn of renewals.
+ *
+ * Each user may send `heartbeatsPerUser` heartbeats per interval (one per conversation view they
+ * have open, with room to spare); beyond that they are refused until the interval ends.
  */
 import type { Redis } from 'ioredis'
 
@@ -31,6 +37,8 @@ export type PresenceSettings = {
   ttlMs: number
   /** How often an open conversation view sends one (well under the TTL). */
   heartbeatMs: number
+  /** Heartbeats one user may send per `heartbeatMs`, over all their open views. */
+  heartbeatsPerUser: number
 }
 
 export function presenceSettings(): PresenceSettings {
@@ -39,6 +47,7 @@ export function presenceSettings(): PresenceSettings {
     prefix: stringSetting('PRESENCE_PREFIX', 'presence:'),
     ttlMs,
     heartbeatMs: Math.min(positiveIntSetting('PRESENCE_HEARTBEAT_MS', 5_000), Math.max(1, Math.floor(ttlMs / 2))),
+    heartbeatsPerUser: positiveIntSetting('PRESENCE_HEARTBEATS_PER_USER', 20),
   }
 }
 
@@ -60,12 +69,6 @@ function parseMembers(raw: string[], now: number): PresentViewer[] {
   return [...viewers.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
 }
 
-/** Reads (and prunes) a conversation's viewers in the pipeline's answers order: ZREMRANGEBYSCORE, ZRANGE. */
-function readInto(pipeline: ReturnType<Redis['pipeline']>, key: string, now: number) {
-  pipeline.zremrangebyscore(key, '-inf', now)
-  pipeline.zrange(key, 0, -1, 'WITHSCORES')
-}
-
 async function announce(redis: Redis, conversationId: string, viewers: PresentViewer[]): Promise<void> {
   const message: PresenceMessage = { collection: 'presence', id: conversationId, doc: { conversationId, viewers } }
   const feed = realtimeSettings()
@@ -82,22 +85,54 @@ async function announce(redis: Redis, conversationId: string, viewers: PresentVi
   )
 }
 
+/** Whether two lists of viewers name the same people (their times aside). */
+const sameViewers = (a: PresentViewer[], b: PresentViewer[]) =>
+  a.length === b.length && a.every((viewer, i) => viewer.id === b[i]!.id && viewer.name === b[i]!.name)
+
+/**
+ * Applies `write` to the conversation's viewers in one transaction that also reads them before
+ * and after (lapsed ones pruned first), and announces the viewers when they changed: concurrent
+ * heartbeats of one newcomer announce them once.
+ */
 async function change(
   redis: Redis,
   conversationId: string,
-  write: (pipeline: ReturnType<Redis['pipeline']>, key: string) => void,
+  write: (transaction: ReturnType<Redis['multi']>, key: string) => void,
   settings: PresenceSettings,
   now: number,
 ): Promise<PresentViewer[]> {
   const key = keyOf(settings, conversationId)
-  const pipeline = redis.pipeline()
-  write(pipeline, key)
-  readInto(pipeline, key, now)
-  const results = (await pipeline.exec()) ?? []
+  const transaction = redis.multi()
+  transaction.zremrangebyscore(key, '-inf', now)
+  transaction.zrange(key, 0, -1, 'WITHSCORES')
+  write(transaction, key)
+  transaction.zrange(key, 0, -1, 'WITHSCORES')
+  const results = (await transaction.exec()) ?? []
   for (const [error] of results) if (error) throw error
+  const before = parseMembers(results[1]![1] as string[], now)
   const viewers = parseMembers(results.at(-1)![1] as string[], now)
-  await announce(redis, conversationId, viewers)
+  if (!sameViewers(before, viewers)) await announce(redis, conversationId, viewers)
   return viewers
+}
+
+/** What a user's heartbeat allowance says: go ahead, or wait this long. */
+export type Allowance = { allowed: true } | { allowed: false; retryAfterMs: number }
+
+/**
+ * Counts one heartbeat of `viewerId` against their allowance (`heartbeatsPerUser` per
+ * `heartbeatMs`, a window that starts with their first heartbeat), shared by every app instance.
+ */
+export async function spendHeartbeat(
+  redis: Redis,
+  viewerId: string,
+  settings = presenceSettings(),
+): Promise<Allowance> {
+  const key = `${settings.prefix}heartbeats:${viewerId}`
+  const results = (await redis.multi().set(key, 0, 'PX', settings.heartbeatMs, 'NX').incr(key).pttl(key).exec()) ?? []
+  for (const [error] of results) if (error) throw error
+  const spent = Number(results[1]![1])
+  if (spent <= settings.heartbeatsPerUser) return { allowed: true }
+  return { allowed: false, retryAfterMs: Math.max(1, Number(results[2]![1])) }
 }
 
 /** `viewer` is looking at the conversation (again): present for another TTL. Returns everyone present. */

@@ -22,6 +22,8 @@ export type SseOptions = {
   lastEventId?: string
   /** Which entries this client wants. */
   filter: (entry: FeedEntry) => boolean
+  /** Asked at every heartbeat whether the client may still follow the feed: false closes the stream. */
+  stillAllowed?: () => Promise<boolean>
   /** The request's signal: aborted when the client goes away. */
   signal?: AbortSignal
   log: Payload['logger']
@@ -74,7 +76,7 @@ async function hasGap(redis: Redis, stream: string, lastEventId: string): Promis
 }
 
 export function sseStream(options: SseOptions): ReadableStream<Uint8Array> {
-  const { reader, redis, stream, heartbeatMs, lastEventId, filter, signal, log } = options
+  const { reader, redis, stream, heartbeatMs, lastEventId, filter, stillAllowed, signal, log } = options
   let finish = () => {}
   let drained: (() => void) | undefined
 
@@ -110,7 +112,25 @@ export function sseStream(options: SseOptions): ReadableStream<Uint8Array> {
           }
           if (text) send(text)
         }
-        const heartbeat = setInterval(() => send(HEARTBEAT), heartbeatMs)
+        let checking = false
+        /** One check at a time; one that fails (our database, not the client) keeps the stream until the next. */
+        const recheck = async () => {
+          if (!stillAllowed || checking || closed) return
+          checking = true
+          try {
+            if (await stillAllowed()) return
+            log.info({ lastSent }, 'SSE client no longer allowed to follow the feed: closing it')
+            finish()
+          } catch (error) {
+            log.warn({ err: error instanceof Error ? error.message : String(error) }, 'SSE session re-check failed')
+          } finally {
+            checking = false
+          }
+        }
+        const heartbeat = setInterval(() => {
+          send(HEARTBEAT)
+          void recheck()
+        }, heartbeatMs)
 
         finish = () => {
           if (closed) return

@@ -8,6 +8,8 @@ export type SseClient = {
   events: SseEvent[]
   /** Comment lines received so far (`: ping` → `ping`). */
   comments: string[]
+  /** Whether the stream has ended (the server closed it, or `close()`). */
+  readonly ended: boolean
   /** Resolves with the first event (from `from` on) that matches, or rejects after `timeoutMs`. */
   next: (match?: (event: SseEvent) => boolean, options?: { from?: number; timeoutMs?: number }) => Promise<SseEvent>
   /** Resolves once `ok()` holds for the received events and comments. */
@@ -23,6 +25,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const comments: string[] = []
   const waiters = new Set<() => void>()
   const notify = () => waiters.forEach((waiter) => waiter())
+  let ended = !response.ok || !response.body
 
   const until = (ok: () => boolean, timeoutMs = 5_000) =>
     new Promise<void>((resolve, reject) => {
@@ -85,8 +88,20 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       } catch {
         // aborted
       }
+      ended = true
+      notify()
     })()
   }
 
-  return { response, events, comments, next, until, close: () => abort.abort() }
+  return {
+    response,
+    events,
+    comments,
+    get ended() {
+      return ended
+    },
+    next,
+    until,
+    close: () => abort.abort(),
+  }
 }

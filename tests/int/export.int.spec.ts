@@ -17,6 +17,7 @@ import { STORES } from '@/store'
 import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { seedConversations } from '../helpers/seedConversations'
+import { parseCsv } from '../helpers/csv'
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { appendAll, type Appended, oracleOf } from '../helpers/stream'
 
@@ -109,6 +110,33 @@ describe('exports', () => {
     expect((await missing.json()).message).toMatch(/No conversation nope/)
     expect((await call('/api/export/conversations/nope?format=xml', sue)).status).toBe(400)
   })
+
+  it('the board as CSV: what a customer typed never opens as a formula, however a spreadsheet splits it', async () => {
+    // Given a customer who typed a formula after a `;` (a list separator in many locales), and
+    // a purpose with one after a line break
+    await opened.payload.db.create({
+      collection: 'conversations',
+      data: {
+        conversationId: 'C-formula',
+        status: 'active',
+        customerName: 'Smith;=HYPERLINK("http://evil.example","Click")',
+        purpose: 'Car\n =1+1',
+        lastActivityAt: new Date().toISOString(),
+        version: 1,
+        projection: { stamps: {} },
+      },
+    })
+
+    // When Sue exports the board
+    const csv = await (await call('/api/export/board.csv?q=C-formula', sue)).text()
+
+    // Then every cell is quoted, and each formula reads as text
+    expect(csv.split('\r\n')[1]).toMatch(/^"C-formula","",/)
+    const [header, row] = parseCsv(csv)
+    const cell = (column: string) => row![header!.indexOf(column)]
+    expect(cell('customerName')).toBe(`Smith;'=HYPERLINK("http://evil.example","Click")`)
+    expect(cell('purpose')).toBe("Car\n '=1+1")
+  })
 })
 
 describe.runIf(onSqlite)('the board as CSV', () => {
@@ -132,7 +160,7 @@ describe.runIf(onSqlite)('the board as CSV', () => {
       const decoder = new TextDecoder()
       const first = await reader.read()
       const head = decoder.decode(first.value, { stream: true })
-      expect(head.split('\r\n')[0]).toMatch(/^conversationId,applicationNumber,customerName,status/)
+      expect(head.split('\r\n')[0]).toMatch(/^"conversationId","applicationNumber","customerName","status"/)
 
       // and, after the first bytes, a conversation older than every other one arrives: a stream
       // that reads along the way still reaches it and lists it last; one made up front would not
@@ -155,7 +183,8 @@ describe.runIf(onSqlite)('the board as CSV', () => {
         if (!done) rest += decoder.decode(value, { stream: true })
         const rows = rest.split('\r\n')
         rest = done ? '' : rows.pop()!
-        for (const row of rows) if (row) ids.push(row.slice(0, row.indexOf(',')))
+        // (every cell is quoted, and no conversation id holds a quote)
+        for (const row of rows) if (row) ids.push(row.slice(1, row.indexOf('"', 1)))
         if (done) break
         chunks += 1
         if (chunks % 10 === 0) {
@@ -180,23 +209,21 @@ describe.runIf(onSqlite)('the board as CSV', () => {
 
   it('keeps the board’s filter: status and search', async () => {
     const approved = await (await call('/api/export/board.csv?status=approved', sue)).text()
-    const rows = approved.trimEnd().split('\r\n').slice(1)
+    const rows = parseCsv(approved).slice(1)
     const count = await opened.payload.count({ collection: 'conversations', where: { status: { equals: 'approved' } } })
     expect(rows).toHaveLength(count.totalDocs)
-    expect(rows.every((row) => row.split(',')[3] === 'approved')).toBe(true)
+    expect(rows.every((row) => row[3] === 'approved')).toBe(true)
 
     const searched = await (await call('/api/export/board.csv?q=seed-conv-00012', sue)).text()
-    expect(searched.trimEnd().split('\r\n').slice(1)).toHaveLength(10)
+    expect(parseCsv(searched).slice(1)).toHaveLength(10)
   })
 
   /** The conversation ids of the board's CSV for `query`, as Sue exports it, sorted. */
   const exportedIds = async (query: string) => {
     const csv = await (await call(`/api/export/board.csv?${query}`, sue)).text()
-    return csv
-      .trimEnd()
-      .split('\r\n')
+    return parseCsv(csv)
       .slice(1)
-      .map((row) => row.split(',')[0])
+      .map((row) => row[0])
       .sort()
   }
 

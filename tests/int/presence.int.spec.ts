@@ -10,10 +10,12 @@ import { closeRealtime } from '@/realtime/shared'
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { openSse, type SseClient } from '../helpers/sse'
 
-// This file's own feed and presence keys on the shared test redis-server; a short TTL to watch expiry.
+// This file's own feed and presence keys on the shared test redis-server; a short TTL to watch
+// expiry (so a heartbeat every 750 ms), and an allowance of 5 heartbeats per user in that time.
 process.env.REALTIME_STREAM = `test:${crypto.randomUUID()}:changes`
 process.env.PRESENCE_PREFIX = `test:${crypto.randomUUID()}:presence:`
 process.env.PRESENCE_TTL_MS = '1500'
+process.env.PRESENCE_HEARTBEATS_PER_USER = '5'
 
 let payload: Payload
 let server: ApiServer
@@ -50,6 +52,8 @@ beforeAll(async () => {
   }
   ann = await login(server.url, 'ann@example.com', 'sup-pass-1')
   bo = await login(server.url, 'bo@example.com', 'sup-pass-1')
+  for (const n of [1, 2, 3, 4])
+    await payload.create({ collection: 'conversations', data: { conversationId: `C-presence-${n}`, status: 'active' } })
 })
 
 afterEach(() => {
@@ -115,6 +119,62 @@ describe('presence', () => {
     const frame = await feed.next((event) => event.event === 'presence')
     expect((JSON.parse(frame.data) as PresenceMessage).doc.viewers.map((viewer) => viewer.name)).toEqual(['Ann Lee'])
     expect(await viewing(ann, 'C-presence-2')).toEqual(['Ann Lee'])
+  })
+
+  it('a heartbeat for a conversation never recorded is a 404, and announces nothing', async () => {
+    // Given Bo follows the whole feed
+    const feed = await openSse(`${server.url}/api/realtime`, { authorization: bo })
+    opened.add(feed)
+    await feed.next()
+
+    // When Ann sends a heartbeat for a conversation that does not exist
+    const unknown = await call(ann, '/presence/heartbeat', { conversationId: 'C-never-recorded' })
+
+    // Then she is told so, and nobody is viewing it
+    expect(unknown.status).toBe(404)
+    expect(((await unknown.json()) as { message: string }).message).toMatch(/No conversation C-never-recorded/)
+    expect(await viewing(bo, 'C-never-recorded')).toEqual([])
+
+    // and the first presence Bo hears of is the next real one (Ann opening a recorded conversation)
+    expect((await call(ann, '/presence/heartbeat', { conversationId: 'C-presence-3' })).status).toBe(200)
+    const first = await feed.next((event) => event.event === 'presence')
+    expect((JSON.parse(first.data) as PresenceMessage).doc.conversationId).toBe('C-presence-3')
+  })
+
+  it('a burst of heartbeats is limited and announced once; an arrival and a leave once each', async () => {
+    // Given Bo follows the conversation
+    const feed = await openSse(`${server.url}/api/realtime?conversation=C-presence-4`, { authorization: bo })
+    opened.add(feed)
+    await feed.next()
+    const announced = () =>
+      feed.events
+        .filter((event) => event.event === 'presence')
+        .map((event) => (JSON.parse(event.data) as PresenceMessage).doc.viewers.map((viewer) => viewer.name))
+
+    // When Ann sends 20 heartbeats at once
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => call(ann, '/presence/heartbeat', { conversationId: 'C-presence-4' })),
+    )
+
+    // Then those beyond her allowance are refused, saying when to send the next
+    const statuses = burst.map((response) => response.status)
+    expect(statuses).toContain(200)
+    expect(statuses).toContain(429)
+    const refused = burst.find((response) => response.status === 429)!
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(((await refused.json()) as { message: string }).message).toMatch(/Too many presence heartbeats/)
+
+    // When Bo opens the conversation too: his arrival is the next announcement
+    expect((await call(bo, '/presence/heartbeat', { conversationId: 'C-presence-4' })).status).toBe(200)
+    await feed.until(() => announced().length > 0 && announced().at(-1)!.includes('Bo Lee'))
+
+    // Then Ann's burst (her arrival, then renewals) was announced once, and Bo's arrival once
+    expect(announced()).toEqual([['Ann Lee'], ['Ann Lee', 'Bo Lee']])
+
+    // and when Bo leaves, that is the next announcement
+    expect((await call(bo, '/presence/leave', { conversationId: 'C-presence-4' })).status).toBe(200)
+    await feed.until(() => announced().length > 2)
+    expect(announced()).toEqual([['Ann Lee'], ['Ann Lee', 'Bo Lee'], ['Ann Lee']])
   })
 
   it('is for staff only, and bad input is a 400 that says why', async () => {

@@ -266,6 +266,58 @@ describe('GET /api/realtime', () => {
     }
   })
 
+  it('closes the stream of a user deleted, no longer staff, locked out or logged out; refuses them again', async () => {
+    process.env.REALTIME_HEARTBEAT_MS = '50'
+    try {
+      // Given five supervisors following the feed
+      const names = ['gone', 'demoted', 'locked', 'out', 'kept'] as const
+      const auth = {} as Record<(typeof names)[number], string>
+      for (const name of names) {
+        const email = `${name}@example.com`
+        await payload.create({
+          collection: 'users',
+          data: { email, password: 'sup-pass-1', firstName: name, lastName: 'S', role: 'supervisor' },
+        })
+        auth[name] = await login(server.url, email, 'sup-pass-1')
+      }
+      const clients = await Promise.all(names.map((name) => connect(auth[name])))
+      const [gone, demoted, locked, out, kept] = clients as [SseClient, SseClient, SseClient, SseClient, SseClient]
+
+      // When one is deleted, one is given a role that is not staff, one is locked out (as Payload
+      // locks an account after too many failed logins), and one logs out
+      await payload.delete({ collection: 'users', where: { email: { equals: 'gone@example.com' } } })
+      await payload.db.updateOne({
+        collection: 'users',
+        where: { email: { equals: 'demoted@example.com' } },
+        data: { role: 'viewer' },
+      })
+      await payload.db.updateOne({
+        collection: 'users',
+        where: { email: { equals: 'locked@example.com' } },
+        data: { loginAttempts: 5, lockUntil: new Date(Date.now() + 600_000).toISOString() },
+      })
+      const logout = await fetch(`${server.url}/api/users/logout`, {
+        method: 'POST',
+        headers: { authorization: auth.out },
+      })
+      expect(logout.status).toBe(200)
+
+      // Then their streams end within a few heartbeats
+      for (const client of [gone, demoted, locked, out]) await client.until(() => client.ended, 3_000)
+      // while the untouched one goes on
+      const pings = kept.comments.length
+      await kept.until(() => kept.comments.length >= pings + 3)
+      expect(kept.ended).toBe(false)
+
+      // and the browser's reconnects are refused, saying why
+      const again = await Promise.all([gone, demoted, locked, out].map((_, i) => sse(auth[names[i]!])))
+      expect(again.map((client) => client.response.status)).toEqual([401, 403, 403, 401])
+      expect((await again[2]!.response.json()).message).toMatch(/locked/)
+    } finally {
+      delete process.env.REALTIME_HEARTBEAT_MS
+    }
+  })
+
   it('filters by collection, and by conversation (key or id) with its application and customer', async () => {
     // Given clients following only transcript lines, or only conversation C-9
     const lines = await connect(supervisor, '?collection=utterances')

@@ -28,7 +28,8 @@ export function usePresenceHeartbeat(
       })
         .then((response) => (response.ok ? (response.json() as Promise<PresenceUpdate>) : undefined))
         .then((update) => update && !stopped && latest.current(update))
-        // A missed heartbeat is retried by the next one; presence is a courtesy, never an error to show.
+        // A missed heartbeat (the network, or a 429 beyond the user's allowance) is retried by the
+        // next one; presence is a courtesy, never an error to show.
         .catch(() => undefined)
     const leave = () => {
       const blob = new Blob([body], { type: 'application/json' })

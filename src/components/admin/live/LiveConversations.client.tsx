@@ -39,6 +39,8 @@ type Props = {
   initialAttentionCount: number
   /** The saved view the page was opened with (`?view=`). */
   initialView: ViewSummary | null
+  /** How often viewers renew their presence: who is viewing the listed cards is re-read as often. */
+  presenceHeartbeatMs: number
   renderedAt: number
   thresholds: AttentionThresholds
   /** Whose "assigned to me" the review filter means. */
@@ -56,6 +58,7 @@ export function LiveConversations({
   initialFilters,
   initialAttentionCount,
   initialView,
+  presenceHeartbeatMs,
   renderedAt,
   thresholds,
   userId,
@@ -304,15 +307,22 @@ export function LiveConversations({
     return () => clearInterval(timer)
   }, [filtersRef, onResync, refreshCount])
 
-  // Who is viewing each listed conversation: read for the cards shown, then kept by the feed's presence events.
+  // Who is viewing each listed conversation: read for the cards shown, and again every heartbeat
+  // interval (renewals are not announced); the feed's presence events say at once who comes and goes.
   const { presence, apply: onPresence, load: loadPresence } = usePresenceMap()
   const listedIds = [...state.pending, ...state.cards]
     .map((card) => card.conversationId)
     .slice(0, 200)
     .join(',')
   useEffect(() => {
-    loadPresence(api, listedIds ? listedIds.split(',') : []).catch(fail('Reading who is viewing failed'))
-  }, [api, listedIds, loadPresence])
+    const ids = listedIds ? listedIds.split(',') : []
+    loadPresence(api, ids).catch(fail('Reading who is viewing failed'))
+    const timer = setInterval(() => {
+      // A missed re-read is made good by the next; presence is a courtesy, never an error to show.
+      if (document.visibilityState !== 'hidden') loadPresence(api, ids).catch(() => undefined)
+    }, presenceHeartbeatMs)
+    return () => clearInterval(timer)
+  }, [api, listedIds, loadPresence, presenceHeartbeatMs])
 
   const status = useRealtime({ onChange, onResync, onPresence })
 

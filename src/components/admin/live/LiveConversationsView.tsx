@@ -3,6 +3,7 @@ import type { AdminViewServerProps } from 'payload'
 import React from 'react'
 
 import { attentionThresholds } from '@/attention/settings'
+import { presenceSettings } from '@/presence/presence'
 
 import { requireStaff } from '../access'
 import { type AttentionJudge, countAttention, filtersFromParams, filtersToParams, loadCards } from '../shared/cards'
@@ -54,6 +55,7 @@ export async function LiveConversationsView({ initPageResult, searchParams }: Ad
         initialFilters={filters}
         initialView={view}
         key={`${filtersToParams(filters).toString()}|${view?.id ?? ''}`}
+        presenceHeartbeatMs={presenceSettings().heartbeatMs}
         renderedAt={renderedAt}
         thresholds={thresholds}
         userId={user.id}
