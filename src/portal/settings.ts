@@ -16,6 +16,11 @@ export type PortalSettings = {
   perCustomer: number
   perClient: number
   windowSeconds: number
+  /**
+   * How many proxies in front of the app append to X-Forwarded-For (0: none, the socket's address
+   * is the client's). See clientAddress.ts.
+   */
+  trustedProxyHops: number
   /** How long `?after=` waits for the portal projection to pass the entry. */
   afterTimeoutMs: number
   /** Records per page, by default and at most. */
@@ -42,6 +47,7 @@ export function portalSettings(): PortalSettings {
     perCustomer: positiveIntSetting('PORTAL_RATE_LIMIT_PER_CUSTOMER', 120),
     perClient: positiveIntSetting('PORTAL_RATE_LIMIT_PER_CLIENT', 600),
     windowSeconds: positiveIntSetting('PORTAL_RATE_LIMIT_WINDOW_SECONDS', 60),
+    trustedProxyHops: intSetting('PORTAL_TRUSTED_PROXY_HOPS', 0),
     afterTimeoutMs: intSetting('PORTAL_AFTER_TIMEOUT_MS', 2_000),
     pageSize: positiveIntSetting('PORTAL_PAGE_SIZE', 20),
     maxPageSize: 100,

@@ -40,6 +40,33 @@ const get = async (path: string, authorization?: string, base = server.url) => {
 }
 const bearer = async (customerId: string) => `Bearer ${await mintCustomerToken(customerId)}`
 
+/**
+ * A client of its own: one kept-alive socket from a loopback address no other test uses
+ * (127.x.y.z), so the address the server sees on the socket is this client's alone.
+ */
+function socketClient() {
+  const byte = () => crypto.randomInt(1, 255)
+  const address = `127.${byte()}.${byte()}.${byte()}`
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: address })
+  const request = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      http
+        .get(`${server.url}${path}`, { agent, headers }, (res) => {
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => (text += chunk))
+          res.on('end', () => {
+            const body = JSON.parse(text) as Record<string, unknown>
+            answers.push({ path, status: res.statusCode!, body })
+            resolve({ status: res.statusCode!, body })
+          })
+        })
+        .on('error', reject)
+    })
+  return { address, get: request, close: () => agent.destroy() }
+}
+const testNetAddress = () => `198.51.100.${crypto.randomInt(1, 255)}`
+
 beforeAll(async () => {
   process.env.CHAT_LEDGER_STREAM = stream
   appended = await appendAll(opened.redis, stream, generateCorpus({ conversations: 60, seed: 71, retries: 5 }))
@@ -250,20 +277,63 @@ describe('rate limits', () => {
   it('count failed sign-ins against the client address: guessing tokens meets a 429 too', async () => {
     // Given a client allowed 3 requests a minute
     process.env.PORTAL_RATE_LIMIT_PER_CLIENT = '3'
-    const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    const client = socketClient()
     try {
       // When it sends forged tokens, one after another
       const statuses: number[] = []
       for (let i = 0; i < 4; i++) {
-        const res = await fetch(`${server.url}/api/customer/CUS-any/applications`, {
-          headers: { authorization: 'Bearer not.a.token', 'x-forwarded-for': address },
-        })
-        statuses.push(res.status)
+        statuses.push(
+          (await client.get('/api/customer/CUS-any/applications', { authorization: 'Bearer not.a.token' })).status,
+        )
       }
       // Then each is refused as unauthenticated until the client's allowance is spent
       expect(statuses).toEqual([401, 401, 401, 429])
     } finally {
       delete process.env.PORTAL_RATE_LIMIT_PER_CLIENT
+      client.close()
+    }
+  })
+
+  it('key the client on its socket: rotating X-Forwarded-For from one socket meets a 429', async () => {
+    // Given a client allowed 5 requests a minute, and no proxy trusted (the default)
+    process.env.PORTAL_RATE_LIMIT_PER_CLIENT = '5'
+    const client = socketClient()
+    try {
+      // When one socket sends anonymous requests, each claiming another address
+      const statuses: number[] = []
+      for (let i = 0; i < 8; i++) {
+        const forwarded = { 'x-forwarded-for': testNetAddress(), 'x-real-ip': testNetAddress() }
+        statuses.push((await client.get('/api/customer/CUS-any/applications', forwarded)).status)
+      }
+      // Then the headers change nothing: the socket's allowance is spent after five
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429])
+    } finally {
+      delete process.env.PORTAL_RATE_LIMIT_PER_CLIENT
+      client.close()
+    }
+  })
+
+  it('behind one trusted proxy, key the client on the address it saw: X-Forwarded-For’s last entry', async () => {
+    // Given one proxy in front (which appends the address it was connected from), 2 requests a minute
+    process.env.PORTAL_TRUSTED_PROXY_HOPS = '1'
+    process.env.PORTAL_RATE_LIMIT_PER_CLIENT = '2'
+    const proxy = socketClient()
+    const [client, another] = [testNetAddress(), `203.0.113.${crypto.randomInt(1, 255)}`]
+    try {
+      // When a client's requests arrive through it, each with another address written in front
+      const statuses: number[] = []
+      for (let i = 0; i < 3; i++) {
+        const forwarded = { 'x-forwarded-for': `${testNetAddress()}, ${client}` }
+        statuses.push((await proxy.get('/api/customer/CUS-any/applications', forwarded)).status)
+      }
+      // Then they count as the client's, whatever it wrote
+      expect(statuses).toEqual([401, 401, 429])
+      // and another client behind the same proxy still has its own allowance
+      expect((await proxy.get('/api/customer/CUS-any/applications', { 'x-forwarded-for': another })).status).toBe(401)
+    } finally {
+      delete process.env.PORTAL_TRUSTED_PROXY_HOPS
+      delete process.env.PORTAL_RATE_LIMIT_PER_CLIENT
+      proxy.close()
     }
   })
 })
