@@ -67,6 +67,20 @@ function socketClient() {
 }
 const testNetAddress = () => `198.51.100.${crypto.randomInt(1, 255)}`
 
+/** Runs `run` with these environment variables set (settings are read per request), then restores them. */
+async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]))
+  Object.assign(process.env, vars)
+  try {
+    return await run()
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  }
+}
+
 beforeAll(async () => {
   process.env.CHAT_LEDGER_STREAM = stream
   appended = await appendAll(opened.redis, stream, generateCorpus({ conversations: 60, seed: 71, retries: 5 }))
@@ -164,8 +178,12 @@ describe('the customer portal API, for a customer with their token', () => {
 
 describe('who may call it', () => {
   const path = () => `/api/customer/${single}/applications`
-  const sign = (claims: Record<string, unknown>, secret = process.env.PORTAL_JWT_SECRET!) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret))
+  const now = () => Math.floor(Date.now() / 1000)
+  /** An HS256 token with the configured secret (unless another is given), issued now unless `iat` says otherwise. */
+  const sign = (claims: Record<string, unknown>, header: { secret?: string; typ?: string } = {}) =>
+    new SignJWT({ iat: now(), ...claims })
+      .setProtectedHeader({ alg: 'HS256', ...(header.typ ? { typ: header.typ } : {}) })
+      .sign(new TextEncoder().encode(header.secret ?? process.env.PORTAL_JWT_SECRET!))
 
   it('refuses no token, an expired one, a bad signature, `alg: none`, and one without exp: 401', async () => {
     const now = Math.floor(Date.now() / 1000)
@@ -178,7 +196,7 @@ describe('who may call it', () => {
     const cases: Array<[string | undefined, RegExp]> = [
       [undefined, /Authorization: Bearer/],
       [`Bearer ${await sign({ sub: single, exp: now - 60 })}`, /expired/],
-      [`Bearer ${await sign({ sub: single, exp: now + 600 }, 'another secret')}`, /signature/],
+      [`Bearer ${await sign({ sub: single, exp: now + 600 }, { secret: 'another secret' })}`, /signature/],
       [`Bearer ${unsigned}.`, /algorithm|signed JWT/],
       [`Bearer ${await sign({ sub: single })}`, /exp claim/],
     ]
@@ -187,6 +205,82 @@ describe('who may call it', () => {
       expect(status, String(authorization)).toBe(401)
       expect(String(body.message)).toMatch(message)
     }
+  })
+
+  it('refuses a token signed with the right key for another issuer or audience: 401', async () => {
+    // Given the portal's issuer and audience configured
+    const settings = { PORTAL_JWT_ISSUER: 'https://portal.billie.example', PORTAL_JWT_AUDIENCE: 'billie-portal-api' }
+    await withEnv(settings, async () => {
+      // When tokens signed with the portal's secret name another issuer or audience, or none
+      const exp = now() + 600
+      const iss = settings.PORTAL_JWT_ISSUER
+      const aud = settings.PORTAL_JWT_AUDIENCE
+      const cases: Array<[Record<string, unknown>, RegExp]> = [
+        [{ iss: 'https://another-app.example', aud, exp }, /iss claim/],
+        [{ iss, aud: 'another-api', exp }, /aud claim/],
+        [{ aud, exp }, /iss claim/],
+        [{ iss, exp }, /aud claim/],
+      ]
+      // Then each is refused, naming the claim
+      for (const [claims, message] of cases) {
+        const { status, body } = await get(path(), `Bearer ${await sign({ sub: single, ...claims })}`)
+        expect(status, JSON.stringify(claims)).toBe(401)
+        expect(String(body.message)).toMatch(message)
+      }
+      // and the token `pnpm portal-token` signs, with both, is accepted
+      expect((await get(path(), await bearer(single))).status).toBe(200)
+    })
+  })
+
+  it('refuses a token issued longer ago than PORTAL_JWT_MAX_AGE_SECONDS, or without iat: 401', async () => {
+    // Given the default maximum age, an hour
+    const exp = now() + 600
+    // When a token still unexpired was issued two hours ago, or does not say when it was issued
+    const old = await get(path(), `Bearer ${await sign({ sub: single, exp, iat: now() - 7_200 })}`)
+    const undated = await get(path(), `Bearer ${await sign({ sub: single, exp, iat: undefined })}`)
+    // Then both are refused, saying why
+    expect([old.status, undated.status]).toEqual([401, 401])
+    expect(String(old.body.message)).toMatch(/issued more than 3600 s ago/)
+    expect(String(undated.body.message)).toMatch(/iat claim/)
+    // and one issued a minute ago is accepted
+    expect((await get(path(), `Bearer ${await sign({ sub: single, exp, iat: now() - 60 })}`)).status).toBe(200)
+    // and the token script will not sign a token that would outlive the maximum age
+    await expect(mintCustomerToken(single, { ttlSeconds: 7_200 })).rejects.toThrow(/PORTAL_JWT_MAX_AGE_SECONDS/)
+  })
+
+  it('checks `typ` when the token has one: JWT and at+jwt are accepted, any other type is 401', async () => {
+    const exp = now() + 600
+    for (const typ of ['JWT', 'at+jwt', 'application/at+JWT']) {
+      expect((await get(path(), `Bearer ${await sign({ sub: single, exp }, { typ })}`)).status, typ).toBe(200)
+    }
+    for (const typ of ['logout+jwt', 'secevent+jwt', 'JOSE']) {
+      const { status, body } = await get(path(), `Bearer ${await sign({ sub: single, exp }, { typ })}`)
+      expect(status, typ).toBe(401)
+      expect(String(body.message)).toMatch(/typ/)
+    }
+  })
+
+  it('in production, refuses customer tokens until issuer and audience are set, saying which: 503', async () => {
+    // Given a production server with the portal's secret but no issuer or audience
+    const production = { NODE_ENV: 'production', PORTAL_JWT_ISSUER: '', PORTAL_JWT_AUDIENCE: '' }
+    await withEnv(production, async () => {
+      // When a token signed with that secret, for another application, is sent
+      const foreign = await sign({ sub: single, exp: now() + 600, iss: 'another-app', aud: 'another-api' })
+      const refused = await get(path(), `Bearer ${foreign}`)
+      // Then it is not answered, and the message says what to set
+      expect(refused.status).toBe(503)
+      expect(String(refused.body.message)).toMatch(/PORTAL_JWT_ISSUER and PORTAL_JWT_AUDIENCE/)
+      // When only the issuer is set, the message names the audience
+      process.env.PORTAL_JWT_ISSUER = 'https://portal.billie.example'
+      const half = await get(path(), await bearer(single))
+      expect(half.status).toBe(503)
+      expect(String(half.body.message)).toMatch(/PORTAL_JWT_AUDIENCE/)
+      expect(String(half.body.message)).not.toMatch(/PORTAL_JWT_ISSUER/)
+      // When both are set, the token `pnpm portal-token` signs is accepted, and the foreign one is not
+      process.env.PORTAL_JWT_AUDIENCE = 'billie-portal-api'
+      expect((await get(path(), await bearer(single))).status).toBe(200)
+      expect((await get(path(), `Bearer ${foreign}`)).status).toBe(401)
+    })
   })
 
   it('refuses another customer’s records with 403, the same whether or not that customer exists', async () => {
@@ -212,6 +306,7 @@ describe('who may call it', () => {
         const token = await new SignJWT({})
           .setProtectedHeader({ alg })
           .setSubject(single)
+          .setIssuedAt()
           .setExpirationTime('5m')
           .sign(privateKey)
         // Then it is accepted, and a token signed with the shared secret is not
@@ -235,6 +330,7 @@ describe('who may call it', () => {
       const token = await new SignJWT({})
         .setProtectedHeader({ alg: 'ES256', kid: 'portal-1' })
         .setSubject(single)
+        .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey)
       expect((await get(path(), `Bearer ${token}`)).status).toBe(200)
