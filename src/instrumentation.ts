@@ -9,6 +9,7 @@ export async function register() {
   // First: requests parsed from now on carry their socket's address (the portal's rate limit).
   const { recordSocketAddresses } = await import('./portal/clientAddress')
   recordSocketAddresses()
+  const { warnIfPortalRefusesTokens } = await import('./portal/boot')
   await warnIfPortalRefusesTokens()
   const { booleanSetting } = await import('./lib/env')
   if (booleanSetting('ENABLE_EVENT_PROCESSING', false)) {
@@ -25,14 +26,4 @@ export async function register() {
   const redis = createRedis(undefined, { connectionName: 'ops-monitor' })
   redis.on('error', () => undefined)
   startMonitor(redis, payload.logger)
-}
-
-/** Says at boot, not only to each caller, when the portal API will refuse every customer token. */
-async function warnIfPortalRefusesTokens() {
-  const { portalSettings } = await import('./portal/settings')
-  const { unconfigured } = portalSettings()
-  if (!unconfigured) return
-  const [{ getPayload }, { default: config }] = await Promise.all([import('payload'), import('@payload-config')])
-  const payload = await getPayload({ config })
-  payload.logger.warn(unconfigured)
 }

@@ -41,8 +41,9 @@ let warned = false
  * right: the address the outermost proxy saw (the leftmost entry when there are fewer). Entries
  * further left are the client's own writing and never used.
  *
- * A request that reached this process without its socket address (served other than through Next,
- * or before the subscription) counts in one shared bucket, `unknown`: never a header's word.
+ * A request that reached this process without its socket address (parsed before the subscription,
+ * while the server started, or served other than by Next) counts in one shared bucket, `unknown`:
+ * never a header's word.
  */
 export function clientAddressOf(req: PayloadRequest, hops: number): string {
   const socket = req.headers.get(SOCKET_ADDRESS_HEADER) ?? undefined
@@ -55,9 +56,9 @@ export function clientAddressOf(req: PayloadRequest, hops: number): string {
   if (!warned) {
     warned = true
     req.payload.logger.warn(
-      'portal requests arrive without their socket address: they share one per-client rate limit. ' +
-        'Serve the app with `next start` (src/instrumentation.ts records the address), or set ' +
-        'PORTAL_TRUSTED_PROXY_HOPS when every request comes through your proxies.',
+      'A portal request arrived without its socket address (while the server was starting, or served ' +
+        'other than by Next, whose src/instrumentation.ts records it): such requests share one per-client ' +
+        'rate limit.',
     )
   }
   return 'unknown'
