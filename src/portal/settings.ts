@@ -43,9 +43,7 @@ const DEVELOPMENT = ['development', 'test']
 
 function unconfigured(keyed: boolean, issuer?: string, audience?: string): string | undefined {
   if (!keyed) {
-    return (
-      'The customer portal API is not configured: set PORTAL_JWT_SECRET, PORTAL_JWKS_URL or ' + 'PORTAL_JWT_PUBLIC_KEY.'
-    )
+    return 'The customer portal API is not configured: set PORTAL_JWT_SECRET, PORTAL_JWKS_URL or PORTAL_JWT_PUBLIC_KEY.'
   }
   const environment = process.env.NODE_ENV
   if (DEVELOPMENT.includes(environment ?? '')) return undefined
