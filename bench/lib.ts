@@ -15,11 +15,15 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /**
  * A fresh clone has no .env: the bench's own processes (workers, the app, the CLIs it starts)
- * get throwaway secrets. Nothing is written anywhere; a .env that sets them wins.
+ * get throwaway secrets, and the portal issuer and audience the production app requires (the
+ * bench signs its customer tokens with them). Nothing is written anywhere; a .env that sets them
+ * wins.
  */
 export function throwawaySecrets(): void {
   process.env.PAYLOAD_SECRET ||= crypto.randomBytes(32).toString('hex')
   process.env.PORTAL_JWT_SECRET ||= crypto.randomBytes(32).toString('hex')
+  process.env.PORTAL_JWT_ISSUER ||= 'billie-bench-portal'
+  process.env.PORTAL_JWT_AUDIENCE ||= 'billie-bench-portal-api'
 }
 
 /** The p-th percentile (nearest rank) of `values`; NaN when empty. */

@@ -6,6 +6,11 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
+  // First: requests parsed from now on carry their socket's address (the portal's rate limit).
+  const { recordSocketAddresses } = await import('./portal/clientAddress')
+  recordSocketAddresses()
+  const { warnIfPortalRefusesTokens } = await import('./portal/boot')
+  await warnIfPortalRefusesTokens()
   const { booleanSetting } = await import('./lib/env')
   if (booleanSetting('ENABLE_EVENT_PROCESSING', false)) {
     const { startEmbeddedWorker } = await import('./worker/embedded')

@@ -18,6 +18,7 @@ import { z } from 'zod'
 import { appRedis } from '@/lib/redis'
 import { PROJECTIONS } from '@/projections'
 import { callerOf, mayRead, PortalError } from '@/portal/auth'
+import { clientAddressOf } from '@/portal/clientAddress'
 import { openApiDocument } from '@/portal/openapi'
 import { applicationFor, listFor } from '@/portal/queries'
 import { consume, rateLimitHeaders } from '@/portal/rateLimits'
@@ -73,10 +74,6 @@ async function consistency(redis: Redis, settings: PortalSettings, after?: strin
   return { position: progress?.position ?? null, behind }
 }
 
-/** The client's address: the first hop of X-Forwarded-For (set by a proxy, or by Next), else X-Real-IP. */
-const clientOf = (req: PayloadRequest): string =>
-  req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip')?.trim() || 'unknown'
-
 const describeZod = (error: z.ZodError): string =>
   error.issues.map((issue) => `${issue.path.join('.') || 'parameter'}: ${issue.message}`).join('; ')
 
@@ -88,7 +85,7 @@ function portalHandler(read: Read): PayloadHandler {
     const redis = appRedis(req.payload.logger)
     let headers: Record<string, string> = {}
     try {
-      const byClient = await consume(redis, settings, 'client', clientOf(req))
+      const byClient = await consume(redis, settings, 'client', clientAddressOf(req, settings.trustedProxyHops))
       headers = rateLimitHeaders(byClient)
       const customerId = CustomerIdParam.parse(req.routeParams?.customerId)
       const caller = await callerOf(req, settings)

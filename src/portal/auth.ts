@@ -29,7 +29,10 @@ type Key = Uint8Array | KeyObject | CryptoKey | JWTVerifyGetKey
 
 let cached: { settings: string; key: Promise<Key> } | undefined
 
-/** The verification key the settings name (cached while they stay the same). */
+/**
+ * The verification key the settings name (cached while they stay the same). They name one whenever
+ * `settings.unconfigured` is unset: a JWKS, else a PEM key, else the secret.
+ */
 function keyOf(settings: PortalSettings): Promise<Key> {
   const id = JSON.stringify([settings.jwtSecret, settings.jwksUrl, settings.publicKey, settings.algorithms])
   if (cached?.settings === id) return cached.key
@@ -38,8 +41,7 @@ function keyOf(settings: PortalSettings): Promise<Key> {
     // A PEM key carries its type (RSA or EC): jwtVerify then checks the token's alg against both
     // the accepted algorithms and the key.
     if (settings.publicKey) return createPublicKey(settings.publicKey)
-    if (settings.jwtSecret) return new TextEncoder().encode(settings.jwtSecret)
-    throw new PortalError(503, 'The customer portal API is not configured: set PORTAL_JWT_SECRET or PORTAL_JWKS_URL.')
+    return new TextEncoder().encode(settings.jwtSecret)
   })()
   cached = { settings: id, key }
   key.catch(() => (cached = undefined))
@@ -51,8 +53,23 @@ const bearerOf = (req: PayloadRequest): string | undefined => {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined
 }
 
+/**
+ * The `typ` header values accepted when a token has one: a JWT (RFC 7519) or an OAuth access token
+ * (RFC 9068), compared as RFC 7515 says (case-insensitively, `application/` optional). Any other
+ * type is a token made for something else: a logout token, a security event.
+ */
+const ACCEPTED_TYPES = ['jwt', 'at+jwt']
+const typeAccepted = (typ: string | undefined) =>
+  typ === undefined || ACCEPTED_TYPES.includes(typ.toLowerCase().replace(/^application\//, ''))
+
+/** Leeway for the portal's clock and ours, on `exp` and `iat`. */
+const CLOCK_TOLERANCE_SECONDS = 5
+
 /** Why a token was refused, in words a portal developer can act on (never echoing the token). */
-function refusal(error: unknown): PortalError {
+function refusal(error: unknown, settings: PortalSettings): PortalError {
+  if (error instanceof errors.JWTExpired && error.claim === 'iat') {
+    return new PortalError(401, `The token was issued more than ${settings.maxTokenAgeSeconds} s ago: sign in again.`)
+  }
   if (error instanceof errors.JWTExpired) return new PortalError(401, 'The token has expired: sign in again.')
   if (error instanceof errors.JOSEAlgNotAllowed) return new PortalError(401, 'The token’s algorithm is not accepted.')
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -70,17 +87,23 @@ export async function callerOf(req: PayloadRequest, settings: PortalSettings): P
     if (req.user && hasRole(req.user, 'admin', 'supervisor')) return { kind: 'staff', userId: req.user.id }
     throw new PortalError(401, 'Send the customer’s token as Authorization: Bearer <token>.')
   }
+  if (settings.unconfigured) throw new PortalError(503, settings.unconfigured)
   const key = await keyOf(settings)
   try {
-    const { payload } = await jwtVerify(token, key as Uint8Array, {
+    const { payload, protectedHeader } = await jwtVerify(token, key as Uint8Array, {
       algorithms: settings.algorithms,
       requiredClaims: ['exp', 'sub'],
+      maxTokenAge: settings.maxTokenAgeSeconds,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
       ...(settings.issuer ? { issuer: settings.issuer } : {}),
       ...(settings.audience ? { audience: settings.audience } : {}),
     })
+    if (!typeAccepted(protectedHeader.typ)) {
+      throw new PortalError(401, 'The token’s typ header is not accepted: sign it as JWT or at+jwt, or without typ.')
+    }
     return { kind: 'customer', customerId: payload.sub! }
   } catch (error) {
-    throw refusal(error)
+    throw refusal(error, settings)
   }
 }
 

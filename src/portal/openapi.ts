@@ -39,7 +39,10 @@ const error = (description: string) => ({ description, content: { 'application/j
 
 const ERRORS = {
   '400': error('A parameter is not valid; the message says which and why.'),
-  '401': error('No token, or one that is expired, badly signed, or of an algorithm not accepted.'),
+  '401': error(
+    'No token, or one that is expired, issued too long ago, badly signed, of an algorithm or type not accepted, or ' +
+      'for another issuer or audience.',
+  ),
   '403': error('The token is for another customer.'),
   '429': {
     ...error('Too many requests for this customer or client; retry after Retry-After seconds.'),
@@ -47,6 +50,10 @@ const ERRORS = {
       'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until a request is allowed again' },
     },
   },
+  '503': error(
+    'The API cannot verify customer tokens as configured (the message says what to set), or could not answer just ' +
+      'now; try again shortly.',
+  ),
 }
 
 const RATE_HEADERS = Object.fromEntries(
@@ -80,7 +87,9 @@ export function openApiDocument(serverUrl = '/'): Record<string, unknown> {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: '`sub`: the customer id; `exp` required',
+          description:
+            '`sub`: the customer id; `exp` and `iat` required (accepted for a limited time after `iat`, an hour ' +
+            'unless configured otherwise); `iss` and `aud` as configured; `typ`, when present, `JWT` or `at+jwt`',
         },
       },
     },

@@ -10,12 +10,25 @@ export type PortalSettings = {
   publicKey: string | undefined
   /** The algorithms accepted; anything else (`none` included) is refused. */
   algorithms: string[]
+  /** What `iss` must equal, and what `aud` must contain: required outside development. */
   issuer: string | undefined
   audience: string | undefined
+  /** How long after its `iat` a token is accepted, whatever its `exp` says. */
+  maxTokenAgeSeconds: number
+  /**
+   * Why customer tokens are refused with 503 (no key to verify them with, or no issuer and
+   * audience outside development), in words an operator can act on; undefined when they are not.
+   */
+  unconfigured: string | undefined
   /** Requests allowed per customer, and per client address, in each window. */
   perCustomer: number
   perClient: number
   windowSeconds: number
+  /**
+   * How many proxies in front of the app append to X-Forwarded-For (0: none, the socket's address
+   * is the client's). See clientAddress.ts.
+   */
+  trustedProxyHops: number
   /** How long `?after=` waits for the portal projection to pass the entry. */
   afterTimeoutMs: number
   /** Records per page, by default and at most. */
@@ -25,9 +38,32 @@ export type PortalSettings = {
 
 const optional = (name: string) => process.env[name]?.trim() || undefined
 
+/** Where issuer and audience may be left out: `next dev` and the tests. */
+const DEVELOPMENT = ['development', 'test']
+
+function unconfigured(keyed: boolean, issuer?: string, audience?: string): string | undefined {
+  if (!keyed) {
+    return 'The customer portal API is not configured: set PORTAL_JWT_SECRET, PORTAL_JWKS_URL or PORTAL_JWT_PUBLIC_KEY.'
+  }
+  const environment = process.env.NODE_ENV
+  if (DEVELOPMENT.includes(environment ?? '')) return undefined
+  const missing = Object.entries({ PORTAL_JWT_ISSUER: issuer, PORTAL_JWT_AUDIENCE: audience })
+    .filter(([, value]) => !value)
+    .map(([name]) => name)
+  if (missing.length === 0) return undefined
+  return (
+    `The customer portal API refuses customer tokens until ${missing.join(' and ')} ` +
+    `${missing.length > 1 ? 'are' : 'is'} set (required unless NODE_ENV is development or test; ` +
+    `it is ${environment ?? 'unset'}): without them a token signed with the same key for another ` +
+    'application would be accepted.'
+  )
+}
+
 export function portalSettings(): PortalSettings {
   const jwtSecret = optional('PORTAL_JWT_SECRET')
   const keyed = optional('PORTAL_JWKS_URL') || optional('PORTAL_JWT_PUBLIC_KEY')
+  const issuer = optional('PORTAL_JWT_ISSUER')
+  const audience = optional('PORTAL_JWT_AUDIENCE')
   const algorithms = stringSetting('PORTAL_JWT_ALGORITHMS', keyed ? 'RS256,ES256' : 'HS256')
     .split(',')
     .map((algorithm) => algorithm.trim())
@@ -37,11 +73,14 @@ export function portalSettings(): PortalSettings {
     jwksUrl: optional('PORTAL_JWKS_URL'),
     publicKey: optional('PORTAL_JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n'),
     algorithms,
-    issuer: optional('PORTAL_JWT_ISSUER'),
-    audience: optional('PORTAL_JWT_AUDIENCE'),
+    issuer,
+    audience,
+    maxTokenAgeSeconds: positiveIntSetting('PORTAL_JWT_MAX_AGE_SECONDS', 3_600),
+    unconfigured: unconfigured(Boolean(jwtSecret || keyed), issuer, audience),
     perCustomer: positiveIntSetting('PORTAL_RATE_LIMIT_PER_CUSTOMER', 120),
     perClient: positiveIntSetting('PORTAL_RATE_LIMIT_PER_CLIENT', 600),
     windowSeconds: positiveIntSetting('PORTAL_RATE_LIMIT_WINDOW_SECONDS', 60),
+    trustedProxyHops: intSetting('PORTAL_TRUSTED_PROXY_HOPS', 0),
     afterTimeoutMs: intSetting('PORTAL_AFTER_TIMEOUT_MS', 2_000),
     pageSize: positiveIntSetting('PORTAL_PAGE_SIZE', 20),
     maxPageSize: 100,

@@ -4,6 +4,8 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { handleEndpoints, type SanitizedConfig } from 'payload'
 
+import { recordSocketAddresses } from '@/portal/clientAddress'
+
 export type ApiServer = { url: string; close: () => Promise<void> }
 
 /**
@@ -11,6 +13,8 @@ export type ApiServer = { url: string; close: () => Promise<void> }
  * over real HTTP on a free port, so tests send real requests with real cookies and headers.
  */
 export async function serveApi(config: Promise<SanitizedConfig> | SanitizedConfig): Promise<ApiServer> {
+  // As the app's src/instrumentation.ts does in the Next server's process.
+  recordSocketAddresses()
   const server = http.createServer(async (req, res) => {
     try {
       const origin = `http://${req.headers.host}`

@@ -40,6 +40,47 @@ const get = async (path: string, authorization?: string, base = server.url) => {
 }
 const bearer = async (customerId: string) => `Bearer ${await mintCustomerToken(customerId)}`
 
+/**
+ * A client of its own: one kept-alive socket from a loopback address no other test uses
+ * (127.x.y.z), so the address the server sees on the socket is this client's alone.
+ */
+function socketClient() {
+  const byte = () => crypto.randomInt(1, 255)
+  const address = `127.${byte()}.${byte()}.${byte()}`
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: address })
+  const request = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      http
+        .get(`${server.url}${path}`, { agent, headers }, (res) => {
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => (text += chunk))
+          res.on('end', () => {
+            const body = JSON.parse(text) as Record<string, unknown>
+            answers.push({ path, status: res.statusCode!, body })
+            resolve({ status: res.statusCode!, body })
+          })
+        })
+        .on('error', reject)
+    })
+  return { address, get: request, close: () => agent.destroy() }
+}
+const testNetAddress = () => `198.51.100.${crypto.randomInt(1, 255)}`
+
+/** Runs `run` with these environment variables set (settings are read per request), then restores them. */
+async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]))
+  Object.assign(process.env, vars)
+  try {
+    return await run()
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  }
+}
+
 beforeAll(async () => {
   process.env.CHAT_LEDGER_STREAM = stream
   appended = await appendAll(opened.redis, stream, generateCorpus({ conversations: 60, seed: 71, retries: 5 }))
@@ -137,8 +178,12 @@ describe('the customer portal API, for a customer with their token', () => {
 
 describe('who may call it', () => {
   const path = () => `/api/customer/${single}/applications`
-  const sign = (claims: Record<string, unknown>, secret = process.env.PORTAL_JWT_SECRET!) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret))
+  const now = () => Math.floor(Date.now() / 1000)
+  /** An HS256 token with the configured secret (unless another is given), issued now unless `iat` says otherwise. */
+  const sign = (claims: Record<string, unknown>, header: { secret?: string; typ?: string } = {}) =>
+    new SignJWT({ iat: now(), ...claims })
+      .setProtectedHeader({ alg: 'HS256', ...(header.typ ? { typ: header.typ } : {}) })
+      .sign(new TextEncoder().encode(header.secret ?? process.env.PORTAL_JWT_SECRET!))
 
   it('refuses no token, an expired one, a bad signature, `alg: none`, and one without exp: 401', async () => {
     const now = Math.floor(Date.now() / 1000)
@@ -151,7 +196,7 @@ describe('who may call it', () => {
     const cases: Array<[string | undefined, RegExp]> = [
       [undefined, /Authorization: Bearer/],
       [`Bearer ${await sign({ sub: single, exp: now - 60 })}`, /expired/],
-      [`Bearer ${await sign({ sub: single, exp: now + 600 }, 'another secret')}`, /signature/],
+      [`Bearer ${await sign({ sub: single, exp: now + 600 }, { secret: 'another secret' })}`, /signature/],
       [`Bearer ${unsigned}.`, /algorithm|signed JWT/],
       [`Bearer ${await sign({ sub: single })}`, /exp claim/],
     ]
@@ -160,6 +205,82 @@ describe('who may call it', () => {
       expect(status, String(authorization)).toBe(401)
       expect(String(body.message)).toMatch(message)
     }
+  })
+
+  it('refuses a token signed with the right key for another issuer or audience: 401', async () => {
+    // Given the portal's issuer and audience configured
+    const settings = { PORTAL_JWT_ISSUER: 'https://portal.billie.example', PORTAL_JWT_AUDIENCE: 'billie-portal-api' }
+    await withEnv(settings, async () => {
+      // When tokens signed with the portal's secret name another issuer or audience, or none
+      const exp = now() + 600
+      const iss = settings.PORTAL_JWT_ISSUER
+      const aud = settings.PORTAL_JWT_AUDIENCE
+      const cases: Array<[Record<string, unknown>, RegExp]> = [
+        [{ iss: 'https://another-app.example', aud, exp }, /iss claim/],
+        [{ iss, aud: 'another-api', exp }, /aud claim/],
+        [{ aud, exp }, /iss claim/],
+        [{ iss, exp }, /aud claim/],
+      ]
+      // Then each is refused, naming the claim
+      for (const [claims, message] of cases) {
+        const { status, body } = await get(path(), `Bearer ${await sign({ sub: single, ...claims })}`)
+        expect(status, JSON.stringify(claims)).toBe(401)
+        expect(String(body.message)).toMatch(message)
+      }
+      // and the token `pnpm portal-token` signs, with both, is accepted
+      expect((await get(path(), await bearer(single))).status).toBe(200)
+    })
+  })
+
+  it('refuses a token issued longer ago than PORTAL_JWT_MAX_AGE_SECONDS, or without iat: 401', async () => {
+    // Given the default maximum age, an hour
+    const exp = now() + 600
+    // When a token still unexpired was issued two hours ago, or does not say when it was issued
+    const old = await get(path(), `Bearer ${await sign({ sub: single, exp, iat: now() - 7_200 })}`)
+    const undated = await get(path(), `Bearer ${await sign({ sub: single, exp, iat: undefined })}`)
+    // Then both are refused, saying why
+    expect([old.status, undated.status]).toEqual([401, 401])
+    expect(String(old.body.message)).toMatch(/issued more than 3600 s ago/)
+    expect(String(undated.body.message)).toMatch(/iat claim/)
+    // and one issued a minute ago is accepted
+    expect((await get(path(), `Bearer ${await sign({ sub: single, exp, iat: now() - 60 })}`)).status).toBe(200)
+    // and the token script will not sign a token that would outlive the maximum age
+    await expect(mintCustomerToken(single, { ttlSeconds: 7_200 })).rejects.toThrow(/PORTAL_JWT_MAX_AGE_SECONDS/)
+  })
+
+  it('checks `typ` when the token has one: JWT and at+jwt are accepted, any other type is 401', async () => {
+    const exp = now() + 600
+    for (const typ of ['JWT', 'at+jwt', 'application/at+JWT']) {
+      expect((await get(path(), `Bearer ${await sign({ sub: single, exp }, { typ })}`)).status, typ).toBe(200)
+    }
+    for (const typ of ['logout+jwt', 'secevent+jwt', 'JOSE']) {
+      const { status, body } = await get(path(), `Bearer ${await sign({ sub: single, exp }, { typ })}`)
+      expect(status, typ).toBe(401)
+      expect(String(body.message)).toMatch(/typ/)
+    }
+  })
+
+  it('in production, refuses customer tokens until issuer and audience are set, saying which: 503', async () => {
+    // Given a production server with the portal's secret but no issuer or audience
+    const production = { NODE_ENV: 'production', PORTAL_JWT_ISSUER: '', PORTAL_JWT_AUDIENCE: '' }
+    await withEnv(production, async () => {
+      // When a token signed with that secret, for another application, is sent
+      const foreign = await sign({ sub: single, exp: now() + 600, iss: 'another-app', aud: 'another-api' })
+      const refused = await get(path(), `Bearer ${foreign}`)
+      // Then it is not answered, and the message says what to set
+      expect(refused.status).toBe(503)
+      expect(String(refused.body.message)).toMatch(/PORTAL_JWT_ISSUER and PORTAL_JWT_AUDIENCE/)
+      // When only the issuer is set, the message names the audience
+      process.env.PORTAL_JWT_ISSUER = 'https://portal.billie.example'
+      const half = await get(path(), await bearer(single))
+      expect(half.status).toBe(503)
+      expect(String(half.body.message)).toMatch(/PORTAL_JWT_AUDIENCE/)
+      expect(String(half.body.message)).not.toMatch(/PORTAL_JWT_ISSUER/)
+      // When both are set, the token `pnpm portal-token` signs is accepted, and the foreign one is not
+      process.env.PORTAL_JWT_AUDIENCE = 'billie-portal-api'
+      expect((await get(path(), await bearer(single))).status).toBe(200)
+      expect((await get(path(), `Bearer ${foreign}`)).status).toBe(401)
+    })
   })
 
   it('refuses another customer’s records with 403, the same whether or not that customer exists', async () => {
@@ -185,6 +306,7 @@ describe('who may call it', () => {
         const token = await new SignJWT({})
           .setProtectedHeader({ alg })
           .setSubject(single)
+          .setIssuedAt()
           .setExpirationTime('5m')
           .sign(privateKey)
         // Then it is accepted, and a token signed with the shared secret is not
@@ -208,6 +330,7 @@ describe('who may call it', () => {
       const token = await new SignJWT({})
         .setProtectedHeader({ alg: 'ES256', kid: 'portal-1' })
         .setSubject(single)
+        .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey)
       expect((await get(path(), `Bearer ${token}`)).status).toBe(200)
@@ -250,20 +373,63 @@ describe('rate limits', () => {
   it('count failed sign-ins against the client address: guessing tokens meets a 429 too', async () => {
     // Given a client allowed 3 requests a minute
     process.env.PORTAL_RATE_LIMIT_PER_CLIENT = '3'
-    const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    const client = socketClient()
     try {
       // When it sends forged tokens, one after another
       const statuses: number[] = []
       for (let i = 0; i < 4; i++) {
-        const res = await fetch(`${server.url}/api/customer/CUS-any/applications`, {
-          headers: { authorization: 'Bearer not.a.token', 'x-forwarded-for': address },
-        })
-        statuses.push(res.status)
+        statuses.push(
+          (await client.get('/api/customer/CUS-any/applications', { authorization: 'Bearer not.a.token' })).status,
+        )
       }
       // Then each is refused as unauthenticated until the client's allowance is spent
       expect(statuses).toEqual([401, 401, 401, 429])
     } finally {
       delete process.env.PORTAL_RATE_LIMIT_PER_CLIENT
+      client.close()
+    }
+  })
+
+  it('key the client on its socket: rotating X-Forwarded-For from one socket meets a 429', async () => {
+    // Given a client allowed 5 requests a minute, and no proxy trusted (the default)
+    process.env.PORTAL_RATE_LIMIT_PER_CLIENT = '5'
+    const client = socketClient()
+    try {
+      // When one socket sends anonymous requests, each claiming another address
+      const statuses: number[] = []
+      for (let i = 0; i < 8; i++) {
+        const forwarded = { 'x-forwarded-for': testNetAddress(), 'x-real-ip': testNetAddress() }
+        statuses.push((await client.get('/api/customer/CUS-any/applications', forwarded)).status)
+      }
+      // Then the headers change nothing: the socket's allowance is spent after five
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429])
+    } finally {
+      delete process.env.PORTAL_RATE_LIMIT_PER_CLIENT
+      client.close()
+    }
+  })
+
+  it('behind one trusted proxy, key the client on the address it saw: X-Forwarded-For’s last entry', async () => {
+    // Given one proxy in front (which appends the address it was connected from), 2 requests a minute
+    process.env.PORTAL_TRUSTED_PROXY_HOPS = '1'
+    process.env.PORTAL_RATE_LIMIT_PER_CLIENT = '2'
+    const proxy = socketClient()
+    const [client, another] = [testNetAddress(), `203.0.113.${crypto.randomInt(1, 255)}`]
+    try {
+      // When a client's requests arrive through it, each with another address written in front
+      const statuses: number[] = []
+      for (let i = 0; i < 3; i++) {
+        const forwarded = { 'x-forwarded-for': `${testNetAddress()}, ${client}` }
+        statuses.push((await proxy.get('/api/customer/CUS-any/applications', forwarded)).status)
+      }
+      // Then they count as the client's, whatever it wrote
+      expect(statuses).toEqual([401, 401, 429])
+      // and another client behind the same proxy still has its own allowance
+      expect((await proxy.get('/api/customer/CUS-any/applications', { 'x-forwarded-for': another })).status).toBe(401)
+    } finally {
+      delete process.env.PORTAL_TRUSTED_PROXY_HOPS
+      delete process.env.PORTAL_RATE_LIMIT_PER_CLIENT
+      proxy.close()
     }
   })
 })
