@@ -14,6 +14,7 @@ import { PortalConversations } from './collections/PortalConversations'
 import { Reviews } from './collections/Reviews'
 import { SavedViews } from './collections/SavedViews'
 import { Users } from './collections/Users'
+import { withOneAdminKept } from './collections/Users/withOneAdminKept'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
 import { analytics } from './endpoints/analytics'
@@ -129,7 +130,7 @@ export default buildConfig({
     Media,
     AuditLog,
   ],
-  db: databaseAdapter(),
+  db: withOneAdminKept(databaseAdapter()),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
   endpoints: [
     realtime,

@@ -5,8 +5,8 @@ import { isAdmin } from '@/access/isAdmin'
 import { isAdminField } from '@/access/isAdminField'
 import { hasRole, ROLES } from '@/access/roles'
 
-import { keepOneAdminOnDelete, keepOneAdminOnDemote } from './hooks/keepOneAdmin'
 import { makeFirstUserAdmin } from './hooks/makeFirstUserAdmin'
+import { refuseBulkAdminChanges } from './hooks/refuseBulkAdminChanges'
 
 export const Users: CollectionConfig = {
   slug: 'users',
@@ -24,9 +24,10 @@ export const Users: CollectionConfig = {
     delete: isAdmin,
     unlock: isAdmin,
   },
+  // The last admin is kept by the database adapter, around the write itself (./withOneAdminKept.ts).
   hooks: {
-    beforeChange: [makeFirstUserAdmin, keepOneAdminOnDemote],
-    beforeDelete: [keepOneAdminOnDelete],
+    beforeOperation: [refuseBulkAdminChanges],
+    beforeChange: [makeFirstUserAdmin],
   },
   fields: [
     {
