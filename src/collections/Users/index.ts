@@ -7,6 +7,7 @@ import { hasRole, ROLES } from '@/access/roles'
 
 import { makeFirstUserAdmin } from './hooks/makeFirstUserAdmin'
 import { refuseBulkAdminChanges } from './hooks/refuseBulkAdminChanges'
+import { refuseTakenNames } from './hooks/refuseTakenNames'
 
 export const Users: CollectionConfig = {
   slug: 'users',
@@ -27,7 +28,7 @@ export const Users: CollectionConfig = {
   // The last admin is kept by the database adapter, around the write itself (./withOneAdminKept.ts).
   hooks: {
     beforeOperation: [refuseBulkAdminChanges],
-    beforeChange: [makeFirstUserAdmin],
+    beforeChange: [makeFirstUserAdmin, refuseTakenNames],
   },
   fields: [
     {
