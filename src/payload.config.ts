@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
+import { readBusinessTimeZone } from './analytics/settings'
 import { Applications } from './collections/Applications'
 import { AuditLog } from './collections/AuditLog'
 import { Conversations } from './collections/Conversations'
@@ -130,6 +131,8 @@ export default buildConfig({
     Media,
     AuditLog,
   ],
+  // Settings read once, at start, for endpoints and views (req.payload.config.custom).
+  custom: { businessTimeZone: readBusinessTimeZone() },
   db: withOneAdminKept(databaseAdapter()),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.
   endpoints: [
