@@ -27,6 +27,7 @@ export default async function runAnalytics(line: Line, fmt: Fmt) {
   const { createLocalReq, getPayload } = await import('payload')
   const { default: config } = await import('@/payload.config')
   const { analyticsFor } = await import('@/analytics/query')
+  const { businessTimeZone } = await import('@/analytics/settings')
   const { boardCsv } = await import('@/export/conversation')
   const payload = await getPayload({ config })
   payload.logger.level = 'error'
@@ -103,7 +104,12 @@ export default async function runAnalytics(line: Line, fmt: Fmt) {
       [14, 'hour'],
     ] as const
     for (const [days, bucket] of ranges) {
-      const range = { from: new Date(end - days * DAY).toISOString(), to: new Date(end).toISOString(), bucket }
+      const range = {
+        from: new Date(end - days * DAY).toISOString(),
+        to: new Date(end).toISOString(),
+        bucket,
+        timeZone: businessTimeZone(payload.config),
+      }
       line(`analytics figures, last ${days} day(s), per ${range.bucket}`, await p95Runs(() => analyticsFor(req, range)))
     }
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
+import { readBusinessTimeZone } from './analytics/settings'
 import { Applications } from './collections/Applications'
 import { AuditLog } from './collections/AuditLog'
 import { Conversations } from './collections/Conversations'
@@ -14,6 +15,7 @@ import { PortalConversations } from './collections/PortalConversations'
 import { Reviews } from './collections/Reviews'
 import { SavedViews } from './collections/SavedViews'
 import { Users } from './collections/Users'
+import { withOneAdminKept } from './collections/Users/withOneAdminKept'
 import { Utterances } from './collections/Utterances'
 import { databaseAdapter } from './database'
 import { emailAdapter } from './email'
@@ -130,7 +132,9 @@ export default buildConfig({
     Media,
     AuditLog,
   ],
-  db: databaseAdapter(),
+  // Settings read once, at start, for endpoints and views (req.payload.config.custom).
+  custom: { businessTimeZone: readBusinessTimeZone() },
+  db: withOneAdminKept(databaseAdapter()),
   // Password resets and invitations: SMTP when SMTP_HOST is set, else one log line (src/email.ts).
   email: emailAdapter(),
   // Custom /api routes: Payload's catch-all owns /api/*, so they are endpoints here.

@@ -3,6 +3,8 @@
  * Pure: counts in, figures out; and the same counts taken from rows in memory, the oracle the
  * database's counts are checked against.
  */
+import { type Bucket, nextStart, startOf } from './zone'
+
 export type AnalyticsRow = {
   startedAt?: string | null
   decidedAt?: string | null
@@ -10,12 +12,12 @@ export type AnalyticsRow = {
   identityRiskBand?: string | null
 }
 
-export type Bucket = 'hour' | 'day'
-export type Range = { from: string; to: string; bucket: Bucket }
+/** A range of time, counted per hour or per day as they run in the business's time zone. */
+export type Range = { from: string; to: string; bucket: Bucket; timeZone: string }
 
 export type Figures = {
   range: Range
-  /** Conversations started in each bucket. */
+  /** Conversations started in each bucket (`at`: the instant the bucket starts). */
   started: Array<{ at: string; count: number }>
   /** Decisions made in each bucket, and the share approved (null where none). */
   decisions: Array<{ at: string; approved: number; declined: number; approvalRate: number | null }>
@@ -26,17 +28,19 @@ export type Figures = {
   declinesByRiskBand: Array<{ band: string; count: number }>
 }
 
-const HOUR = 3_600_000
-export const stepOf = (bucket: Bucket) => (bucket === 'hour' ? HOUR : 24 * HOUR)
-
-/** The start of the bucket holding `ms` (UTC hours and days). */
-const floorTo = (ms: number, bucket: Bucket) => Math.floor(ms / stepOf(bucket)) * stepOf(bucket)
-
-/** The start of each bucket the range touches (the first may begin before `from`). */
-export function bucketsOf({ from, to, bucket }: Range): number[] {
-  const starts: number[] = []
-  for (let at = floorTo(Date.parse(from), bucket); at < Date.parse(to); at += stepOf(bucket)) starts.push(at)
-  return starts
+/**
+ * Each bucket the range touches, as instants: local days (23, 24 or 25 hours long) or clock
+ * hours in the range's time zone. The first may begin before `from`, the last end after `to`.
+ */
+export function bucketsOf({ from, to, bucket, timeZone }: Range): Array<{ start: number; end: number }> {
+  const buckets: Array<{ start: number; end: number }> = []
+  const end = Date.parse(to)
+  for (let start = startOf(Date.parse(from), bucket, timeZone); start < end;) {
+    const next = nextStart(start, bucket, timeZone)
+    buckets.push({ start, end: next })
+    start = next
+  }
+  return buckets
 }
 
 const within = (iso: string | null | undefined, from: number, to: number): iso is string => {
@@ -76,8 +80,10 @@ export function tallyOf(rows: Iterable<AnalyticsRow>, range: Range): Tally {
   const from = Date.parse(range.from)
   const to = Date.parse(range.to)
   const buckets = bucketsOf(range)
-  const index = new Map(buckets.map((at, i) => [at, i]))
-  const bucketOf = (iso: string) => index.get(floorTo(Date.parse(iso), range.bucket))!
+  const bucketOf = (iso: string) => {
+    const ms = Date.parse(iso)
+    return buckets.findIndex(({ start, end }) => ms >= start && ms < end)
+  }
   const tally: Tally = {
     started: buckets.map(() => 0),
     approved: buckets.map(() => 0),
@@ -107,7 +113,7 @@ const sum = (counts: number[]) => counts.reduce((total, count) => total + count,
 
 /** The figures of a tally. */
 export function figuresFrom(range: Range, tally: Tally): Figures {
-  const starts = bucketsOf(range).map((at) => new Date(at).toISOString())
+  const starts = bucketsOf(range).map(({ start }) => new Date(start).toISOString())
   const approved = sum(tally.approved)
   const declined = sum(tally.declined)
   return {

@@ -2,7 +2,7 @@ import type { PayloadRequest, Where } from 'payload'
 
 import type { Conversation } from '@/payload-types'
 
-import { bandOf, bucketsOf, type Figures, figuresFrom, median, type Range, stepOf, type Tally } from './figures'
+import { bandOf, bucketsOf, type Figures, figuresFrom, median, type Range, type Tally } from './figures'
 
 export type Analytics = Figures & { activeNow: number; waitingOnAssistant: number }
 
@@ -32,10 +32,9 @@ export async function analyticsFor(req: PayloadRequest, range: Range): Promise<A
 
   const from = Date.parse(range.from)
   const to = Date.parse(range.to)
-  const step = stepOf(range.bucket)
-  const buckets = bucketsOf(range).map((at) => [
-    new Date(Math.max(at, from)).toISOString(),
-    new Date(Math.min(at + step, to)).toISOString(),
+  const buckets = bucketsOf(range).map(({ start, end }) => [
+    new Date(Math.max(start, from)).toISOString(),
+    new Date(Math.min(end, to)).toISOString(),
   ])
   const perBucket = (field: string, where?: Where) =>
     Promise.all(

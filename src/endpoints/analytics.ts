@@ -3,6 +3,7 @@ import { z } from 'zod'
 
 import { hasRole } from '@/access/roles'
 import { analyticsFor } from '@/analytics/query'
+import { businessTimeZone } from '@/analytics/settings'
 
 const DAY = 86_400_000
 const MAX_DAYS = 92
@@ -31,7 +32,11 @@ const Query = z
     message: `hourly figures cover at most ${MAX_HOURLY_DAYS} days; ask for bucket=day`,
   })
 
-/** `GET /api/analytics?from=&to=&bucket=hour|day`: the analytics view's figures, for staff. */
+/**
+ * `GET /api/analytics?from=&to=&bucket=hour|day`: the analytics view's figures, for staff, per
+ * day or hour as they run in the business time zone (BUSINESS_TIME_ZONE), which the answer's
+ * `range.timeZone` names.
+ */
 export const analytics: Endpoint = {
   path: '/analytics',
   method: 'get',
@@ -48,6 +53,7 @@ export const analytics: Endpoint = {
       )
     }
     const { from, to, bucket } = parsed.data
-    return Response.json(await analyticsFor(req, { from, to, bucket }), { headers: { 'cache-control': 'no-store' } })
+    const range = { from, to, bucket, timeZone: businessTimeZone(req.payload.config) }
+    return Response.json(await analyticsFor(req, range), { headers: { 'cache-control': 'no-store' } })
   },
 }

@@ -41,3 +41,19 @@ export const originSetting = (name: string): string | undefined => {
   }
   return url.origin
 }
+
+/** An IANA time zone name, any case (`australia/sydney`), as its canonical spelling. */
+export const timeZoneSetting = (name: string, fallback: string): string =>
+  parsed(
+    name,
+    z.string().transform((zone, context) => {
+      try {
+        return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone
+      } catch {
+        context.addIssue({ code: 'custom', message: 'unknown time zone' })
+        return z.NEVER
+      }
+    }),
+    'an IANA time zone name (such as Australia/Sydney or Europe/London)',
+    fallback,
+  )

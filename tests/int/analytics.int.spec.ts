@@ -7,7 +7,7 @@ import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { type AnalyticsRow, figuresOf, median } from '@/analytics/figures'
-import { generateCorpus } from '@/events/generate'
+import { generateCorpus, generateLongConversation } from '@/events/generate'
 import config from '@/payload.config'
 import { attentionSignalsOf } from '@/projections/dashboard/signals'
 import { STORES } from '@/store'
@@ -17,6 +17,8 @@ import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { appendAll, type Appended, oracleOf } from '../helpers/stream'
 
+/** BUSINESS_TIME_ZONE's default, which this file runs with. */
+const SYDNEY = 'Australia/Sydney'
 const opened = openPayloadAndRedis()
 const stream = `test:analytics:${crypto.randomUUID()}`
 let appended: Appended[] = []
@@ -74,9 +76,9 @@ describe('analytics', () => {
       expect(res.status).toBe(200)
       const figures = await res.json()
 
-      // Then they are the oracle's
-      const { range: _range, ...expected } = figuresOf(rows, { from, to, bucket })
-      expect(figures).toMatchObject(expected)
+      // Then they are the oracle's, counted in Sydney's days and hours
+      expect(figures.range).toEqual({ from, to, bucket, timeZone: SYDNEY })
+      expect(figures).toMatchObject(figuresOf(rows, { from, to, bucket, timeZone: SYDNEY }))
     }
 
     // and, counted here directly from the oracle: totals, approval rate, median and declines by band
@@ -114,6 +116,43 @@ describe('analytics', () => {
     const to = starts[Math.floor((2 * starts.length) / 3)]!
     const figures = await (await get(`/api/analytics?${new URLSearchParams({ from, to, bucket: 'hour' })}`, sue)).json()
     expect(figures.totals.started).toBe(starts.filter((at) => at >= from && at < to).length)
+  })
+
+  it('count days and hours as they run in Sydney, across the end of daylight saving', async () => {
+    // Given conversations started around Sunday 6 April 2025, when Sydney's clocks go back from
+    // 03:00 AEDT (+11) to 02:00 AEST (+10), so that Sunday lasts 25 hours
+    const startedAt = [
+      '2025-04-05T13:30:00.000Z', // Sunday 00:30 AEDT
+      '2025-04-05T15:30:00.000Z', // Sunday 02:30 AEDT
+      '2025-04-05T16:30:00.000Z', // Sunday 02:30 AEST, an hour later
+      '2025-04-06T13:30:00.000Z', // Sunday 23:30 AEST
+      '2025-04-06T14:30:00.000Z', // Monday 00:30 AEST
+    ]
+    const conversations = startedAt.map((startAt, i) =>
+      generateLongConversation({ utterances: 2, seed: 500 + i, startAt }),
+    )
+    await appendAll(opened.redis, stream, conversations.flat())
+    await startWorker(opened.payload, stream, { connectionName: 'analytics-dst', store: STORES.dashboard }).done
+
+    // When Sue asks for those two days, per day and per hour of the night the clocks change
+    const figures = async (from: string, to: string, bucket: string) =>
+      (await get(`/api/analytics?${new URLSearchParams({ from, to, bucket })}`, sue)).json()
+    const days = await figures('2025-04-05T13:00:00Z', '2025-04-07T14:00:00Z', 'day')
+    const hours = await figures('2025-04-05T14:00:00Z', '2025-04-05T18:00:00Z', 'hour')
+
+    // Then Sunday, from midnight to midnight in Sydney, holds four starts and Monday one
+    expect(days.started).toEqual([
+      { at: '2025-04-05T13:00:00.000Z', count: 4 },
+      { at: '2025-04-06T14:00:00.000Z', count: 1 },
+    ])
+    expect(days.range.timeZone).toBe(SYDNEY)
+    // and the hours are 01:00, 02:00 AEDT, 02:00 AEST and 03:00, one start in each 02:00
+    expect(hours.started).toEqual([
+      { at: '2025-04-05T14:00:00.000Z', count: 0 },
+      { at: '2025-04-05T15:00:00.000Z', count: 1 },
+      { at: '2025-04-05T16:00:00.000Z', count: 1 },
+      { at: '2025-04-05T17:00:00.000Z', count: 0 },
+    ])
   })
 
   it('are for staff only; a bad range is a 400 that says why', async () => {

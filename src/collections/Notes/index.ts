@@ -5,6 +5,7 @@ import { isStaff } from '@/access/isStaff'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
+import { showCurrentNames } from '../staffNames'
 import { stampAuthor } from './hooks/stampAuthor'
 
 /**
@@ -23,6 +24,7 @@ export const Notes: CollectionConfig = {
   versions: true,
   hooks: {
     beforeChange: [stampAuthor],
+    afterRead: [showCurrentNames({ author: 'authorName' })],
     afterChange: [publishChange],
     afterDelete: [publishDeletion],
   },

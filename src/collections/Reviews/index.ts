@@ -6,6 +6,7 @@ import { reviewerOrAdmin } from '@/access/reviewerOrAdmin'
 import { publishChange } from '@/realtime/hooks/publishChange'
 import { publishDeletion } from '@/realtime/hooks/publishDeletion'
 
+import { showCurrentNames } from '../staffNames'
 import { assigneesEndpoint } from './assignees'
 import { stampReview } from './hooks/stampReview'
 
@@ -39,6 +40,9 @@ export const Reviews: CollectionConfig = {
   versions: true,
   hooks: {
     beforeChange: [stampReview],
+    afterRead: [
+      showCurrentNames({ flaggedBy: 'flaggedByName', assignee: 'assigneeName', resolvedBy: 'resolvedByName' }),
+    ],
     afterChange: [publishChange],
     afterDelete: [publishDeletion],
   },

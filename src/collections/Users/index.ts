@@ -6,8 +6,9 @@ import { isAdminField } from '@/access/isAdminField'
 import { hasRole, ROLES } from '@/access/roles'
 
 import { resetPasswordEmail } from './auth/resetPasswordEmail'
-import { keepOneAdminOnDelete, keepOneAdminOnDemote } from './hooks/keepOneAdmin'
 import { makeFirstUserAdmin } from './hooks/makeFirstUserAdmin'
+import { refuseBulkAdminChanges } from './hooks/refuseBulkAdminChanges'
+import { refuseTakenNames } from './hooks/refuseTakenNames'
 
 export const Users: CollectionConfig = {
   slug: 'users',
@@ -25,9 +26,10 @@ export const Users: CollectionConfig = {
     delete: isAdmin,
     unlock: isAdmin,
   },
+  // The last admin is kept by the database adapter, around the write itself (./withOneAdminKept.ts).
   hooks: {
-    beforeChange: [makeFirstUserAdmin, keepOneAdminOnDemote],
-    beforeDelete: [keepOneAdminOnDelete],
+    beforeOperation: [refuseBulkAdminChanges],
+    beforeChange: [makeFirstUserAdmin, refuseTakenNames],
   },
   fields: [
     {

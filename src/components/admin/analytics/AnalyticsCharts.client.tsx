@@ -16,6 +16,7 @@ import {
 } from 'recharts'
 
 import type { Analytics } from '@/analytics/query'
+import { nextStart, startOfDate, wallClock } from '@/analytics/zone'
 
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
 import { RetryBanner } from '../shared/RetryBanner.client'
@@ -44,8 +45,6 @@ const RANGES = [
   { label: 'Last 90 days', days: 90 },
 ] as const
 
-const dayInput = (ms: number) => new Date(ms).toISOString().slice(0, 10)
-
 type Selection = { from: string; to: string; bucket: 'hour' | 'day' }
 
 const preset = (days: number): Selection => {
@@ -61,8 +60,12 @@ const percent = (value: number | null) => (value === null ? '—' : `${Math.roun
 const minutes = (value: number | null) =>
   value === null ? '—' : value < 120 ? `${Math.round(value)} min` : `${Math.round((value / 60) * 10) / 10} h`
 
-/** Charts of the range's figures, re-read (throttled) when conversations change. */
-export function AnalyticsCharts() {
+/**
+ * Charts of the range's figures, re-read (throttled) when conversations change. Days and hours
+ * are the business's (`timeZone`), whatever zone the browser is in: the dates picked are its
+ * days, and every label is its clock.
+ */
+export function AnalyticsCharts({ timeZone }: { timeZone: string }) {
   const {
     config: {
       routes: { api },
@@ -101,9 +104,18 @@ export function AnalyticsCharts() {
   const tick = (iso: string) => {
     const at = new Date(iso)
     return selection.bucket === 'hour'
-      ? at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-      : at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+      ? at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone })
+      : at.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone })
   }
+  // The hour's start with its zone's abbreviation: 02:00 comes twice the night daylight saving ends.
+  const when = (label: unknown) =>
+    new Date(String(label)).toLocaleString(
+      undefined,
+      selection.bucket === 'hour'
+        ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }
+        : { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone },
+    )
+  const dayInput = (ms: number) => wallClock(ms, timeZone).date
   const axis = { stroke: colors.axis, tick: { fill: colors.axis, fontSize: 12 } }
 
   return (
@@ -112,6 +124,7 @@ export function AnalyticsCharts() {
         <div className="billie-analytics__title">
           <h1>Analytics</h1>
           <ConnectionIndicator status={status} />
+          <span className="billie-analytics__zone">Days and hours in {timeZone}</span>
         </div>
         <div className="billie-analytics__controls">
           <div aria-label="Range" className="billie-status-filter" role="group">
@@ -134,7 +147,7 @@ export function AnalyticsCharts() {
                 event.target.value &&
                 setSelection((current) => ({
                   ...current,
-                  from: new Date(`${event.target.value}T00:00:00Z`).toISOString(),
+                  from: new Date(startOfDate(event.target.value, timeZone)).toISOString(),
                 }))
               }
               type="date"
@@ -148,7 +161,7 @@ export function AnalyticsCharts() {
                 event.target.value &&
                 setSelection((current) => ({
                   ...current,
-                  to: new Date(Date.parse(`${event.target.value}T00:00:00Z`) + DAY).toISOString(),
+                  to: new Date(nextStart(startOfDate(event.target.value, timeZone), 'day', timeZone)).toISOString(),
                 }))
               }
               type="date"
@@ -188,7 +201,7 @@ export function AnalyticsCharts() {
             <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
             <XAxis dataKey="at" tickFormatter={tick} {...axis} />
             <YAxis allowDecimals={false} {...axis} />
-            <Tooltip labelFormatter={(label) => new Date(String(label)).toLocaleString()} />
+            <Tooltip labelFormatter={when} />
             <Bar dataKey="count" fill={colors.started} isAnimationActive={false} name="Started" />
           </BarChart>
         </Chart>
@@ -197,7 +210,7 @@ export function AnalyticsCharts() {
             <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
             <XAxis dataKey="at" tickFormatter={tick} {...axis} />
             <YAxis allowDecimals={false} {...axis} />
-            <Tooltip labelFormatter={(label) => new Date(String(label)).toLocaleString()} />
+            <Tooltip labelFormatter={when} />
             <Legend />
             <Bar dataKey="approved" fill={colors.approved} isAnimationActive={false} name="Approved" stackId="d" />
             <Bar dataKey="declined" fill={colors.declined} isAnimationActive={false} name="Declined" stackId="d" />
@@ -208,7 +221,7 @@ export function AnalyticsCharts() {
             <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
             <XAxis dataKey="at" tickFormatter={tick} {...axis} />
             <YAxis domain={[0, 1]} tickFormatter={(value: number) => `${Math.round(value * 100)}%`} {...axis} />
-            <Tooltip formatter={(value) => percent(typeof value === 'number' ? value : null)} />
+            <Tooltip formatter={(value) => percent(typeof value === 'number' ? value : null)} labelFormatter={when} />
             <Line
               connectNulls
               dataKey="approvalRate"

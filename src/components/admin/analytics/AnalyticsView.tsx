@@ -2,12 +2,14 @@ import { Gutter, SetStepNav } from '@payloadcms/ui'
 import type { AdminViewServerProps } from 'payload'
 import React from 'react'
 
+import { businessTimeZone } from '@/analytics/settings'
+
 import { requireStaff } from '../access'
 import { StaffTemplate } from '../StaffTemplate'
 import { AnalyticsCharts } from './AnalyticsCharts.client'
 import './analytics.scss'
 
-/** `/analytics`: the day at a glance, live. Staff only. */
+/** `/analytics`: the day at a glance, live, in the business time zone. Staff only. */
 export function AnalyticsView(props: AdminViewServerProps) {
   const { initPageResult, params, searchParams } = props
   requireStaff(initPageResult, '/analytics')
@@ -15,7 +17,7 @@ export function AnalyticsView(props: AdminViewServerProps) {
     <StaffTemplate initPageResult={initPageResult} params={params} searchParams={searchParams} viewType="analytics">
       <SetStepNav nav={[{ label: 'Analytics' }]} />
       <Gutter className="billie-analytics-view">
-        <AnalyticsCharts />
+        <AnalyticsCharts timeZone={businessTimeZone(initPageResult.req.payload.config)} />
       </Gutter>
     </StaffTemplate>
   )
