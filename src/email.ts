@@ -1,4 +1,3 @@
-import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
 import nodemailer, { type Transport } from 'nodemailer'
 import type { EmailAdapter } from 'payload'
 
@@ -49,11 +48,12 @@ const logTransport: Transport = {
 }
 
 /**
- * Payload's nodemailer adapter over SMTP when SMTP_HOST is set. No connection is made at boot
- * (a mail server that is down delays nobody's start; a failed send is logged by Payload), and
- * never the adapter's fallback to an outside test account.
+ * Payload's email adapter over nodemailer: SMTP when SMTP_HOST is set, else the log. No connection
+ * is made at boot (a mail server that is down delays nobody's start; a failed send is logged by
+ * Payload) and nothing goes to an outside test service. Payload's own nodemailer package is not
+ * used: it is published a patch behind Payload, whose start refuses mismatched versions.
  */
-export function emailAdapter(settings = emailSettings()): Promise<EmailAdapter> {
+export function emailAdapter(settings = emailSettings()): EmailAdapter {
   const { smtp, from } = settings
   const transport = smtp
     ? nodemailer.createTransport({
@@ -63,10 +63,10 @@ export function emailAdapter(settings = emailSettings()): Promise<EmailAdapter> 
         auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
       })
     : nodemailer.createTransport(logTransport)
-  return nodemailerAdapter({
+  return () => ({
+    name: smtp ? 'smtp' : 'log',
     defaultFromAddress: from.address,
     defaultFromName: from.name,
-    skipVerify: true,
-    transport,
+    sendEmail: (message) => transport.sendMail({ from: `${from.name} <${from.address}>`, ...message }),
   })
 }

@@ -22,6 +22,7 @@ import { STORES } from '@/store'
 import { startWorker } from '../helpers/inProcessWorker'
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { appendAll, waitUntilDrained } from '../helpers/stream'
+import { sleep, until as waitUntil } from '../helpers/wait'
 
 const stream = `test:health:${crypto.randomUUID()}`
 const HEALTH_TOKEN = crypto.randomBytes(16).toString('hex')
@@ -32,7 +33,6 @@ let admin: string
 let supervisor: string
 let workers: Array<ReturnType<typeof startWorker>> = []
 const dataDir = path.resolve('.tmp/int', `redis-${crypto.randomUUID()}`)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 type Answer = HealthReport & Record<string, unknown>
 const get = async (route: string, authorization?: string) => {
@@ -42,13 +42,13 @@ const get = async (route: string, authorization?: string) => {
 
 /** Polls /api/health (as an admin) until `until` holds of the answer. */
 async function healthUntil(until: (body: Answer) => boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const answer = await get('/api/health', admin)
-    if (until(answer.body)) return answer
-    if (Date.now() > deadline) throw new Error(`health never matched: ${JSON.stringify(answer.body)}`)
-    await sleep(200)
-  }
+  let answer = await get('/api/health', admin)
+  await waitUntil(async () => until((answer = await get('/api/health', admin)).body), 'health to match', {
+    timeoutMs,
+    everyMs: 200,
+    detail: () => JSON.stringify(answer.body),
+  })
+  return answer
 }
 
 const startBoth = (batchSize = 500) => {

@@ -9,6 +9,7 @@ import { closeRealtime } from '@/realtime/shared'
 
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { openSse, type SseClient } from '../helpers/sse'
+import { sleep } from '../helpers/wait'
 
 // This file's own feed and presence keys on the shared test redis-server; a short TTL to watch
 // expiry (so a heartbeat every 750 ms), and an allowance of 5 heartbeats per user in that time.
@@ -35,7 +36,6 @@ const viewing = async (auth: string, conversationId: string) => {
   const { viewers } = (await response.json()) as { viewers: Record<string, Array<{ name: string; ttlMs: number }>> }
   return (viewers[conversationId] ?? []).map((viewer) => viewer.name)
 }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 beforeAll(async () => {
   payload = await getPayload({ config })
@@ -93,8 +93,9 @@ describe('presence', () => {
     expect(await viewing(bo, 'C-presence-1')).toEqual(['Ann Lee'])
 
     // When her heartbeats stop (the tab closed without a word), she is gone within the TTL
-    await sleep(1_600)
-    expect(await viewing(bo, 'C-presence-1')).toEqual([])
+    const stopped = Date.now()
+    await expect.poll(() => viewing(bo, 'C-presence-1'), { timeout: 5_000, interval: 50 }).toEqual([])
+    expect(Date.now() - stopped, 'gone within the TTL (1.5 s) of her last heartbeat, give or take').toBeLessThan(2_500)
     // and nothing is left in Redis
     const redisKeys = await (
       await import('@/lib/redis')
