@@ -7,7 +7,7 @@ import type { DatabaseAdapterObj } from 'payload'
 import { intSetting } from './lib/env'
 import { migrations } from './migrations'
 import { withBusyTimeoutOnEveryConnection } from './store/internals/libsqlBusyTimeout'
-import { withSchemaPushOnlyWhenChanged } from './store/internals/schemaPush'
+import { withSchemaMode } from './store/internals/schemaMode'
 import { sqliteFileOf } from './store/internals/sqlite'
 
 export const DEFAULT_SQLITE_FILE = 'data/billie.db'
@@ -38,7 +38,6 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
     wal: true,
     busyTimeout,
     migrationDir: path.resolve(process.cwd(), 'src/migrations'),
-    prodMigrations: migrations,
   })
-  return withSchemaPushOnlyWhenChanged(withBusyTimeoutOnEveryConnection(adapter, busyTimeout), file)
+  return withSchemaMode(withBusyTimeoutOnEveryConnection(adapter, busyTimeout), file, migrations)
 }

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import { afterAll, describe, expect, it } from 'vitest'
 
-import { schemaMarkerOf } from '@/store/internals/schemaPush'
+import { schemaMarkerOf } from '@/store/internals/schemaMode'
 
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { openSqlite } from '../helpers/sqlite'
