@@ -15,7 +15,9 @@ export const DEFAULT_SQLITE_FILE = 'data/billie.db'
 /**
  * DATABASE_URI picks the adapter: mongodb:// or mongodb+srv:// → MongoDB (production);
  * unset or file: → embedded SQLite (created on first run, no server, no download).
- * Nothing outside this file knows which one runs.
+ * Nothing outside this file decides which one runs. The code goes through Payload's adapter API,
+ * except src/store, which asks whether the adapter is SQLite to take its faster paths
+ * (src/store/internals, as is the SQLite schema mode applied here).
  */
 export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): DatabaseAdapterObj {
   if (uri && /^mongodb(\+srv)?:\/\//.test(uri)) {

@@ -30,3 +30,7 @@ export const booleanSetting = (name: string, fallback: boolean): boolean =>
 
 /** A string, trimmed; unset or empty gives the fallback. */
 export const stringSetting = (name: string, fallback: string): string => process.env[name]?.trim() || fallback
+
+/** An http:// or https:// URL; unset or empty gives undefined. */
+export const urlSetting = (name: string): string | undefined =>
+  parsed<string | undefined>(name, z.url({ protocol: /^https?$/ }), 'an http:// or https:// URL', undefined)

@@ -1,35 +1,19 @@
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
-import { booleanSetting, stringSetting } from '@/lib/env'
+import { booleanSetting } from '@/lib/env'
 import { createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
 import { startMonitor } from '@/ops/monitor'
-import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
+import type { ProjectionName } from '@/projections'
 import { JobAlreadyRunning, runJob } from '@/rebuild'
 import { projectionStatus } from '@/rebuild/status'
 import { publishMessages } from '@/realtime/changeFeed'
 import { STORES } from '@/store'
 
-import { workerSettings } from './settings'
+import { selectProjections, workerSettings } from './settings'
 import { Worker } from './worker'
 
 export type RunningWorkers = { workers: Worker[]; done: Promise<void>; stop: () => Promise<void> }
-
-/**
- * The projections to run: `names` if given, else WORKER_PROJECTIONS (comma-separated), else all.
- * An unknown name stops the process with the list of known ones.
- */
-export function selectProjections(names?: string[]): ProjectionName[] {
-  const wanted = names?.length ? names : stringSetting('WORKER_PROJECTIONS', PROJECTION_NAMES.join(',')).split(',')
-  const trimmed = [...new Set(wanted.map((name) => name.trim()).filter(Boolean))]
-  const unknown = trimmed.filter((name) => !isProjectionName(name))
-  if (unknown.length || trimmed.length === 0) {
-    throw new Error(
-      `unknown projection ${unknown.join(', ') || '(none given)'}: choose from ${PROJECTION_NAMES.join(', ')}`,
-    )
-  }
-  return trimmed as ProjectionName[]
-}
 
 /**
  * REBUILD_ON_VERSION_CHANGE: when the deployed code's version of a projection differs from the

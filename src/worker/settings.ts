@@ -1,6 +1,7 @@
 import os from 'node:os'
 
-import { booleanSetting, intSetting, stringSetting } from '@/lib/env'
+import { booleanSetting, intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
 import type { Projection } from '@/projections/define'
 
 /** Everything one projection's consumer can be told, with the defaults an operator expects (README). */
@@ -51,3 +52,23 @@ export function workerSettings(projection: Projection, overrides: Partial<Worker
     ...overrides,
   }
 }
+
+/**
+ * The projections to run: `names` if given, else WORKER_PROJECTIONS (comma-separated), else all.
+ * An unknown name stops the process with the list of known ones.
+ */
+export function selectProjections(names?: string[]): ProjectionName[] {
+  const wanted = names?.length ? names : stringSetting('WORKER_PROJECTIONS', PROJECTION_NAMES.join(',')).split(',')
+  const trimmed = [...new Set(wanted.map((name) => name.trim()).filter(Boolean))]
+  const unknown = trimmed.filter((name) => !isProjectionName(name))
+  if (unknown.length || trimmed.length === 0) {
+    throw new Error(
+      `unknown projection ${unknown.join(', ') || '(none given)'}: choose from ${PROJECTION_NAMES.join(', ')}`,
+    )
+  }
+  return trimmed as ProjectionName[]
+}
+
+/** WORKER_STOP_WHEN_IDLE_MS (tests, benchmarks): a worker stops once the stream is idle this long; unset: never. */
+export const stopWhenIdleMs = (): number | undefined =>
+  process.env.WORKER_STOP_WHEN_IDLE_MS?.trim() ? positiveIntSetting('WORKER_STOP_WHEN_IDLE_MS', 1) : undefined
