@@ -139,4 +139,24 @@ describe('pnpm worker boot', () => {
     expect(log).toContain('ALERT_WEBHOOK_URL=hooks.example.com/alerts is not an http:// or https:// URL')
     expect(log).not.toContain('worker started')
   })
+
+  it('refuses REBUILD_ON_VERSION_CHANGE=true: a rebuild does not fit in its heap', async () => {
+    // Given a worker told to rebuild by itself when a projection's version changes
+    const worker = spawnWorker(`boot-rebuild-${crypto.randomUUID().slice(0, 8)}`, {
+      DATABASE_URI: process.env.DATABASE_URI!,
+      PAYLOAD_SECRET: process.env.PAYLOAD_SECRET!,
+      REDIS_URL: process.env.REDIS_URL!,
+      CHAT_LEDGER_STREAM: `test:boot:${crypto.randomUUID()}`,
+      REBUILD_ON_VERSION_CHANGE: 'true',
+    })
+    spawned.push(worker)
+
+    // When it starts, Then it exits before consuming anything, saying what to run instead
+    const exit = await exitWithin(worker, 60_000)
+    const log = fs.readFileSync(worker.logFile, 'utf8')
+    expect(exit.code, log).toBe(1)
+    expect(log).toContain('REBUILD_ON_VERSION_CHANGE=true is refused')
+    expect(log).toContain('pnpm projections rebuild <name>')
+    expect(log).not.toContain('worker started')
+  })
 })
