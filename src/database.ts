@@ -21,7 +21,8 @@ export const DEFAULT_SQLITE_FILE = 'data/billie.db'
  */
 export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): DatabaseAdapterObj {
   if (uri && /^mongodb(\+srv)?:\/\//.test(uri)) {
-    return mongooseAdapter({ url: uri })
+    // Migrations of its own: `payload migrate` must never run the SQLite ones against MongoDB.
+    return mongooseAdapter({ url: uri, migrationDir: path.resolve(process.cwd(), 'src/migrations-mongodb') })
   }
   if (uri && !uri.startsWith('file:')) {
     throw new Error(

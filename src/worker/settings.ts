@@ -32,16 +32,18 @@ export const chatLedgerStream = (): string => stringSetting('CHAT_LEDGER_STREAM'
 /** Where a projection's dead letters go: beside its group's other keys. */
 export const deadLetterStreamOf = (stream: string, group: string) => `${stream}:${group}:dlq`
 
+/** What every consumer name of this process's host starts with: `WORKER_ID@host:` (the pid follows). */
+export const consumerPrefix = (): string => `${stringSetting('WORKER_ID', 'worker')}@${os.hostname()}:`
+
 export function workerSettings(projection: Projection, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
   const stream = overrides.stream ?? chatLedgerStream()
   const group = overrides.group ?? projection.group
-  const workerId = process.env.WORKER_ID || 'worker'
   return {
     projection: projection.name,
     stream,
     group,
     // Unique per process, so a restarted worker never inherits a live one's pending list by accident.
-    consumer: `${workerId}@${os.hostname()}:${process.pid}`,
+    consumer: `${consumerPrefix()}${process.pid}`,
     deadLetterStream: deadLetterStreamOf(stream, group),
     batchSize: intSetting('WORKER_BATCH_SIZE', 500),
     blockMs: intSetting('WORKER_BLOCK_MS', 2_000),
