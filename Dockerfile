@@ -12,6 +12,8 @@ ENV NEXT_TELEMETRY_DISABLED=1
 RUN PAYLOAD_SECRET=build-time-placeholder pnpm build
 
 FROM build AS runtime
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 NODE_OPTIONS=--no-deprecation
 EXPOSE 3000
-CMD ["pnpm", "start"]
+# Node itself, as `pnpm start` runs it but without pnpm and cross-env in between, so SIGTERM
+# reaches the server (docker-compose.yml adds an init process to forward it).
+CMD ["node", "node_modules/next/dist/bin/next", "start"]

@@ -7,7 +7,7 @@ import type { DatabaseAdapterObj } from 'payload'
 import { intSetting } from './lib/env'
 import { migrations } from './migrations'
 import { withBusyTimeoutOnEveryConnection } from './store/internals/libsqlBusyTimeout'
-import { withSchemaPushOnlyWhenChanged } from './store/internals/schemaPush'
+import { withSchemaMode } from './store/internals/schemaMode'
 import { sqliteFileOf } from './store/internals/sqlite'
 
 export const DEFAULT_SQLITE_FILE = 'data/billie.db'
@@ -15,11 +15,14 @@ export const DEFAULT_SQLITE_FILE = 'data/billie.db'
 /**
  * DATABASE_URI picks the adapter: mongodb:// or mongodb+srv:// → MongoDB (production);
  * unset or file: → embedded SQLite (created on first run, no server, no download).
- * Nothing outside this file knows which one runs.
+ * Nothing outside this file decides which one runs. The code goes through Payload's adapter API,
+ * except src/store, which asks whether the adapter is SQLite to take its faster paths
+ * (src/store/internals, as is the SQLite schema mode applied here).
  */
 export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): DatabaseAdapterObj {
   if (uri && /^mongodb(\+srv)?:\/\//.test(uri)) {
-    return mongooseAdapter({ url: uri })
+    // Migrations of its own: `payload migrate` must never run the SQLite ones against MongoDB.
+    return mongooseAdapter({ url: uri, migrationDir: path.resolve(process.cwd(), 'src/migrations-mongodb') })
   }
   if (uri && !uri.startsWith('file:')) {
     throw new Error(
@@ -38,7 +41,6 @@ export function databaseAdapter(uri = process.env.DATABASE_URI?.trim()): Databas
     wal: true,
     busyTimeout,
     migrationDir: path.resolve(process.cwd(), 'src/migrations'),
-    prodMigrations: migrations,
   })
-  return withSchemaPushOnlyWhenChanged(withBusyTimeoutOnEveryConnection(adapter, busyTimeout), file)
+  return withSchemaMode(withBusyTimeoutOnEveryConnection(adapter, busyTimeout), file, migrations)
 }

@@ -728,7 +728,7 @@ export interface AuditLog {
    */
   user?: (number | null) | User;
   /**
-   * Who, in words: the user’s email, or the process (e.g. auto: version change).
+   * Who, in words: the user’s email, or the command line that did it (e.g. cli:ops@host).
    */
   actor: string;
   /**

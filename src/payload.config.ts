@@ -26,12 +26,12 @@ import { portalEndpoints } from './endpoints/portal'
 import { projectionEndpoints } from './endpoints/projections'
 import { presenceEndpoints } from './endpoints/presence'
 import { realtime } from './endpoints/realtime'
+import { checkSettings, payloadSecret } from './settings'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
-if (!process.env.PAYLOAD_SECRET) {
-  throw new Error('PAYLOAD_SECRET is not set: copy .env.example to .env and set it (bin/start does this for you).')
-}
+// Every process that runs this app loads this file first: a setting it cannot read stops it here.
+checkSettings()
 
 export default buildConfig({
   admin: {
@@ -147,7 +147,7 @@ export default buildConfig({
     ...exportEndpoints,
     analytics,
   ],
-  secret: process.env.PAYLOAD_SECRET,
+  secret: payloadSecret(),
   sharp,
   telemetry: false,
   typescript: {

@@ -12,7 +12,10 @@ function fraudResults(): FraudResult[] {
   return [...new Set(results)] as FraudResult[]
 }
 
-/** The "needs attention" thresholds from the environment (.env.example), read per request. */
+/**
+ * The "needs attention" thresholds from the environment (.env.example): checked when the process
+ * starts (src/settings.ts), read per request.
+ */
 export function attentionThresholds(): AttentionThresholds {
   return {
     idleSeconds: intSetting('ATTENTION_IDLE_SECONDS', DEFAULT_THRESHOLDS.idleSeconds),

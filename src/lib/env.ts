@@ -57,3 +57,7 @@ export const timeZoneSetting = (name: string, fallback: string): string =>
     'an IANA time zone name (such as Australia/Sydney or Europe/London)',
     fallback,
   )
+
+/** An http:// or https:// URL; unset or empty gives undefined. */
+export const urlSetting = (name: string): string | undefined =>
+  parsed<string | undefined>(name, z.url({ protocol: /^https?$/ }), 'an http:// or https:// URL', undefined)

@@ -18,7 +18,7 @@ export type AuditEntry = {
 
 type Who = { user?: Pick<TypedUser, 'id' | 'email'> | null; actor?: string; req?: PayloadRequest }
 
-/** Records one entry; `user` (a person) or `actor` (a process, e.g. `auto: version change`) says who. */
+/** Records one entry; `user` (a person) or `actor` (a process, e.g. `cli:ops@host`) says who. */
 export async function recordAudit(payload: Payload, entry: AuditEntry, { user, actor, req }: Who) {
   return payload.create({
     collection: 'audit-log',

@@ -1,8 +1,9 @@
 /**
- * Operations settings (health thresholds, tokens, alert rules, the webhook), parsed once from the
- * environment with the helpers of src/lib/env.ts. Documented one line each in .env.example.
+ * Operations settings (health thresholds, tokens, alert rules, the webhook), parsed from the
+ * environment with the helpers of src/lib/env.ts: checked when the process starts
+ * (src/settings.ts), read where they are used. Documented one line each in .env.example.
  */
-import { intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
+import { intSetting, positiveIntSetting, stringSetting, urlSetting } from '@/lib/env'
 
 export type OpsSettings = {
   /** How long /api/health reuses its answer, so probes cannot load the system. */
@@ -50,7 +51,7 @@ export function opsSettings(): OpsSettings {
     alertLagSeconds: intSetting('ALERT_LAG_SECONDS', 120),
     alertLagForSeconds: intSetting('ALERT_LAG_FOR_SECONDS', 60),
     alertClearForSeconds: intSetting('ALERT_CLEAR_FOR_SECONDS', 120),
-    alertWebhookUrl: optional('ALERT_WEBHOOK_URL'),
+    alertWebhookUrl: urlSetting('ALERT_WEBHOOK_URL'),
     alertWebhookAttempts: positiveIntSetting('ALERT_WEBHOOK_ATTEMPTS', 5),
     alertWebhookTimeoutMs: positiveIntSetting('ALERT_WEBHOOK_TIMEOUT_MS', 5_000),
   }

@@ -57,7 +57,7 @@ export type Drift = {
 /** How many of each list a report names (the counts are exact). */
 const NAMED = 50
 /** Records per page read and per transaction written (REBUILD_PAGE_SIZE: smaller pages, finer checkpoints). */
-const pageSize = () => positiveIntSetting('REBUILD_PAGE_SIZE', 500)
+export const pageSize = () => positiveIntSetting('REBUILD_PAGE_SIZE', 500)
 
 export type JobContext = {
   payload: Payload

@@ -4,7 +4,7 @@
  *   tsx src/scripts/serve.ts [--prod] [--port 3000] [--redis-port N] [--demo]
  *
  * REDIS_URL unset → starts a private redis-server on a free port (installing it with apt
- * when root). --prod serves the production build (`next start`, migrations applied on boot);
+ * when root). --prod serves the production build (`next start`; a new SQLite file is migrated);
  * otherwise `next dev`. The worker runs inside the app (ENABLE_EVENT_PROCESSING, default true).
  * --demo feeds the private Redis a few live generated conversations (never a Redis you named in
  * REDIS_URL). Prints the URL once the admin answers; Ctrl-C stops everything.

@@ -9,9 +9,9 @@ import { parseArgs } from 'node:util'
 
 import { getPayload } from 'payload'
 
-import { positiveIntSetting } from '../lib/env'
 import config from '../payload.config'
-import { runWorkers, selectProjections } from '../worker/runWorker'
+import { runWorkers } from '../worker/runWorker'
+import { selectProjections, stopWhenIdleMs } from '../worker/settings'
 
 // Everything above is module loading: performance.now() counts from the process's start.
 const modulesLoadedMs = performance.now()
@@ -25,10 +25,7 @@ payload.logger.info(
   `worker booted in ${(bootMs / 1000).toFixed(1)} s (modules ${(modulesLoadedMs / 1000).toFixed(1)} s, ` +
     `Payload and database ${((bootMs - modulesLoadedMs) / 1000).toFixed(1)} s)`,
 )
-const running = runWorkers(payload, {
-  projections,
-  stopWhenIdleMs: process.env.WORKER_STOP_WHEN_IDLE_MS ? positiveIntSetting('WORKER_STOP_WHEN_IDLE_MS', 1) : undefined,
-})
+const running = runWorkers(payload, { projections, stopWhenIdleMs: stopWhenIdleMs() })
 
 let stopping = false
 const stop = async (signal: string) => {

@@ -1,64 +1,21 @@
-import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
-import { booleanSetting, stringSetting } from '@/lib/env'
 import { createRedis, describeRedisUrl, redisUrl } from '@/lib/redis'
 import { startMonitor } from '@/ops/monitor'
-import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
-import { JobAlreadyRunning, runJob } from '@/rebuild'
-import { projectionStatus } from '@/rebuild/status'
+import type { ProjectionName } from '@/projections'
 import { publishMessages } from '@/realtime/changeFeed'
 import { STORES } from '@/store'
 
-import { workerSettings } from './settings'
+import { refuseRebuildOnVersionChange, selectProjections, workerSettings } from './settings'
 import { Worker } from './worker'
 
 export type RunningWorkers = { workers: Worker[]; done: Promise<void>; stop: () => Promise<void> }
 
 /**
- * The projections to run: `names` if given, else WORKER_PROJECTIONS (comma-separated), else all.
- * An unknown name stops the process with the list of known ones.
- */
-export function selectProjections(names?: string[]): ProjectionName[] {
-  const wanted = names?.length ? names : stringSetting('WORKER_PROJECTIONS', PROJECTION_NAMES.join(',')).split(',')
-  const trimmed = [...new Set(wanted.map((name) => name.trim()).filter(Boolean))]
-  const unknown = trimmed.filter((name) => !isProjectionName(name))
-  if (unknown.length || trimmed.length === 0) {
-    throw new Error(
-      `unknown projection ${unknown.join(', ') || '(none given)'}: choose from ${PROJECTION_NAMES.join(', ')}`,
-    )
-  }
-  return trimmed as ProjectionName[]
-}
-
-/**
- * REBUILD_ON_VERSION_CHANGE: when the deployed code's version of a projection differs from the
- * version that built its stored records, rebuild it (beside the live worker, which goes on).
- * Another instance doing the same finds the lock taken and leaves it to that one.
- */
-async function rebuildIfOutdated(payload: Payload, redis: Redis, name: ProjectionName): Promise<void> {
-  const log = payload.logger.child({ projection: name })
-  try {
-    // Give the worker a moment to create its group (and record the version of a new projection).
-    await new Promise((resolve) => setTimeout(resolve, 2_000))
-    const { rebuildNeeded, storedVersion: stored, version } = await projectionStatus(redis, name)
-    if (!rebuildNeeded) return
-    log.warn(
-      { stored: stored ?? 'unknown', version },
-      'projection version changed: rebuilding (REBUILD_ON_VERSION_CHANGE)',
-    )
-    const result = await runJob(payload, redis, 'rebuild', name, { by: 'auto: version change' })
-    log.info({ report: result.job === 'rebuild' ? result.report : undefined }, 'rebuild after a version change done')
-  } catch (error) {
-    if (error instanceof JobAlreadyRunning) return log.info(error.message)
-    log.error({ err: error instanceof Error ? error.message : String(error) }, 'rebuild after a version change failed')
-  }
-}
-
-/**
  * Starts one worker per projection on this Payload instance, each with two Redis connections of
  * its own, so a failure or a slow batch in one never holds another back. Each committed batch's
  * change-feed messages are published (src/realtime) in one pipeline. stop() stops them all.
+ * Refuses REBUILD_ON_VERSION_CHANGE=true before starting anything (./settings.ts says why).
  */
 export function runWorkers(
   payload: Payload,
@@ -67,6 +24,7 @@ export function runWorkers(
     stopWhenIdleMs,
   }: { projections?: ProjectionName[]; stopWhenIdleMs?: number } = {},
 ): RunningWorkers {
+  refuseRebuildOnVersionChange()
   const url = redisUrl()
   const connections = projections.flatMap((name) => {
     const reader = createRedis(url, { connectionName: `worker-reader-${name}` })
@@ -98,9 +56,6 @@ export function runWorkers(
   const monitorRedis = createRedis(url, { connectionName: 'ops-monitor' })
   monitorRedis.on('error', () => undefined)
   const monitor = startMonitor(monitorRedis, payload.logger)
-  if (booleanSetting('REBUILD_ON_VERSION_CHANGE', false)) {
-    for (const { name, redis } of connections) void rebuildIfOutdated(payload, redis, name)
-  }
   return {
     workers,
     done,

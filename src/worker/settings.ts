@@ -1,6 +1,7 @@
 import os from 'node:os'
 
-import { booleanSetting, intSetting, stringSetting } from '@/lib/env'
+import { booleanSetting, intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
+import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
 import type { Projection } from '@/projections/define'
 
 /** Everything one projection's consumer can be told, with the defaults an operator expects (README). */
@@ -31,16 +32,18 @@ export const chatLedgerStream = (): string => stringSetting('CHAT_LEDGER_STREAM'
 /** Where a projection's dead letters go: beside its group's other keys. */
 export const deadLetterStreamOf = (stream: string, group: string) => `${stream}:${group}:dlq`
 
+/** What every consumer name of this process's host starts with: `WORKER_ID@host:` (the pid follows). */
+export const consumerPrefix = (): string => `${stringSetting('WORKER_ID', 'worker')}@${os.hostname()}:`
+
 export function workerSettings(projection: Projection, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
   const stream = overrides.stream ?? chatLedgerStream()
   const group = overrides.group ?? projection.group
-  const workerId = process.env.WORKER_ID || 'worker'
   return {
     projection: projection.name,
     stream,
     group,
     // Unique per process, so a restarted worker never inherits a live one's pending list by accident.
-    consumer: `${workerId}@${os.hostname()}:${process.pid}`,
+    consumer: `${consumerPrefix()}${process.pid}`,
     deadLetterStream: deadLetterStreamOf(stream, group),
     batchSize: intSetting('WORKER_BATCH_SIZE', 500),
     blockMs: intSetting('WORKER_BLOCK_MS', 2_000),
@@ -50,4 +53,39 @@ export function workerSettings(projection: Projection, overrides: Partial<Worker
     reportMetrics: booleanSetting('WORKER_REPORT_METRICS', true),
     ...overrides,
   }
+}
+
+/**
+ * The projections to run: `names` if given, else WORKER_PROJECTIONS (comma-separated), else all.
+ * An unknown name stops the process with the list of known ones.
+ */
+export function selectProjections(names?: string[]): ProjectionName[] {
+  const wanted = names?.length ? names : stringSetting('WORKER_PROJECTIONS', PROJECTION_NAMES.join(',')).split(',')
+  const trimmed = [...new Set(wanted.map((name) => name.trim()).filter(Boolean))]
+  const unknown = trimmed.filter((name) => !isProjectionName(name))
+  if (unknown.length || trimmed.length === 0) {
+    throw new Error(
+      `unknown projection ${unknown.join(', ') || '(none given)'}: choose from ${PROJECTION_NAMES.join(', ')}`,
+    )
+  }
+  return trimmed as ProjectionName[]
+}
+
+/** WORKER_STOP_WHEN_IDLE_MS (tests, benchmarks): a worker stops once the stream is idle this long; unset: never. */
+export const stopWhenIdleMs = (): number | undefined =>
+  process.env.WORKER_STOP_WHEN_IDLE_MS?.trim() ? positiveIntSetting('WORKER_STOP_WHEN_IDLE_MS', 1) : undefined
+
+/**
+ * A worker never rebuilds a projection by itself: a rebuild holds far more than a live worker's
+ * heap (192 MB; docs/rebuilds.md measures about 650 MB for a million events), so it would die and
+ * restart into the same rebuild. REBUILD_ON_VERSION_CHANGE=true therefore stops a worker at boot,
+ * saying what to run instead, until rebuilds run in a process of their own.
+ */
+export function refuseRebuildOnVersionChange(): void {
+  if (!booleanSetting('REBUILD_ON_VERSION_CHANGE', false)) return
+  throw new Error(
+    "REBUILD_ON_VERSION_CHANGE=true is refused: a rebuild does not fit in a live worker's heap (192 MB). " +
+      'Remove it; when `pnpm projections status` says a rebuild is needed, run `pnpm projections rebuild <name>` ' +
+      '(a process of its own, with the memory a rebuild needs).',
+  )
 }

@@ -27,7 +27,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
 
-export function spawnWorker(name: string, env: Record<string, string>): WorkerProcess {
+/** `env` is added to this process's; a variable given as undefined is left unset. */
+export function spawnWorker(name: string, env: Record<string, string | undefined>): WorkerProcess {
   fs.mkdirSync(LOG_DIR, { recursive: true })
   const logFile = path.join(LOG_DIR, `${name}.log`)
   const log = fs.openSync(logFile, 'a')

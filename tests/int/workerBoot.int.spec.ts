@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import { afterAll, describe, expect, it } from 'vitest'
 
-import { schemaMarkerOf } from '@/store/internals/schemaPush'
+import { schemaMarkerOf } from '@/store/internals/schemaMode'
 
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { openSqlite } from '../helpers/sqlite'
@@ -13,7 +13,8 @@ import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } fro
 /*
  * `pnpm worker` boots without side effects on the checkout: it does not spawn Payload's type
  * generator (which rewrote src/payload-types.ts from every process), it says how long it took to
- * boot, and on a database whose schema is current it skips the development schema push.
+ * boot, and on a database whose schema is current it skips the development schema push. What it
+ * cannot run with stops it at boot, saying why.
  */
 
 const opened = openPayloadAndRedis()
@@ -116,5 +117,46 @@ describe('pnpm worker boot', () => {
     await bootOnce(`boot-changed-${crypto.randomUUID().slice(0, 8)}`)
     expect(await devPushStamp(), 'pushed again').not.toEqual(pushed)
     expect(fs.readFileSync(schemaMarkerOf(file), 'utf8')).not.toBe('a schema from before\n')
+  })
+
+  it('stops at boot on settings it cannot read, naming each', async () => {
+    // Given settings the worker itself never reads (the board's and the alerts'), with bad values
+    const worker = spawnWorker(`boot-bad-settings-${crypto.randomUUID().slice(0, 8)}`, {
+      DATABASE_URI: process.env.DATABASE_URI!,
+      PAYLOAD_SECRET: process.env.PAYLOAD_SECRET!,
+      REDIS_URL: process.env.REDIS_URL!,
+      CHAT_LEDGER_STREAM: `test:boot:${crypto.randomUUID()}`,
+      ATTENTION_IDLE_SECONDS: 'abc',
+      ALERT_WEBHOOK_URL: 'hooks.example.com/alerts',
+    })
+    spawned.push(worker)
+
+    // When it starts, Then it exits at once, naming both
+    const exit = await exitWithin(worker, 60_000)
+    const log = fs.readFileSync(worker.logFile, 'utf8')
+    expect(exit.code, log).toBe(1)
+    expect(log).toContain('ATTENTION_IDLE_SECONDS=abc is not a non-negative integer')
+    expect(log).toContain('ALERT_WEBHOOK_URL=hooks.example.com/alerts is not an http:// or https:// URL')
+    expect(log).not.toContain('worker started')
+  })
+
+  it('refuses REBUILD_ON_VERSION_CHANGE=true: a rebuild does not fit in its heap', async () => {
+    // Given a worker told to rebuild by itself when a projection's version changes
+    const worker = spawnWorker(`boot-rebuild-${crypto.randomUUID().slice(0, 8)}`, {
+      DATABASE_URI: process.env.DATABASE_URI!,
+      PAYLOAD_SECRET: process.env.PAYLOAD_SECRET!,
+      REDIS_URL: process.env.REDIS_URL!,
+      CHAT_LEDGER_STREAM: `test:boot:${crypto.randomUUID()}`,
+      REBUILD_ON_VERSION_CHANGE: 'true',
+    })
+    spawned.push(worker)
+
+    // When it starts, Then it exits before consuming anything, saying what to run instead
+    const exit = await exitWithin(worker, 60_000)
+    const log = fs.readFileSync(worker.logFile, 'utf8')
+    expect(exit.code, log).toBe(1)
+    expect(log).toContain('REBUILD_ON_VERSION_CHANGE=true is refused')
+    expect(log).toContain('pnpm projections rebuild <name>')
+    expect(log).not.toContain('worker started')
   })
 })

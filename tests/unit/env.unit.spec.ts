@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { booleanSetting, intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
+import { booleanSetting, intSetting, positiveIntSetting, stringSetting, urlSetting } from '@/lib/env'
 
 const NAME = 'BILLIE_TEST_SETTING'
 
@@ -23,6 +23,10 @@ describe('settings from the environment', () => {
     expect(booleanSetting(NAME, true)).toBe(false)
     process.env[NAME] = ' redis://x:1 '
     expect(stringSetting(NAME, 'fallback')).toBe('redis://x:1')
+    delete process.env[NAME]
+    expect(urlSetting(NAME)).toBeUndefined()
+    process.env[NAME] = ' https://hooks.example.com/alerts?team=ops '
+    expect(urlSetting(NAME)).toBe('https://hooks.example.com/alerts?team=ops')
   })
 
   it('refuse what they cannot read, naming the variable and what it expects', () => {
@@ -34,5 +38,9 @@ describe('settings from the environment', () => {
     expect(() => positiveIntSetting(NAME, 7)).toThrow(`${NAME}=0 is not a positive integer`)
     process.env[NAME] = 'sometimes'
     expect(() => booleanSetting(NAME, true)).toThrow(`${NAME}=sometimes is not true or false`)
+    for (const url of ['hooks.example.com/alerts', 'ftp://hooks.example.com/alerts']) {
+      process.env[NAME] = url
+      expect(() => urlSetting(NAME)).toThrow(`${NAME}=${url} is not an http:// or https:// URL`)
+    }
   })
 })

@@ -46,7 +46,7 @@ export const AuditLog: CollectionConfig = {
       name: 'actor',
       type: 'text',
       required: true,
-      admin: { description: 'Who, in words: the user’s email, or the process (e.g. auto: version change).' },
+      admin: { description: 'Who, in words: the user’s email, or the command line that did it (e.g. cli:ops@host).' },
     },
     { name: 'detail', type: 'json', admin: { description: 'What exactly: counts, ids, reasons, errors.' } },
   ],
