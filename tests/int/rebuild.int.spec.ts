@@ -17,7 +17,7 @@ import { STORES } from '@/store'
 import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
 import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
-import { type ApiServer, serveApi } from '../helpers/serveApi'
+import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
 import { appendAll, type Appended, deadLettersOf, oracleOf, portalOracleOf } from '../helpers/stream'
 
@@ -327,31 +327,32 @@ describe.runIf(onSqlite)('replay', () => {
   })
 })
 
+/** The API served, an admin and a supervisor (Authorization headers), and a request to /api/projections<path>. */
+async function projectionsApi(emailPrefix: string) {
+  const server = await serveApi(config)
+  const tokenOf = async (email: string, role: 'admin' | 'supervisor') => {
+    await opened.payload.create({
+      collection: 'users',
+      data: { email, password: 'projections-1', firstName: 'P', lastName: role, role },
+    })
+    return login(server.url, email, 'projections-1')
+  }
+  const admin = await tokenOf(`${emailPrefix}-admin@example.com`, 'admin')
+  const supervisor = await tokenOf(`${emailPrefix}-supervisor@example.com`, 'supervisor')
+  const call = (path: string, auth?: string, body?: unknown) =>
+    fetch(`${server.url}/api/projections${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  return { server, admin, supervisor, call }
+}
+
 describe.runIf(onSqlite)('the projections API', () => {
   it('is for admins only, says what a job touches, runs one job per projection, and reports it', async () => {
     // Given the API served, an admin and a supervisor
     const { payload } = opened
-    const server = await serveApi(config)
-    const tokenOf = async (email: string, role: 'admin' | 'supervisor') => {
-      await payload.create({
-        collection: 'users',
-        data: { email, password: 'projections-1', firstName: 'P', lastName: role, role },
-      })
-      const login = await fetch(`${server.url}/api/users/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password: 'projections-1' }),
-      })
-      return `JWT ${((await login.json()) as { token: string }).token}`
-    }
-    const admin = await tokenOf('projections-admin@example.com', 'admin')
-    const supervisor = await tokenOf('projections-supervisor@example.com', 'supervisor')
-    const call = (path: string, auth?: string, body?: unknown) =>
-      fetch(`${server.url}/api/projections${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
+    const { server, admin, supervisor, call } = await projectionsApi('projections')
     try {
       // Then anonymous callers and supervisors are refused, with a message
       expect((await call('')).status).toBe(401)
@@ -409,6 +410,37 @@ describe.runIf(onSqlite)('the projections API', () => {
         ['projection.resume', 'succeeded'],
         ['projection.rebuild', 'succeeded'],
       ])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('refuses a name no projection has, even one every object inherits, and starts nothing', async () => {
+    // Given the API served, an admin, and the Redis keys of this stream as they stand
+    const { payload, redis } = opened
+    const { server, admin, call } = await projectionsApi('inherited')
+    const keysBefore = (await redis.keys(`${stream}*`)).sort()
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty']
+    try {
+      for (const name of names) {
+        for (const [action, body] of [
+          ['verify', { confirmed: true }],
+          ['rebuild', { confirmed: true }],
+          ['control', { action: 'pause' }],
+        ] as const) {
+          // When an admin asks to verify or rebuild it, or to pause its job
+          const answer = await call(`/${name}/${action}`, admin, body)
+          // Then it is an unknown projection, and the answer says which ones there are
+          expect(answer.status, `${action} ${name}`).toBe(404)
+          expect(((await answer.json()) as { message: string }).message).toBe(
+            `There is no projection named “${name}”: choose dashboard or portal.`,
+          )
+        }
+      }
+      // and no job started: no Redis state, no audit entry
+      expect((await redis.keys(`${stream}*`)).sort()).toEqual(keysBefore)
+      const audited = await payload.find({ collection: 'audit-log', where: { target: { in: names } }, depth: 0 })
+      expect(audited.docs).toEqual([])
     } finally {
       await server.close()
     }
