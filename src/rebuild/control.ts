@@ -98,6 +98,36 @@ export async function storedVersion(redis: Redis, stream: string, group: string)
   return value === null ? undefined : Number(value)
 }
 
+/**
+ * Whether a projection's stored records need a rebuild for the deployed code: the one rule for
+ * health, metrics, the operations and projections views, the CLI and REBUILD_ON_VERSION_CHANGE.
+ * Records are written only by the projection's worker, through its consumer group, and by
+ * rebuilds, which record the version; a worker that creates the group records its own. So:
+ * records built by another version need one. With no version recorded, the group says whether
+ * there are records: it has delivered entries, so its records were built by code that recorded no
+ * version (before versions were kept, or the key was lost), and they need one; it has delivered
+ * nothing, or there is no group yet, so nothing is stored, and the first worker records its version.
+ */
+export function rebuildNeeded({
+  version,
+  stored,
+  delivered,
+}: {
+  version: number
+  stored: number | null
+  /** The group's last delivered entry id; null when there is no group. */
+  delivered: string | null
+}): boolean {
+  if (stored !== null) return stored !== version
+  return delivered !== null && delivered !== '0-0'
+}
+
+/** Why a rebuild is needed, in words an operator acts on (see rebuildNeeded). */
+export function rebuildReason(version: number, stored: number | null): string {
+  const builder = stored === null ? 'code that recorded no version' : `version ${stored}`
+  return `records built by ${builder}, deployed version ${version}`
+}
+
 export const setStoredVersion = (
   redis: Redis,
   stream: string,

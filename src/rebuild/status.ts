@@ -10,7 +10,7 @@ import { PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projection
 import { STORES } from '@/store'
 import { chatLedgerStream } from '@/worker/settings'
 
-import { holderIsGone, jobKeys, type Progress, readProgress, storedVersion } from './control'
+import { holderIsGone, jobKeys, type Progress, readProgress, rebuildNeeded, storedVersion } from './control'
 import { streamExtent } from './streamReader'
 
 export type ProjectionStatus = {
@@ -19,7 +19,7 @@ export type ProjectionStatus = {
   version: number
   /** The version of the code that last built the stored records; null before any worker ran. */
   storedVersion: number | null
-  /** The stored records were built by other code than the deployed one. */
+  /** The stored records were built by other code than the deployed one (see rebuildNeeded). */
   rebuildNeeded: boolean
   job: Progress | null
 }
@@ -36,9 +36,11 @@ const abandoned = (job: Progress): Progress => ({
   error: `the ${job.job}'s process ended without finishing (killed or crashed); start it again`,
 })
 
-async function groupExists(redis: Redis, stream: string, group: string): Promise<boolean> {
+/** The group's last delivered entry id; null when there is no such group. */
+async function lastDelivered(redis: Redis, stream: string, group: string): Promise<string | null> {
   const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
-  return groups.some((row) => row[row.indexOf('name') + 1] === group)
+  const row = groups.find((fields) => fields[fields.indexOf('name') + 1] === group)
+  return row ? String(row[row.indexOf('last-delivered-id') + 1]) : null
 }
 
 export type JobPlan = { events: number; records: number }
@@ -46,18 +48,18 @@ export type JobPlan = { events: number; records: number }
 export async function projectionStatus(redis: Redis, name: ProjectionName): Promise<ProjectionStatus> {
   const stream = chatLedgerStream()
   const { group, version } = PROJECTIONS[name]
-  const [stored, job, held] = await Promise.all([
+  const [stored, job, held, delivered] = await Promise.all([
     storedVersion(redis, stream, group),
     readProgress(redis, stream, group),
     redis.get(jobKeys(stream, group).lock),
+    lastDelivered(redis, stream, group),
   ])
   return {
     name,
     group,
     version,
     storedVersion: stored ?? null,
-    // No stored version on a group that exists: records built before versions were recorded.
-    rebuildNeeded: stored === undefined ? await groupExists(redis, stream, group) : stored !== version,
+    rebuildNeeded: rebuildNeeded({ version, stored: stored ?? null, delivered }),
     job: job && isActive(job) && (held === null || holderIsGone(held)) ? abandoned(job) : (job ?? null),
   }
 }

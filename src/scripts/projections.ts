@@ -25,7 +25,7 @@ import { compareProjections } from '../ops/agreement'
 import config from '../payload.config'
 import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '../projections'
 import { controlJob, runJob } from '../rebuild'
-import type { JobRun } from '../rebuild/control'
+import { type JobRun, rebuildReason } from '../rebuild/control'
 import { jobPlan, projectionStatus } from '../rebuild/status'
 import { chatLedgerStream } from '../worker/settings'
 
@@ -108,8 +108,12 @@ async function main(): Promise<number> {
     if (command === 'status') {
       for (const projection of name ? [projectionArg()] : PROJECTION_NAMES) {
         const { version, storedVersion: stored, rebuildNeeded, job } = await projectionStatus(redis, projection)
-        const due = rebuildNeeded ? `rebuild needed (stored records built by version ${stored})` : 'current'
-        console.log(`${projection}: code version ${version}, ${stored === null ? 'no stored version yet' : due}`)
+        const due = rebuildNeeded
+          ? `rebuild needed (${rebuildReason(version, stored)})`
+          : stored === null
+            ? 'no stored version yet (nothing projected)'
+            : 'current'
+        console.log(`${projection}: code version ${version}, ${due}`)
         if (job) console.log(`  last job: ${job.job} ${job.state} (${job.phase}), ${job.updatedAt}`)
       }
       return 0

@@ -182,7 +182,8 @@ function ProjectionCard({ status, refresh }: { status: Status; refresh: () => vo
         </span>
         {status.rebuildNeeded && (
           <span className="billie-projections__due" role="status">
-            Rebuild needed: the stored records were built by version {status.storedVersion}
+            Rebuild needed: the stored records were built by{' '}
+            {status.storedVersion === null ? 'code that recorded no version' : `version ${status.storedVersion}`}
           </span>
         )}
       </header>
