@@ -10,6 +10,8 @@ import os from 'node:os'
 
 import type { Redis } from 'ioredis'
 
+import { type PhaseStart, paceOf } from './progress'
+
 export type Job = 'verify' | 'rebuild' | 'replay'
 export type JobState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
 export type Phase = 'reading' | 'folding' | 'comparing' | 'writing' | 'catching up' | 'done'
@@ -175,6 +177,7 @@ export class JobRun {
   private readonly keys: ReturnType<typeof jobKeys>
   private renewal?: ReturnType<typeof setInterval>
   private readonly started = Date.now()
+  private phaseStart: PhaseStart = { at: this.started, done: 0 }
   private lastReport = 0
   progress: Progress
 
@@ -236,13 +239,7 @@ export class JobRun {
   /** Updates the progress (written to Redis at most every 250 ms, unless `now`). */
   async report(changes: Partial<Progress>, now = false): Promise<void> {
     Object.assign(this.progress, changes, { updatedAt: new Date().toISOString() })
-    const seconds = (Date.now() - this.started) / 1000
-    const { read, total } = this.progress
-    this.progress.eventsPerSecond = seconds > 0 ? Math.round(read / seconds) : 0
-    this.progress.etaSeconds =
-      this.progress.phase === 'reading' && this.progress.eventsPerSecond > 0
-        ? Math.max(0, Math.round((total - read) / this.progress.eventsPerSecond))
-        : null
+    Object.assign(this.progress, paceOf(this.progress, { started: this.started, phase: this.phaseStart }, Date.now()))
     if (!now && Date.now() - this.lastReport < 250) return
     this.lastReport = Date.now()
     const fields = Object.fromEntries(
