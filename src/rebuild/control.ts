@@ -10,7 +10,7 @@ import os from 'node:os'
 
 import type { Redis } from 'ioredis'
 
-import { type PhaseStart, paceOf } from './progress'
+import { type PhaseStart, paceOf, phaseWork } from './progress'
 
 export type Job = 'verify' | 'rebuild' | 'replay'
 export type JobState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
@@ -238,9 +238,12 @@ export class JobRun {
 
   /** Updates the progress (written to Redis at most every 250 ms, unless `now`). */
   async report(changes: Partial<Progress>, now = false): Promise<void> {
+    const phase = this.progress.phase
     Object.assign(this.progress, changes, { updatedAt: new Date().toISOString() })
-    Object.assign(this.progress, paceOf(this.progress, { started: this.started, phase: this.phaseStart }, Date.now()))
-    if (!now && Date.now() - this.lastReport < 250) return
+    const at = Date.now()
+    if (this.progress.phase !== phase) this.phaseStart = { at, done: phaseWork(this.progress).done }
+    Object.assign(this.progress, paceOf(this.progress, { started: this.started, phase: this.phaseStart }, at))
+    if (!now && at - this.lastReport < 250) return
     this.lastReport = Date.now()
     const fields = Object.fromEntries(
       Object.entries(this.progress).map(([key, value]) => [

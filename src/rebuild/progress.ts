@@ -1,6 +1,7 @@
 /**
- * A job's pace, from its progress alone (pure: the job reports it, the projections view and the
- * CLI show it): events read per second, and the seconds it still needs.
+ * How far a job is, from its progress alone (pure: the job reports it, the projections view and
+ * the CLI show it): the work of its phase, done of total; events read per second; and the
+ * seconds the phase still needs, at the pace it has gone since it began.
  */
 import type { Progress } from './control'
 
@@ -9,14 +10,40 @@ export type PhaseStart = { at: number; done: number }
 
 export type Pace = Pick<Progress, 'eventsPerSecond' | 'etaSeconds'>
 
+type Counts = Pick<Progress, 'job' | 'phase' | 'read' | 'total' | 'compared' | 'records'>
+
+/**
+ * What a phase counts: stored records compared while comparing or writing them (verify, rebuild);
+ * stream entries read otherwise (reading, folding, catching up, and all a replay writes).
+ */
+export function phaseWork({ job, phase, read, total, compared, records }: Counts): {
+  done: number
+  total: number
+  of: 'records' | 'events'
+} {
+  if (phase === 'comparing' || (phase === 'writing' && job !== 'replay'))
+    return { done: compared, total: records, of: 'records' }
+  return { done: read, total, of: 'events' }
+}
+
+/** The seconds the phase still needs at its pace so far; null until it has done some of its work. */
+function secondsLeft(progress: Counts, phase: PhaseStart, now: number): number | null {
+  const work = phaseWork(progress)
+  const left = work.total - work.done
+  if (left <= 0 || progress.phase === 'done') return 0
+  const perSecond = (work.done - phase.done) / ((now - phase.at) / 1000)
+  return perSecond > 0 && Number.isFinite(perSecond) ? Math.round(left / perSecond) : null
+}
+
 /** The job's pace at `now`, given when it began and where its phase began. */
-export function paceOf(progress: Progress, { started }: { started: number; phase: PhaseStart }, now: number): Pace {
+export function paceOf(
+  progress: Counts,
+  { started, phase }: { started: number; phase: PhaseStart },
+  now: number,
+): Pace {
   const seconds = (now - started) / 1000
-  const { read, total } = progress
-  const eventsPerSecond = seconds > 0 ? Math.round(read / seconds) : 0
-  const etaSeconds =
-    progress.phase === 'reading' && eventsPerSecond > 0
-      ? Math.max(0, Math.round((total - read) / eventsPerSecond))
-      : null
-  return { eventsPerSecond, etaSeconds }
+  return {
+    eventsPerSecond: seconds > 0 ? Math.round(progress.read / seconds) : 0,
+    etaSeconds: secondsLeft(progress, phase, now),
+  }
 }

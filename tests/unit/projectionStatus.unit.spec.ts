@@ -1,10 +1,11 @@
 /**
  * How a projection stands, as health, metrics, the operations and projections views and the CLI
- * all say it: whether its records need a rebuild.
+ * all say it: whether its records need a rebuild, and how far its job is and how long it still needs.
  */
 import { describe, expect, it } from 'vitest'
 
-import { rebuildNeeded } from '@/rebuild/control'
+import { type Progress, rebuildNeeded } from '@/rebuild/control'
+import { paceOf } from '@/rebuild/progress'
 
 describe('rebuild needed', () => {
   it.each([
@@ -19,5 +20,53 @@ describe('rebuild needed', () => {
     ],
   ] as const)('%s', (_, facts, expected) => {
     expect(rebuildNeeded({ version: 4, ...facts })).toBe(expected)
+  })
+})
+
+const progressOf = (changes: Partial<Progress>): Progress => ({
+  id: 'job-1',
+  job: 'verify',
+  projection: 'dashboard',
+  state: 'running',
+  phase: 'reading',
+  read: 0,
+  total: 0,
+  compared: 0,
+  records: 0,
+  written: 0,
+  eventsPerSecond: 0,
+  etaSeconds: null,
+  startedAt: '2025-03-03T09:00:00.000Z',
+  updatedAt: '2025-03-03T09:00:00.000Z',
+  by: 'test',
+  ...changes,
+})
+const second = 1_000
+
+describe('a job’s time to go', () => {
+  it.each([
+    // job, phase, progress now; the phase began at 10 s (with `done` of its work done), it is now 20 s
+    ['verify', 'reading', { read: 4_000, total: 10_000 }, 0, 15],
+    ['verify', 'folding', { read: 10_000, total: 10_000 }, 10_000, 0],
+    ['verify', 'comparing', { read: 10_000, total: 10_000, compared: 400, records: 1_000 }, 0, 15],
+    ['rebuild', 'writing', { read: 10_000, total: 10_000, compared: 600, records: 1_000 }, 100, 8],
+    ['rebuild', 'catching up', { read: 10_050, total: 10_100, compared: 1_000, records: 1_000 }, 10_000, 10],
+    ['replay', 'writing', { read: 300, total: 1_000 }, 0, 23],
+  ] as const)('%s, %s: from what the phase has done since it began, at its pace', (job, phase, now, done, eta) => {
+    const progress = progressOf({ job, phase, ...now })
+    const pace = paceOf(progress, { started: 0, phase: { at: 10 * second, done } }, 20 * second)
+    expect(pace.etaSeconds).toBe(eta)
+  })
+
+  it('is unknown until the phase has done some of its work, and none once the job is done', () => {
+    const comparing = progressOf({ phase: 'comparing', read: 10_000, total: 10_000, records: 1_000 })
+    expect(paceOf(comparing, { started: 0, phase: { at: 10 * second, done: 0 } }, 20 * second).etaSeconds).toBeNull()
+    const done = progressOf({ phase: 'done', state: 'done', read: 10_000, total: 10_000, compared: 1_000 })
+    expect(paceOf(done, { started: 0, phase: { at: 10 * second, done: 0 } }, 20 * second).etaSeconds).toBe(0)
+  })
+
+  it('counts events read per second over the whole job', () => {
+    const progress = progressOf({ phase: 'comparing', read: 10_000, total: 10_000, compared: 10, records: 1_000 })
+    expect(paceOf(progress, { started: 0, phase: { at: 10 * second, done: 0 } }, 20 * second).eventsPerSecond).toBe(500)
   })
 })

@@ -5,6 +5,7 @@ import React, { useCallback, useEffect, useState } from 'react'
 
 import type { Progress } from '@/rebuild/control'
 import type { KindDrift } from '@/rebuild/jobs'
+import { phaseWork } from '@/rebuild/progress'
 import type { JobPlan, ProjectionStatus } from '@/rebuild/status'
 
 /** What /api/projections answers (src/endpoints/projections.ts): types only, nothing server-side is bundled. */
@@ -14,13 +15,13 @@ const number = (value: number) => value.toLocaleString('en')
 const POLL_RUNNING_MS = 500
 const POLL_IDLE_MS = 5_000
 
-/** How far the job is, 0–100: reading the stream is the first half, comparing or writing the second. */
+/** How far the job is, 0–100: reading the stream is the first half, the phases after it the second. */
 export function percentOf(job: Progress): number {
   if (job.state === 'done') return 100
-  const reading = job.total ? Math.min(job.read / job.total, 1) : 0
-  if (job.phase === 'reading' || job.phase === 'folding') return Math.floor(reading * 50)
-  const second = job.records ? Math.min(job.compared / job.records, 1) : 0
-  return Math.min(99, 50 + Math.floor(second * 50))
+  const { done, total } = phaseWork(job)
+  const share = total ? Math.min(done / total, 1) : 0
+  if (job.phase === 'reading' || job.phase === 'folding') return Math.floor(share * 50)
+  return Math.min(99, 50 + Math.floor(share * 50))
 }
 
 async function post(path: string, body: unknown): Promise<string | undefined> {
