@@ -10,6 +10,9 @@ import os from 'node:os'
 
 import type { Redis } from 'ioredis'
 
+import type { EntryId } from '@/events/entryId'
+import { describeError } from '@/worker/failures'
+
 import { type PhaseStart, paceOf, phaseWork } from './progress'
 
 export type Job = 'verify' | 'rebuild' | 'replay'
@@ -91,6 +94,22 @@ export class JobAlreadyRunning extends Error {
 export class Cancelled extends Error {
   constructor() {
     super('cancelled')
+  }
+}
+
+/** A job stopped at a stream entry: folding it, or writing what it makes, failed on its own. */
+export class EntryFailed extends Error {
+  /** What failed, without the entry (the progress keeps that apart, as `errorEntryId`). */
+  readonly reason: string
+
+  constructor(
+    readonly entryId: EntryId,
+    doing: string,
+    cause: unknown,
+  ) {
+    super(`${doing} entry ${entryId} failed: ${describeError(cause)}`, { cause })
+    this.name = 'EntryFailed'
+    this.reason = `${doing} the entry failed: ${describeError(cause)}`
   }
 }
 

@@ -19,7 +19,8 @@
 import type { Redis } from 'ioredis'
 import { type FindArgs, type Payload, ValidationError, type Where } from 'payload'
 
-import { entryIdBefore } from '@/events/entryId'
+import { type EntryId, entryIdBefore } from '@/events/entryId'
+import type { ChatEvent } from '@/events/types'
 import type { Bookkept } from '@/projections/define'
 import { positiveIntSetting } from '@/lib/env'
 import { publishMessages } from '@/realtime/changeFeed'
@@ -32,7 +33,7 @@ import type { LineStore, RecordChange, RecordStore } from '@/store/types'
 import { isTransient, WriteConflict } from '@/worker/failures'
 
 import { differingFields, digestOf, normalise } from './compare'
-import { Cancelled, type JobRun, setStoredVersion } from './control'
+import { Cancelled, EntryFailed, type JobRun, setStoredVersion } from './control'
 import { noneSkipped, positionOf, readStream, type Skipped, skip, streamExtent } from './streamReader'
 import { type LineTargets, Target } from './target'
 import { readThreaded } from './threadedReader'
@@ -369,6 +370,28 @@ export type RebuildReport = {
   kinds: Record<string, { updated: number; created: number; removed: number; unchanged: number }>
 }
 
+/**
+ * Writes `items` with `write`; when that fails for a reason other than an outage, writes them
+ * again by halves, down to the item that fails alone, and throws naming the entry it comes from
+ * (EntryFailed). The halves that succeed stay written: each write is idempotent.
+ */
+async function namingTheEntry<Item>(
+  items: Item[],
+  write: (part: Item[]) => Promise<void>,
+  entryOf: (item: Item) => EntryId,
+  doing: string,
+): Promise<void> {
+  try {
+    await write(items)
+  } catch (error) {
+    if (isTransient(error) || error instanceof EntryFailed || error instanceof Cancelled) throw error
+    if (items.length < 2) throw items.length ? new EntryFailed(entryOf(items[0]!), doing, error) : error
+    const middle = Math.ceil(items.length / 2)
+    await namingTheEntry(items.slice(0, middle), write, entryOf, doing)
+    await namingTheEntry(items.slice(middle), write, entryOf, doing)
+  }
+}
+
 /** Writes a chunk of records of one kind in one transaction, each conditional on its loaded version. */
 async function writeChunk(context: JobContext, entry: RecordEntry, writes: Array<RecordWrite<Bookkept>>) {
   const session = await openSession(context.payload, 'rebuild')
@@ -647,24 +670,28 @@ async function rebuildLines(
       const parent = parents.get(entry.kind.parentKeyOf(line))
       return parent === undefined ? [] : [{ ...entry.store.toRow(line), key, [entry.store.parentField]: parent }]
     })
-    const session = await openSession(payload, 'rebuild')
-    try {
-      const inserted = await insertLines(session, entry.store.collection, rows as Array<Row & { key: string }>)
-      await commit(session)
+    const insert = async (part: Array<Row & { key: string }>) => {
+      const session = await openSession(payload, 'rebuild')
+      let inserted: Map<string, number | string>
+      try {
+        inserted = await insertLines(session, entry.store.collection, part)
+        await commit(session)
+      } catch (error) {
+        await rollback(session)
+        throw error
+      }
       counts.created += inserted.size
       if (entry.store.announce) {
-        const messages = rows.flatMap((row) => {
-          const id = inserted.get(String(row.key))
+        const messages = part.flatMap((row) => {
+          const id = inserted.get(row.key)
           return id === undefined
             ? []
             : [entry.store.announce!({ id, line: row, parent: row[entry.store.parentField] as number })]
         })
         await publish(context, messages)
       }
-    } catch (error) {
-      await rollback(session)
-      throw error
     }
+    await namingTheEntry(rows, insert, (row) => targets.eventIdOf(row.key)!, 'inserting the line of')
     await context.run.report({ written: context.run.progress.written + rows.length })
     await context.run.checkpoint()
   }
@@ -767,12 +794,13 @@ export async function replay(
     report.read += page.read
     skip(report.skipped, page.malformed)
     const events = conversation ? page.events.filter((event) => event.conversationId === conversation) : page.events
-    if (events.length) {
-      const changes = await projectBatch(context.payload, context.store, events)
-      report.replayed += events.length
+    const project = async (part: ChatEvent[]) => {
+      const changes = await projectBatch(context.payload, context.store, part)
+      report.replayed += part.length
       report.changed += Object.values(changes.records).reduce((sum, list) => sum + (list?.length ?? 0), 0)
       await publish(context, changes.messages)
     }
+    if (events.length) await namingTheEntry(events, project, (event) => event.entryId, 'projecting')
     await context.run.report({ phase: 'writing', read: report.read, written: report.changed })
     await context.run.checkpoint()
   }

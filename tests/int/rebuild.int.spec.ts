@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
-import { PROJECTIONS } from '@/projections'
+import { lineKeyOf, PROJECTIONS } from '@/projections'
 import { controlJob, readProgress, runJob } from '@/rebuild'
 import { projectionStatus } from '@/rebuild/status'
 import { STORES } from '@/store'
@@ -19,7 +19,7 @@ import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
-import { appendAll, type Appended, deadLettersOf, oracleOf, portalOracleOf } from '../helpers/stream'
+import { appendAll, type Appended, deadLettersOf, eventsOfAppended, oracleOf, portalOracleOf } from '../helpers/stream'
 
 const opened = openPayloadAndRedis()
 const databaseUri = process.env.DATABASE_URI ?? 'file:'
@@ -278,6 +278,37 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     expect(await snapshot()).toBe(dashboardBefore)
     sqlite.close()
   })
+
+  it('failing on a line the database refuses, names the entry that made it', async () => {
+    // Given a transcript line lost from the database, and a database that refuses it back
+    const { payload, redis } = opened
+    const lineKey = [...oracleOf(appended).utterances.keys()][7]!
+    const madeBy = eventsOfAppended(appended).find((event) => lineKeyOf(event) === lineKey)!.entryId
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(`DELETE FROM utterances WHERE key = '${lineKey}'`)
+    await sqlite.execute(
+      `CREATE TRIGGER refuse_line BEFORE INSERT ON utterances WHEN NEW.key = '${lineKey}' ` +
+        `BEGIN SELECT RAISE(ABORT, 'line refused'); END`,
+    )
+    try {
+      // When a rebuild puts the lines back
+      const rebuilding = job('rebuild')
+
+      // Then it fails naming the entry that made the line, to the CLI and in the progress the view reads
+      await expect(rebuilding).rejects.toThrow(`inserting the line of entry ${madeBy} failed`)
+      expect(await readProgress(redis, stream, PROJECTIONS.dashboard.group)).toMatchObject({
+        state: 'failed',
+        errorEntryId: madeBy,
+        error: expect.stringMatching(/^inserting the line of the entry failed: .*line refused$/),
+      })
+    } finally {
+      await sqlite.execute('DROP TRIGGER refuse_line')
+      sqlite.close()
+    }
+    // and, the database fixed, the next rebuild puts the line back
+    await job('rebuild')
+    await expectDatabaseToEqual(payload, oracleOf(appended))
+  })
 })
 
 describe.runIf(onSqlite)('replay', () => {
@@ -324,6 +355,46 @@ describe.runIf(onSqlite)('replay', () => {
     const conversation = oracleOf(appended).conversations.get(refused)!
     const stored = await payload.find({ collection: 'conversations', where: { conversationId: { equals: refused } } })
     expect(stored.docs[0]).toMatchObject({ messageCount: conversation.messageCount, status: conversation.status })
+  })
+
+  it('failing on an event the database refuses, names its entry', async () => {
+    // Given new chats, one of whose conversations the database refuses
+    const { payload, redis } = opened
+    const corpus = generateCorpus({ conversations: 3, seed: 96 })
+    const refused = corpus.at(-1)!.cid!
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(
+      `CREATE TRIGGER refuse_conversation BEFORE INSERT ON conversations WHEN NEW.conversation_id = '${refused}' ` +
+        `BEGIN SELECT RAISE(ABORT, 'conversation refused'); END`,
+    )
+    const added = await appendAll(redis, stream, corpus)
+    appended.push(...added)
+    const events = eventsOfAppended(added)
+    const firstOfRefused = events.find((event) => event.conversationId === refused)!.entryId
+    try {
+      // When the operator replays them
+      const replaying = runJob(payload, redis, 'replay', 'dashboard', { by: 'test', from: added[0]!.id })
+
+      // Then it fails naming the refused conversation's first entry, to the CLI and in the progress the view reads
+      await expect(replaying).rejects.toThrow(`projecting entry ${firstOfRefused} failed`)
+      expect(await readProgress(redis, stream, PROJECTIONS.dashboard.group)).toMatchObject({
+        state: 'failed',
+        errorEntryId: firstOfRefused,
+        error: expect.stringMatching(/^projecting the entry failed: .*conversation refused$/),
+      })
+      // and what came before that entry was replayed
+      const before = events.slice(
+        0,
+        events.findIndex((event) => event.entryId === firstOfRefused),
+      )
+      const started = [...new Set(before.map((event) => event.conversationId!))]
+      const stored = await payload.find({ collection: 'conversations', where: { conversationId: { in: started } } })
+      expect(stored.totalDocs).toBe(started.length)
+    } finally {
+      await sqlite.execute('DROP TRIGGER refuse_conversation')
+      sqlite.close()
+    }
+    await drain()
   })
 })
 

@@ -1,11 +1,17 @@
 /**
- * How a projection stands, as health, metrics, the operations and projections views and the CLI
- * all say it: whether its records need a rebuild, and how far its job is and how long it still needs.
+ * How a projection and its jobs stand, as health, metrics, the operations and projections views
+ * and the CLI all say it: whether its records need a rebuild; how far a job is and how long it
+ * still needs; the entry it failed at.
  */
 import { describe, expect, it } from 'vitest'
 
-import { type Progress, rebuildNeeded } from '@/rebuild/control'
+import type { ChatEvent } from '@/events/types'
+import { EntryFailed, type Progress, rebuildNeeded } from '@/rebuild/control'
 import { paceOf } from '@/rebuild/progress'
+import { lineFactsOf, Target } from '@/rebuild/target'
+import { STORES } from '@/store/stores'
+
+import { event } from './given'
 
 describe('rebuild needed', () => {
   it.each([
@@ -68,5 +74,28 @@ describe('a job’s time to go', () => {
   it('counts events read per second over the whole job', () => {
     const progress = progressOf({ phase: 'comparing', read: 10_000, total: 10_000, compared: 10, records: 1_000 })
     expect(paceOf(progress, { started: 0, phase: { at: 10 * second, done: 0 } }, 20 * second).eventsPerSecond).toBe(500)
+  })
+})
+
+describe('a job that fails folding an entry', () => {
+  // Events the edge never lets through (without their data): folds that cannot take them
+  const withoutData = (entry: ChatEvent) => ({ ...entry, data: undefined }) as never
+  const failureOf = (fold: () => unknown) => {
+    try {
+      fold()
+    } catch (error) {
+      return error
+    }
+  }
+  const line = event('1-1', 'user_input', { u: 'Hello' })
+
+  it('names the entry, for records and lines alike', () => {
+    const target = new Target(STORES.dashboard)
+    const decision = withoutData(event('1-2', 'final_decision', { decision: 'APPROVED' }))
+    const folding = failureOf(() => target.add([line, decision]))
+    expect(folding).toBeInstanceOf(EntryFailed)
+    expect(folding).toMatchObject({ entryId: '1-2', reason: expect.stringMatching(/^folding the entry failed: /) })
+    const unsaid = withoutData(event('1-3', 'user_input', { u: 'Hi' }))
+    expect(failureOf(() => lineFactsOf(target.lines, [line, unsaid]))).toMatchObject({ entryId: '1-3' })
   })
 })

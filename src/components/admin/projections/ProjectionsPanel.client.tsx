@@ -121,8 +121,12 @@ function JobProgress({ job }: { job: Progress }) {
       </p>
       {job.error && (
         <p className="billie-projections__error" role="alert">
+          {job.errorEntryId && (
+            <>
+              At stream entry <code>{job.errorEntryId}</code>:{' '}
+            </>
+          )}
           {job.error}
-          {job.errorEntryId ? ` (at entry ${job.errorEntryId})` : ''}
         </p>
       )}
       {report && job.job === 'verify' && job.state === 'done' && (
