@@ -8,6 +8,7 @@ import type { Payload } from 'payload'
 
 import { PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
+import { groupProgress } from '@/worker/progress'
 import { chatLedgerStream } from '@/worker/settings'
 
 import { holderIsGone, jobKeys, type Progress, readProgress, rebuildNeeded, storedVersion } from './control'
@@ -36,30 +37,23 @@ const abandoned = (job: Progress): Progress => ({
   error: `the ${job.job}'s process ended without finishing (killed or crashed); start it again`,
 })
 
-/** The group's last delivered entry id; null when there is no such group. */
-async function lastDelivered(redis: Redis, stream: string, group: string): Promise<string | null> {
-  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
-  const row = groups.find((fields) => fields[fields.indexOf('name') + 1] === group)
-  return row ? String(row[row.indexOf('last-delivered-id') + 1]) : null
-}
-
 export type JobPlan = { events: number; records: number }
 
 export async function projectionStatus(redis: Redis, name: ProjectionName): Promise<ProjectionStatus> {
   const stream = chatLedgerStream()
   const { group, version } = PROJECTIONS[name]
-  const [stored, job, held, delivered] = await Promise.all([
+  const [stored, job, held, progress] = await Promise.all([
     storedVersion(redis, stream, group),
     readProgress(redis, stream, group),
     redis.get(jobKeys(stream, group).lock),
-    lastDelivered(redis, stream, group),
+    groupProgress(redis, stream, group),
   ])
   return {
     name,
     group,
     version,
     storedVersion: stored ?? null,
-    rebuildNeeded: rebuildNeeded({ version, stored: stored ?? null, delivered }),
+    rebuildNeeded: rebuildNeeded({ version, stored: stored ?? null, delivered: progress?.lastDelivered ?? null }),
     job: job && isActive(job) && (held === null || holderIsGone(held)) ? abandoned(job) : (job ?? null),
   }
 }

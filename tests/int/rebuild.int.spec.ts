@@ -19,7 +19,15 @@ import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
-import { appendAll, type Appended, deadLettersOf, eventsOfAppended, oracleOf, portalOracleOf } from '../helpers/stream'
+import {
+  appendAll,
+  type Appended,
+  deadLettersOf,
+  eventsOfAppended,
+  oracleOf,
+  portalOracleOf,
+  waitUntilDrained,
+} from '../helpers/stream'
 
 const opened = openPayloadAndRedis()
 const databaseUri = process.env.DATABASE_URI ?? 'file:'
@@ -71,6 +79,70 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
   it('find nothing to do on records the worker projected', async () => {
     const verified = await job('verify')
     expect(verified.job === 'verify' && verified.drifted).toBe(false)
+  })
+
+  it('verify, while the live worker projects new events, names only what changed behind it', async () => {
+    // Given a live worker, and records changed directly in the database, none of them in chats
+    // the coming events touch: a status, a transcript line forged, one removed, and a
+    // conversation no event justifies
+    const { payload, redis } = opened
+    const { group } = PROJECTIONS.dashboard
+    const live = startWorker(payload, stream, { connectionName: 'live-during-verify', stopWhenIdleMs: 60_000 })
+    const arriving = generateCorpus({ events: 400, seed: 97 })
+    const touched = new Set(arriving.map(({ cid }) => cid))
+    const oracle = oracleOf(appended)
+    const untouched = [...oracle.conversations.keys()].filter((id) => !touched.has(id))
+    const [conversationId] = untouched
+    const [forgedLine, lostLine] = [...oracle.utterances.values()]
+      .filter((line) => untouched.includes(line.conversationId))
+      .map((line) => line.key)
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(`UPDATE conversations SET status = 'hard_end' WHERE conversation_id = '${conversationId}'`)
+    await sqlite.execute(`UPDATE utterances SET utterance = 'forged' WHERE key = '${forgedLine}'`)
+    await sqlite.execute(`DELETE FROM utterances WHERE key = '${lostLine}'`)
+    sqlite.close()
+    await payload.db.create({
+      collection: 'conversations',
+      data: { conversationId: 'conv-unjustified-live', status: 'active', version: 1, projection: { stamps: {} } },
+    })
+
+    // When a verify runs, and while it compares, 400 events arrive and the live worker projects them
+    process.env.REBUILD_PAGE_SIZE = '1'
+    const verifying = job('verify')
+    const progress = () => readProgress(redis, stream, group)
+    await expect.poll(async () => (await progress())?.phase, { timeout: 60_000, interval: 10 }).toBe('comparing')
+    await controlJob(redis, stream, group, 'pause')
+    await expect.poll(async () => (await progress())?.state, { timeout: 10_000, interval: 10 }).toBe('paused')
+    appended.push(...(await appendAll(redis, stream, arriving)))
+    await waitUntilDrained(redis, stream, group)
+    await controlJob(redis, stream, group, 'resume')
+    const verified = await verifying
+    delete process.env.REBUILD_PAGE_SIZE
+    await live.worker.stop()
+    await live.done
+
+    // Then it names what was changed behind the projection's back, and nothing the worker wrote
+    const drift = verified.job === 'verify' ? verified.drift : undefined
+    const named = (kind: string) => {
+      const { missing, extra, differing } = drift!.kinds[kind]!
+      return { missing, extra, differing }
+    }
+    expect(named('conversations')).toEqual({
+      missing: [],
+      extra: ['conv-unjustified-live'],
+      differing: [{ key: conversationId, fields: ['status'] }],
+    })
+    expect(named('utterances')).toEqual({
+      missing: [lostLine],
+      extra: [],
+      differing: [{ key: forgedLine, fields: ['content'] }],
+    })
+    for (const kind of ['customers', 'applications'])
+      expect(named(kind)).toEqual({ missing: [], extra: [], differing: [] })
+
+    // and a rebuild puts it right
+    await job('rebuild')
+    await expectDatabaseToEqual(payload, oracleOf(appended))
   })
 
   it('verify reports records changed behind the projection’s back; rebuild puts them right', async () => {
