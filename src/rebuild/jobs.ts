@@ -434,10 +434,10 @@ export async function verify(context: JobContext): Promise<Drift> {
   let lookedAt: EntryId | undefined
   let cleared = true
   for (let round = 0; round < RECHECK_ROUNDS; round++) {
-    const suspected = [...compared.values()].some(({ suspects }) => suspectCount(suspects) > 0)
+    if (![...compared.values()].some(({ suspects }) => suspectCount(suspects) > 0)) break
     const { last: end } = await streamExtent(context.redis, context.stream)
     // Nothing cleared last time and nothing new since: another look would see the same.
-    if (!suspected || (end === lookedAt && !cleared)) break
+    if (end === lookedAt && !cleared) break
     lookedAt = end
     cleared = false
     await liveWorkerAt(context, end)
