@@ -478,7 +478,7 @@ async function namingTheEntry<Item>(
   try {
     await write(items)
   } catch (error) {
-    if (isTransient(error) || error instanceof EntryFailed || error instanceof Cancelled) throw error
+    if (isTransient(error)) throw error
     if (items.length < 2) throw items.length ? new EntryFailed(entryOf(items[0]!), doing, error) : error
     const middle = Math.ceil(items.length / 2)
     await namingTheEntry(items.slice(0, middle), write, entryOf, doing)
