@@ -17,7 +17,7 @@ import { z } from 'zod'
 import { hasRole } from '@/access/roles'
 import { appRedis } from '@/lib/redis'
 import { recordAudit } from '@/ops/audit'
-import { isProjectionName, PROJECTIONS } from '@/projections'
+import { isProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
 import { Cancelled, controlJob, JobAlreadyRunning, runJob } from '@/rebuild'
 import { jobPlan, projectionStatuses } from '@/rebuild/status'
 import { chatLedgerStream } from '@/worker/settings'
@@ -42,6 +42,9 @@ async function bodyOf(req: PayloadRequest): Promise<unknown> {
   }
 }
 
+const unknownProjection = (name: string) =>
+  refuse(404, `There is no projection named “${name}”: choose ${PROJECTION_NAMES.join(' or ')}.`)
+
 const Confirmed = z.object({ confirmed: z.literal(true, { error: 'confirm the job: send { "confirmed": true }' }) })
 const Control = z.object({ action: z.enum(['pause', 'resume', 'cancel']) })
 
@@ -63,7 +66,7 @@ const start =
     const refused = adminOf(req)
     if (refused) return refused
     const name = String(req.routeParams?.name ?? '')
-    if (!isProjectionName(name)) return refuse(404, `There is no projection named “${name}”.`)
+    if (!isProjectionName(name)) return unknownProjection(name)
     const confirmed = Confirmed.safeParse(await bodyOf(req))
     if (!confirmed.success) return refuse(400, confirmed.error.issues.map((issue) => issue.message).join('; '))
     const { payload, user } = req
@@ -92,7 +95,7 @@ const control: PayloadHandler = async (req) => {
   const refused = adminOf(req)
   if (refused) return refused
   const name = String(req.routeParams?.name ?? '')
-  if (!isProjectionName(name)) return refuse(404, `There is no projection named “${name}”.`)
+  if (!isProjectionName(name)) return unknownProjection(name)
   const parsed = Control.safeParse(await bodyOf(req))
   if (!parsed.success) return refuse(400, 'send { "action": "pause" | "resume" | "cancel" }')
   const { action } = parsed.data

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod'
 
+import { ownValue } from '@/lib/ownValue'
+
 import { toIsoDate, toIsoTimestamp } from './timestamps'
 import type {
   Address,
@@ -80,7 +82,7 @@ const choice = <T extends string>(values: readonly T[], expected: string, aliase
   field(expected, (value) => {
     if (typeof value !== 'string') return undefined
     const wanted = value.trim().toLowerCase()
-    return values.find((candidate) => candidate.toLowerCase() === wanted) ?? aliases[wanted]
+    return values.find((candidate) => candidate.toLowerCase() === wanted) ?? ownValue(aliases, wanted)
   })
 
 const text = field('text', readText)

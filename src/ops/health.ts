@@ -6,6 +6,7 @@
  */
 import type { Payload } from 'payload'
 
+import { rebuildReason } from '@/rebuild/control'
 import { describeError } from '@/worker/failures'
 
 import { type Agreement, compareProjections } from './agreement'
@@ -80,10 +81,7 @@ export function projectionCheck(projection: ProjectionSnapshot, settings: OpsSet
   if (projection.lagEntries > settings.lagDegradedEntries)
     problems.push(`lag ${projection.lagEntries} entries above ${settings.lagDegradedEntries}`)
   if (projection.rebuildNeeded)
-    problems.push(
-      `rebuild needed: records built by version ${projection.storedVersion}, ` +
-        `deployed version ${projection.deployedVersion}`,
-    )
+    problems.push(`rebuild needed: ${rebuildReason(projection.deployedVersion, projection.storedVersion)}`)
   return {
     status: problems.length ? 'warn' : 'pass',
     problems,

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis'
 
 import { entryIdBefore } from '@/events/entryId'
 import { type ProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
-import { jobKeys } from '@/rebuild/control'
+import { jobKeys, rebuildNeeded } from '@/rebuild/control'
 import { metricsKeys } from '@/worker/metrics'
 import { chatLedgerStream, deadLetterStreamOf } from '@/worker/settings'
 
@@ -48,6 +48,7 @@ export type ProjectionSnapshot = {
   deadLetters: number
   deployedVersion: number
   storedVersion: number | null
+  /** See rebuildNeeded in src/rebuild/control.ts. */
   rebuildNeeded: boolean
 }
 
@@ -168,7 +169,7 @@ async function projectionSnapshot(
     deadLetters: Number(deadLetters),
     deployedVersion: version,
     storedVersion,
-    rebuildNeeded: storedVersion !== null && storedVersion !== version,
+    rebuildNeeded: rebuildNeeded({ version, stored: storedVersion, delivered: info ? lastDelivered : null }),
   }
 }
 

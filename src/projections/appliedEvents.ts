@@ -15,6 +15,7 @@
  */
 import { compareEntryIds, type EntryId } from '@/events/entryId'
 import type { ChatEvent } from '@/events/types'
+import { ownValue } from '@/lib/ownValue'
 
 import { withKey } from './registers'
 
@@ -62,7 +63,8 @@ const writeMarks = (offset: number, chars: string) => (offset === 0 ? chars : `$
 
 export function hasApplied(applied: AppliedEvents, key: RetryKey): boolean {
   if (!marked(key)) return applied.others.includes(key.key)
-  const { offset, chars } = readMarks(applied.seqs[key.conversation]?.[key.type] ?? '')
+  const byType = ownValue(applied.seqs, key.conversation)
+  const { offset, chars } = readMarks((byType && ownValue(byType, key.type)) ?? '')
   const index = Math.floor(key.seq / SEQS_PER_CHAR) - offset
   return index >= 0 && index < chars.length && (ALPHABET.indexOf(chars[index]!) & bitOf(key.seq)) !== 0
 }
@@ -70,8 +72,8 @@ export function hasApplied(applied: AppliedEvents, key: RetryKey): boolean {
 /** `applied` with `key` marked (assumed not marked yet). */
 export function markApplied(applied: AppliedEvents, key: RetryKey): AppliedEvents {
   if (!marked(key)) return { ...applied, others: [...applied.others, key.key].sort() }
-  const byType = applied.seqs[key.conversation] ?? {}
-  const existing = byType[key.type]
+  const byType = ownValue(applied.seqs, key.conversation) ?? {}
+  const existing = ownValue(byType, key.type)
   const at = Math.floor(key.seq / SEQS_PER_CHAR)
   const { offset, chars } = existing === undefined ? { offset: at, chars: '' } : readMarks(existing)
   const start = Math.min(offset, at)
@@ -93,6 +95,6 @@ export const withCopy = (applied: AppliedEvents, key: RetryKey, entryId: EntryId
 
 /** The entry id of the copy that wrote a register, when that copy is later than `entryId`. */
 export function laterCopy(applied: AppliedEvents, key: RetryKey, entryId: EntryId): EntryId | undefined {
-  const copy = applied.copies[key.key]
+  const copy = ownValue(applied.copies, key.key)
   return copy !== undefined && compareEntryIds(entryId, copy) < 0 ? copy : undefined
 }

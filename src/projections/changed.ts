@@ -6,7 +6,7 @@ export function isDeepEqual(a: unknown, b: unknown): boolean {
   const aEntries = Object.entries(a)
   const bRecord: Record<string, unknown> = { ...b }
   if (aEntries.length !== Object.keys(bRecord).length) return false
-  return aEntries.every(([key, value]) => key in bRecord && isDeepEqual(value, bRecord[key]))
+  return aEntries.every(([key, value]) => Object.hasOwn(bRecord, key) && isDeepEqual(value, bRecord[key]))
 }
 
 /**

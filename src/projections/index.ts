@@ -14,7 +14,8 @@ export const PROJECTIONS = { dashboard, portal } as const satisfies Record<strin
 export type ProjectionName = keyof typeof PROJECTIONS
 export const PROJECTION_NAMES = Object.keys(PROJECTIONS) as ProjectionName[]
 
-export const isProjectionName = (value: string): value is ProjectionName => value in PROJECTIONS
+/** Whether `value` names a projection: PROJECTIONS' own keys only, never what every object inherits (`constructor`). */
+export const isProjectionName = (value: string): value is ProjectionName => Object.hasOwn(PROJECTIONS, value)
 
 /** The dashboard's records, folded in memory: the oracle the tests compare the database with. */
 export type Projections = Folded<typeof dashboard>

@@ -35,7 +35,7 @@ export function sortedKeys<T extends object>(record: T): T {
  * (the common case, and the cheap one), a new key is sorted in.
  */
 export const withKey = <T extends object>(record: T, key: string, value: unknown): T =>
-  key in record ? ({ ...record, [key]: value } as T) : sortedKeys({ ...record, [key]: value } as T)
+  Object.hasOwn(record, key) ? ({ ...record, [key]: value } as T) : sortedKeys({ ...record, [key]: value } as T)
 
 const takes = (current: EntryId | undefined, at: EntryId, policy: Policy): boolean =>
   current === undefined || (policy === 'last' ? compareEntryIds(at, current) > 0 : compareEntryIds(at, current) < 0)
@@ -81,7 +81,7 @@ export function writeFields<State extends Stamped>(state: State, at: EntryId, va
   for (const [field, value] of Object.entries(values)) {
     if (value === undefined || !takes(stamps[field], at, 'last')) continue
     taken[field] = value
-    added ||= !(field in stamps)
+    added ||= !Object.hasOwn(stamps, field)
     stamped[field] = at
     wrote = true
   }

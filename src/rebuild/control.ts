@@ -10,6 +10,11 @@ import os from 'node:os'
 
 import type { Redis } from 'ioredis'
 
+import type { EntryId } from '@/events/entryId'
+import { describeError } from '@/worker/failures'
+
+import { type PhaseStart, paceOf, phaseWork } from './progress'
+
 export type Job = 'verify' | 'rebuild' | 'replay'
 export type JobState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
 export type Phase = 'reading' | 'folding' | 'comparing' | 'writing' | 'catching up' | 'done'
@@ -92,10 +97,56 @@ export class Cancelled extends Error {
   }
 }
 
+/** A job stopped at a stream entry: folding it, or writing what it makes, failed on its own. */
+export class EntryFailed extends Error {
+  /** What failed, without the entry (the progress keeps that apart, as `errorEntryId`). */
+  readonly reason: string
+
+  constructor(
+    readonly entryId: EntryId,
+    doing: string,
+    cause: unknown,
+  ) {
+    super(`${doing} entry ${entryId} failed: ${describeError(cause)}`, { cause })
+    this.name = 'EntryFailed'
+    this.reason = `${doing} the entry failed: ${describeError(cause)}`
+  }
+}
+
 /** The stored version of the projection's records (the code's version that last rebuilt them), if any. */
 export async function storedVersion(redis: Redis, stream: string, group: string): Promise<number | undefined> {
   const value = await redis.get(jobKeys(stream, group).version)
   return value === null ? undefined : Number(value)
+}
+
+/**
+ * Whether a projection's stored records need a rebuild for the deployed code: the one rule for
+ * health, metrics, the operations and projections views and the CLI.
+ * Records are written only by the projection's worker, through its consumer group, and by
+ * rebuilds, which record the version; a worker that creates the group records its own. So:
+ * records built by another version need one. With no version recorded, the group says whether
+ * there are records: it has delivered entries, so its records were built by code that recorded no
+ * version (before versions were kept, or the key was lost), and they need one; it has delivered
+ * nothing, or there is no group yet, so nothing is stored, and the first worker records its version.
+ */
+export function rebuildNeeded({
+  version,
+  stored,
+  delivered,
+}: {
+  version: number
+  stored: number | null
+  /** The group's last delivered entry id; null when there is no group. */
+  delivered: string | null
+}): boolean {
+  if (stored !== null) return stored !== version
+  return delivered !== null && delivered !== '0-0'
+}
+
+/** Why a rebuild is needed, in words an operator acts on (see rebuildNeeded). */
+export function rebuildReason(version: number, stored: number | null): string {
+  const builder = stored === null ? 'code that recorded no version' : `version ${stored}`
+  return `records built by ${builder}, deployed version ${version}`
 }
 
 export const setStoredVersion = (
@@ -145,6 +196,7 @@ export class JobRun {
   private readonly keys: ReturnType<typeof jobKeys>
   private renewal?: ReturnType<typeof setInterval>
   private readonly started = Date.now()
+  private phaseStart: PhaseStart = { at: this.started, done: 0 }
   private lastReport = 0
   progress: Progress
 
@@ -205,15 +257,12 @@ export class JobRun {
 
   /** Updates the progress (written to Redis at most every 250 ms, unless `now`). */
   async report(changes: Partial<Progress>, now = false): Promise<void> {
+    const phase = this.progress.phase
     Object.assign(this.progress, changes, { updatedAt: new Date().toISOString() })
-    const seconds = (Date.now() - this.started) / 1000
-    const { read, total } = this.progress
-    this.progress.eventsPerSecond = seconds > 0 ? Math.round(read / seconds) : 0
-    this.progress.etaSeconds =
-      this.progress.phase === 'reading' && this.progress.eventsPerSecond > 0
-        ? Math.max(0, Math.round((total - read) / this.progress.eventsPerSecond))
-        : null
-    if (!now && Date.now() - this.lastReport < 250) return
+    const at = Date.now()
+    if (this.progress.phase !== phase) this.phaseStart = { at, done: phaseWork(this.progress).done }
+    Object.assign(this.progress, paceOf(this.progress, { started: this.started, phase: this.phaseStart }, at))
+    if (!now && at - this.lastReport < 250) return
     this.lastReport = Date.now()
     const fields = Object.fromEntries(
       Object.entries(this.progress).map(([key, value]) => [

@@ -10,7 +10,7 @@ import { type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
 import { chatLedgerStream } from '@/worker/settings'
 
-import { Cancelled, type Job, JobRun } from './control'
+import { Cancelled, EntryFailed, type Job, JobRun } from './control'
 import { type Drift, hasDrift, rebuild, type RebuildReport, replay, type ReplayReport, verify } from './jobs'
 
 export type JobOptions = {
@@ -67,6 +67,12 @@ export async function runJob(
       await audit({ result: 'cancelled', detail: { job: run.id } })
       throw error
     }
+    if (error instanceof EntryFailed) {
+      const { reason, entryId } = error
+      await run.finish('failed', { error: reason, errorEntryId: entryId })
+      await audit({ result: 'failed', detail: { job: run.id, error: reason, entryId } })
+      throw error
+    }
     const message = error instanceof Error ? error.message : String(error)
     await run.finish('failed', { error: message })
     await audit({ result: 'failed', detail: { job: run.id, error: message } })
@@ -88,5 +94,5 @@ export async function runJob(
   }
 }
 
-export { Cancelled, controlJob, JobAlreadyRunning, readProgress, storedVersion } from './control'
+export { Cancelled, controlJob, EntryFailed, JobAlreadyRunning, readProgress, storedVersion } from './control'
 export type { Drift, RebuildReport, ReplayReport } from './jobs'

@@ -3,7 +3,8 @@
  *
  * Verify folds the whole stream in memory with the projection's own kinds and compares every
  * stored record and line with it; it writes nothing. The stream is read and parsed on a thread of
- * its own (./threadedReader.ts) while this one folds.
+ * its own (./threadedReader.ts) while this one folds. What does not match is read again once the
+ * live worker and the fold have both caught up with the stream, before it counts as drift.
  *
  * Rebuild does the same fold, then walks the stored records a page at a time and writes each one
  * that differs, in one conditional write (old → new, never a half), while the live worker goes
@@ -19,7 +20,8 @@
 import type { Redis } from 'ioredis'
 import { type FindArgs, type Payload, ValidationError, type Where } from 'payload'
 
-import { entryIdBefore } from '@/events/entryId'
+import { compareEntryIds, type EntryId, entryIdBefore } from '@/events/entryId'
+import type { ChatEvent } from '@/events/types'
 import type { Bookkept } from '@/projections/define'
 import { positiveIntSetting } from '@/lib/env'
 import { publishMessages } from '@/realtime/changeFeed'
@@ -30,11 +32,12 @@ import { type RecordWrite, saveRecords, type StoredRecord } from '@/store/record
 import { commit, openSession, rollback } from '@/store/session'
 import type { LineStore, RecordChange, RecordStore } from '@/store/types'
 import { isTransient, WriteConflict } from '@/worker/failures'
+import { groupProgress } from '@/worker/progress'
 
 import { differingFields, digestOf, normalise } from './compare'
-import { Cancelled, type JobRun, setStoredVersion } from './control'
+import { Cancelled, EntryFailed, type JobRun, setStoredVersion } from './control'
 import { noneSkipped, positionOf, readStream, type Skipped, skip, streamExtent } from './streamReader'
-import { type LineTargets, Target } from './target'
+import { type LineTarget, type LineTargets, Target } from './target'
 import { readThreaded } from './threadedReader'
 
 /** A kind's drift: how many records are missing, extra and different, and (the first 50 of each) which. */
@@ -71,21 +74,35 @@ type Row = Record<string, unknown>
 type RecordEntry = Target['records'][number]
 type LineEntry = Target['lines'][number]
 
-const driftOf = (): KindDrift => ({
-  expected: 0,
-  stored: 0,
-  counts: { missing: 0, extra: 0, differing: 0 },
-  missing: [],
-  extra: [],
-  differing: [],
-})
+/**
+ * A kind's keys that did not match when compared: missing, extra, and differing with the fields
+ * that differ. Each is read again before it counts as drift (see verify).
+ */
+type Suspects = { missing: Set<string>; extra: Set<string>; differing: Map<string, string[]> }
+type Compared = { expected: number; stored: number; suspects: Suspects }
 
-/** Counts a drifted record, naming the first few. */
-function note<K extends keyof KindDrift['counts']>(drift: KindDrift, kind: K, item: KindDrift[K][number]) {
-  drift.counts[kind]++
-  const list = drift[kind] as Array<KindDrift[K][number]>
-  if (list.length < NAMED) list.push(item)
+const noSuspects = (): Suspects => ({ missing: new Set(), extra: new Set(), differing: new Map() })
+const suspectCount = ({ missing, extra, differing }: Suspects) => missing.size + extra.size + differing.size
+const suspectKeys = ({ missing, extra, differing }: Suspects) => [...missing, ...extra, ...differing.keys()]
+
+/** A stored record or line against the fold: missing, extra, or the fields that differ (none: it matches). */
+type Verdict = 'missing' | 'extra' | string[]
+
+function sortInto(suspects: Suspects, key: string, verdict: Verdict): void {
+  if (verdict === 'missing') suspects.missing.add(key)
+  else if (verdict === 'extra') suspects.extra.add(key)
+  else if (verdict.length) suspects.differing.set(key, verdict)
 }
+
+/** A kind's drift as reported: exact counts, and the first NAMED keys of each. */
+const driftOf = ({ expected, stored, suspects: { missing, extra, differing } }: Compared): KindDrift => ({
+  expected,
+  stored,
+  counts: { missing: missing.size, extra: extra.size, differing: differing.size },
+  missing: [...missing].slice(0, NAMED),
+  extra: [...extra].slice(0, NAMED),
+  differing: [...differing].slice(0, NAMED).map(([key, fields]) => ({ key, fields })),
+})
 
 /** Reading on the job's own thread is slower, never different: the operator is told why. */
 const threadOptions = (payload: Payload) => ({
@@ -210,35 +227,41 @@ const lineSelect = (store: LineStore<unknown>) => [...new Set(['key', store.pare
 const lineColumns = (store: LineStore<unknown>, row: Row) =>
   Object.fromEntries(store.columns.map((column) => [column, row[column]]))
 
+/** A stored record (or its absence) against the fold's state of it (or its absence). */
+function recordVerdict(
+  entry: RecordEntry,
+  target: Target,
+  ids: Map<string, Map<string, number | string>>,
+  state: Bookkept | undefined,
+  row: Row | undefined,
+): Verdict {
+  if (!state) return row ? 'extra' : []
+  if (!row) return 'missing'
+  return differingFields({ state, columns: expectedColumns(entry, state, target, ids) }, row)
+}
+
 /** Compares a kind's stored records with the target. */
 async function compareRecords(
   context: JobContext,
   target: Target,
   entry: RecordEntry,
   ids: Map<string, Map<string, number | string>>,
-) {
-  const drift = driftOf()
+): Promise<Compared> {
+  const suspects = noSuspects()
   const states = target.states.get(entry.name)!
-  drift.expected = states.size
+  const expected = states.size
   const seen = new Set<string>()
   for await (const rows of storedPages(context.payload, entry.store)) {
     for (const row of rows) {
       const key = String(row[entry.store.keyField])
       seen.add(key)
-      drift.stored++
-      const state = states.get(key)
-      if (!state) {
-        note(drift, 'extra', key)
-        continue
-      }
-      const fields = differingFields({ state, columns: expectedColumns(entry, state, target, ids) }, row)
-      if (fields.length) note(drift, 'differing', { key, fields })
+      sortInto(suspects, key, recordVerdict(entry, target, ids, states.get(key), row))
     }
     await context.run.report({ phase: 'comparing', compared: context.run.progress.compared + rows.length })
     await context.run.checkpoint()
   }
-  for (const key of states.keys()) if (!seen.has(key)) note(drift, 'missing', key)
-  return drift
+  for (const key of states.keys()) if (!seen.has(key)) suspects.missing.add(key)
+  return { expected, stored: seen.size, suspects }
 }
 
 /**
@@ -254,111 +277,183 @@ async function unstored(payload: Payload, entry: LineEntry, targets: LineTargets
   return [...targets.keys()].filter((key) => !stored.has(key))
 }
 
+/** The fields of a stored line that differ from what the fold says of it: its content, its parent. */
+function lineFields(entry: LineEntry, expected: LineTarget, row: Row, parents: Map<string, number | string>): string[] {
+  const fields: string[] = []
+  if (digestOf(lineColumns(entry.store, row)) !== expected.digest) fields.push('content')
+  if (String(row[entry.store.parentField]) !== String(parents.get(expected.parentKey)))
+    fields.push(entry.store.parentField)
+  return fields
+}
+
+const lineVerdict = (
+  entry: LineEntry,
+  expected: LineTarget | undefined,
+  row: Row | undefined,
+  parents: Map<string, number | string>,
+): Verdict => (!expected ? (row ? 'extra' : []) : !row ? 'missing' : lineFields(entry, expected, row, parents))
+
 async function compareLines(
   context: JobContext,
   target: Target,
   entry: LineEntry,
   ids: Map<string, Map<string, number | string>>,
-) {
-  const drift = driftOf()
+): Promise<Compared> {
+  const suspects = noSuspects()
   const targets = target.lineTargets.get(entry.name)!
   const parents = ids.get(entry.kind.parent)!
-  drift.expected = targets.size
+  const expected = targets.size
+  let stored = 0
   let found = 0
   for await (const rows of storedLines(context.payload, entry.store.collection, lineSelect(entry.store), pageSize())) {
     for (const row of rows) {
       const key = String(row.key)
-      drift.stored++
-      const expected = targets.get(key)
-      if (!expected) {
-        note(drift, 'extra', key)
-        continue
-      }
-      found++
-      const fields: string[] = []
-      if (digestOf(lineColumns(entry.store, row)) !== expected.digest) fields.push('content')
-      if (String(row[entry.store.parentField]) !== String(parents.get(expected.parentKey)))
-        fields.push(entry.store.parentField)
-      if (fields.length) note(drift, 'differing', { key, fields })
+      const line = targets.get(key)
+      stored++
+      if (line) found++
+      sortInto(suspects, key, lineVerdict(entry, line, row, parents))
     }
     await context.run.report({ phase: 'comparing', compared: context.run.progress.compared + rows.length })
     await context.run.checkpoint()
   }
-  for (const key of await unstored(context.payload, entry, targets, found)) note(drift, 'missing', key)
-  return drift
+  for (const key of await unstored(context.payload, entry, targets, found)) suspects.missing.add(key)
+  return { expected, stored, suspects }
 }
 
 /** Whether any kind drifted. */
 export const hasDrift = (drift: Drift) =>
   Object.values(drift.kinds).some(({ counts }) => counts.missing + counts.extra + counts.differing > 0)
 
-/** How many times, and how long apart, verify looks again at what differed (the live worker may only be behind). */
-const SETTLE_ROUNDS = 3
-const SETTLE_MS = 500
+/** Rounds of reading again what did not match, each once the live worker has projected the stream's new end. */
+const RECHECK_ROUNDS = 3
+/** The longest a round waits for the live worker, and the longest it waits while the worker does not move. */
+const WORKER_WAIT_MS = 10_000
+const WORKER_STILL_MS = 1_000
 
-/** Whether a record of this kind still differs from the target, read again now. */
-async function stillDiffers(
+/**
+ * Waits until the projection's live worker has projected the stream up to `end`: not beyond
+ * WORKER_WAIT_MS, nor WORKER_STILL_MS while it does not move (no worker runs, or it waits out an outage).
+ */
+async function liveWorkerAt({ redis, stream, store }: JobContext, end: EntryId): Promise<void> {
+  const deadline = Date.now() + WORKER_WAIT_MS
+  let last: EntryId | undefined
+  let movedAt = Date.now()
+  for (;;) {
+    const position = (await groupProgress(redis, stream, store.projection.group))?.position
+    if (position === undefined || compareEntryIds(position, end) >= 0) return
+    if (position !== last) {
+      last = position
+      movedAt = Date.now()
+    }
+    if (Date.now() - movedAt >= WORKER_STILL_MS || Date.now() >= deadline) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** The suspects of a record kind that still do not match, read again, against the fold caught up. */
+async function recheckRecords(
   context: JobContext,
   target: Target,
   entry: RecordEntry,
   ids: Map<string, Map<string, number | string>>,
-  keys: string[],
-): Promise<Set<string>> {
-  const rows = await loadWhole(context.payload, entry.store, keys)
-  await resolveLinks(
-    context,
-    entry,
-    keys.flatMap((key) => target.states.get(entry.name)!.get(key) ?? []),
-    ids,
-  )
+  suspects: Suspects,
+  position: { at: string },
+): Promise<Suspects> {
   const states = target.states.get(entry.name)!
-  return new Set(
-    keys.filter((key) => {
-      const state = states.get(key)
-      const row = rows.get(key)
-      if (!state || !row) return state !== undefined || row !== undefined
-      return differingFields({ state, columns: expectedColumns(entry, state, target, ids) }, row).length > 0
-    }),
-  )
+  const keys = suspectKeys(suspects)
+  const still = noSuspects()
+  for (let i = 0; i < keys.length; i += pageSize()) {
+    const page = keys.slice(i, i + pageSize())
+    // Loaded first, then caught up: the fold holds every event the loaded records can show.
+    const rows = await loadWhole(context.payload, entry.store, page)
+    position.at = await catchUp(context, target, position.at)
+    await resolveLinks(
+      context,
+      entry,
+      page.flatMap((key) => states.get(key) ?? []),
+      ids,
+    )
+    for (const key of page) sortInto(still, key, recordVerdict(entry, target, ids, states.get(key), rows.get(key)))
+    await context.run.checkpoint()
+  }
+  return still
+}
+
+/** The suspects of a line kind that still do not match, read again, against the fold caught up. */
+async function recheckLines(
+  context: JobContext,
+  target: Target,
+  entry: LineEntry,
+  ids: Map<string, Map<string, number | string>>,
+  suspects: Suspects,
+  position: { at: string },
+): Promise<Suspects> {
+  const targets = target.lineTargets.get(entry.name)!
+  const parents = ids.get(entry.kind.parent)!
+  const keys = suspectKeys(suspects)
+  const still = noSuspects()
+  for (let i = 0; i < keys.length; i += pageSize()) {
+    const page = keys.slice(i, i + pageSize())
+    const { docs } = await context.payload.db.find({
+      collection: entry.store.collection,
+      where: { key: { in: page } },
+      select: Object.fromEntries(lineSelect(entry.store).map((column) => [column, true])),
+      pagination: false,
+      limit: 0,
+    })
+    const rows = new Map((docs as Row[]).map((row) => [String(row.key), row]))
+    position.at = await catchUp(context, target, position.at)
+    await learnIds(
+      context.payload,
+      recordStoreOf(context.store, entry.kind.parent),
+      page.flatMap((key) => targets.get(key)?.parentKey ?? []),
+      parents,
+    )
+    for (const key of page) sortInto(still, key, lineVerdict(entry, targets.get(key), rows.get(key), parents))
+    await context.run.checkpoint()
+  }
+  return still
 }
 
 /**
  * Folds the whole stream and compares every stored record and line with it. Writes nothing.
- * On a live system the worker may be a moment behind or ahead of the fold: records that differ
- * are read again, after the fold caught up with the stream, a few times before they count as drift.
+ * On a live system the worker may be behind the fold (a record still missing or old) or ahead of
+ * it (a record it wrote for an event that came after the fold's end): every record and line that
+ * did not match is read again, once the live worker has projected the stream's new end and the
+ * fold has caught up with it, in up to RECHECK_ROUNDS rounds; only what still does not match is drift.
  */
 export async function verify(context: JobContext): Promise<Drift> {
   const { target, last } = await foldStream(context)
   await context.run.report({ phase: 'comparing', records: target.size }, true)
   const ids = new Map<string, Map<string, number | string>>()
   for (const entry of target.records) ids.set(entry.name, await idsOf(context.payload, entry.store))
-  const drift: Drift = { kinds: {}, events: target.events, skipped: target.skipped, upTo: last }
-  for (const entry of target.records) drift.kinds[entry.name] = await compareRecords(context, target, entry, ids)
-  for (const entry of target.lines) drift.kinds[entry.name] = await compareLines(context, target, entry, ids)
-  let position = last
-  for (let round = 0; round < SETTLE_ROUNDS; round++) {
-    const suspects = target.records.filter((entry) => drift.kinds[entry.name]!.counts.differing > 0)
-    if (suspects.length === 0) break
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
-    position = await catchUp(context, target, position)
-    for (const entry of suspects) {
-      const kind = drift.kinds[entry.name]!
-      // Only the named ones can be read again; the count of the rest stands.
-      const still = await stillDiffers(
-        context,
-        target,
-        entry,
-        ids,
-        kind.differing.map(({ key }) => key),
-      )
-      const settled = kind.differing.filter(({ key }) => !still.has(key)).length
-      kind.differing = kind.differing.filter(({ key }) => still.has(key))
-      kind.counts.differing -= settled
+  const compared = new Map<string, Compared>()
+  for (const entry of target.records) compared.set(entry.name, await compareRecords(context, target, entry, ids))
+  for (const entry of target.lines) compared.set(entry.name, await compareLines(context, target, entry, ids))
+  const position = { at: last }
+  let lookedAt: EntryId | undefined
+  let cleared = true
+  for (let round = 0; round < RECHECK_ROUNDS; round++) {
+    if (![...compared.values()].some(({ suspects }) => suspectCount(suspects) > 0)) break
+    const { last: end } = await streamExtent(context.redis, context.stream)
+    // Nothing cleared last time and nothing new since: another look would see the same.
+    if (end === lookedAt && !cleared) break
+    lookedAt = end
+    cleared = false
+    await liveWorkerAt(context, end)
+    for (const entry of [...target.records, ...target.lines]) {
+      const kind = compared.get(entry.name)!
+      if (suspectCount(kind.suspects) === 0) continue
+      const still =
+        entry.kind.storage === 'record'
+          ? await recheckRecords(context, target, entry as RecordEntry, ids, kind.suspects, position)
+          : await recheckLines(context, target, entry as LineEntry, ids, kind.suspects, position)
+      cleared ||= suspectCount(still) < suspectCount(kind.suspects)
+      kind.suspects = still
     }
   }
-  drift.events = target.events
-  drift.upTo = position
-  return drift
+  const kinds = Object.fromEntries([...compared].map(([name, kind]) => [name, driftOf(kind)]))
+  return { kinds, events: target.events, skipped: target.skipped, upTo: position.at }
 }
 
 export type RebuildReport = {
@@ -367,6 +462,28 @@ export type RebuildReport = {
   skipped: Skipped
   upTo: string
   kinds: Record<string, { updated: number; created: number; removed: number; unchanged: number }>
+}
+
+/**
+ * Writes `items` with `write`; when that fails for a reason other than an outage, writes them
+ * again by halves, down to the item that fails alone, and throws naming the entry it comes from
+ * (EntryFailed). The halves that succeed stay written: each write is idempotent.
+ */
+async function namingTheEntry<Item>(
+  items: Item[],
+  write: (part: Item[]) => Promise<void>,
+  entryOf: (item: Item) => EntryId,
+  doing: string,
+): Promise<void> {
+  try {
+    await write(items)
+  } catch (error) {
+    if (isTransient(error)) throw error
+    if (items.length < 2) throw items.length ? new EntryFailed(entryOf(items[0]!), doing, error) : error
+    const middle = Math.ceil(items.length / 2)
+    await namingTheEntry(items.slice(0, middle), write, entryOf, doing)
+    await namingTheEntry(items.slice(middle), write, entryOf, doing)
+  }
 }
 
 /** Writes a chunk of records of one kind in one transaction, each conditional on its loaded version. */
@@ -600,12 +717,8 @@ async function rebuildLines(
         continue
       }
       found++
-      if (
-        digestOf(lineColumns(entry.store, row)) !== expected.digest ||
-        String(row[entry.store.parentField]) !== String(parents.get(expected.parentKey))
-      ) {
-        wrong.push(key)
-      } else counts.unchanged++
+      if (lineFields(entry, expected, row, parents).length) wrong.push(key)
+      else counts.unchanged++
     }
     await context.run.report({ phase: 'writing', compared: context.run.progress.compared + rows.length })
     await context.run.checkpoint()
@@ -647,24 +760,28 @@ async function rebuildLines(
       const parent = parents.get(entry.kind.parentKeyOf(line))
       return parent === undefined ? [] : [{ ...entry.store.toRow(line), key, [entry.store.parentField]: parent }]
     })
-    const session = await openSession(payload, 'rebuild')
-    try {
-      const inserted = await insertLines(session, entry.store.collection, rows as Array<Row & { key: string }>)
-      await commit(session)
+    const insert = async (part: Array<Row & { key: string }>) => {
+      const session = await openSession(payload, 'rebuild')
+      let inserted: Map<string, number | string>
+      try {
+        inserted = await insertLines(session, entry.store.collection, part)
+        await commit(session)
+      } catch (error) {
+        await rollback(session)
+        throw error
+      }
       counts.created += inserted.size
       if (entry.store.announce) {
-        const messages = rows.flatMap((row) => {
-          const id = inserted.get(String(row.key))
+        const messages = part.flatMap((row) => {
+          const id = inserted.get(row.key)
           return id === undefined
             ? []
             : [entry.store.announce!({ id, line: row, parent: row[entry.store.parentField] as number })]
         })
         await publish(context, messages)
       }
-    } catch (error) {
-      await rollback(session)
-      throw error
     }
+    await namingTheEntry(rows, insert, (row) => targets.eventIdOf(row.key)!, 'inserting the line of')
     await context.run.report({ written: context.run.progress.written + rows.length })
     await context.run.checkpoint()
   }
@@ -767,12 +884,13 @@ export async function replay(
     report.read += page.read
     skip(report.skipped, page.malformed)
     const events = conversation ? page.events.filter((event) => event.conversationId === conversation) : page.events
-    if (events.length) {
-      const changes = await projectBatch(context.payload, context.store, events)
-      report.replayed += events.length
+    const project = async (part: ChatEvent[]) => {
+      const changes = await projectBatch(context.payload, context.store, part)
+      report.replayed += part.length
       report.changed += Object.values(changes.records).reduce((sum, list) => sum + (list?.length ?? 0), 0)
       await publish(context, changes.messages)
     }
+    if (events.length) await namingTheEntry(events, project, (event) => event.entryId, 'projecting')
     await context.run.report({ phase: 'writing', read: report.read, written: report.changed })
     await context.run.checkpoint()
   }

@@ -15,7 +15,9 @@ import type { EntryId } from '@/events/entryId'
 import { isProjectionName } from '@/projections'
 import { kindsOf } from '@/store/kinds'
 import { STORES } from '@/store/stores'
+import { describeError } from '@/worker/failures'
 
+import { EntryFailed } from './control'
 import { readEntries, readStream, type StreamPage } from './streamReader'
 import { lineFactsOf } from './target'
 
@@ -32,8 +34,9 @@ export type ReaderData = {
 /** What the job posts: a credit for the next page of a range, or the ids of a page to read. */
 export type ReaderRequest = 'more' | EntryId[]
 
-/** What the thread posts: a page, the end of a range, or why it stopped. */
-export type ReaderMessage = { type: 'page'; page: StreamPage } | { type: 'done' } | { type: 'failed'; message: string }
+/** What the thread posts: a page, the end of a range, or why it stopped (and at which entry, when at one). */
+export type ReaderMessage =
+  { type: 'page'; page: StreamPage } | { type: 'done' } | { type: 'failed'; message: string; entryId?: EntryId }
 
 const { connection, stream, range, ahead, lines } = workerData as ReaderData
 const lineKinds = lines !== undefined && isProjectionName(lines) ? kindsOf(STORES[lines]).lines : undefined
@@ -43,7 +46,9 @@ const redis = new Redis(connection)
 // The job's own client reports an outage; here a command that cannot be sent fails with the reason.
 redis.on('error', () => {})
 const failed = (error: unknown) => {
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
+  if (error instanceof EntryFailed)
+    post({ type: 'failed', message: describeError(error.cause), entryId: error.entryId })
+  else post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
   redis.disconnect()
 }
 

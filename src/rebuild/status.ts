@@ -8,9 +8,10 @@ import type { Payload } from 'payload'
 
 import { PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
+import { groupProgress } from '@/worker/progress'
 import { chatLedgerStream } from '@/worker/settings'
 
-import { holderIsGone, jobKeys, type Progress, readProgress, storedVersion } from './control'
+import { holderIsGone, jobKeys, type Progress, readProgress, rebuildNeeded, storedVersion } from './control'
 import { streamExtent } from './streamReader'
 
 export type ProjectionStatus = {
@@ -19,7 +20,7 @@ export type ProjectionStatus = {
   version: number
   /** The version of the code that last built the stored records; null before any worker ran. */
   storedVersion: number | null
-  /** The stored records were built by other code than the deployed one. */
+  /** The stored records were built by other code than the deployed one (see rebuildNeeded). */
   rebuildNeeded: boolean
   job: Progress | null
 }
@@ -36,28 +37,23 @@ const abandoned = (job: Progress): Progress => ({
   error: `the ${job.job}'s process ended without finishing (killed or crashed); start it again`,
 })
 
-async function groupExists(redis: Redis, stream: string, group: string): Promise<boolean> {
-  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as Array<Array<string | number>>
-  return groups.some((row) => row[row.indexOf('name') + 1] === group)
-}
-
 export type JobPlan = { events: number; records: number }
 
 export async function projectionStatus(redis: Redis, name: ProjectionName): Promise<ProjectionStatus> {
   const stream = chatLedgerStream()
   const { group, version } = PROJECTIONS[name]
-  const [stored, job, held] = await Promise.all([
+  const [stored, job, held, progress] = await Promise.all([
     storedVersion(redis, stream, group),
     readProgress(redis, stream, group),
     redis.get(jobKeys(stream, group).lock),
+    groupProgress(redis, stream, group),
   ])
   return {
     name,
     group,
     version,
     storedVersion: stored ?? null,
-    // No stored version on a group that exists: records built before versions were recorded.
-    rebuildNeeded: stored === undefined ? await groupExists(redis, stream, group) : stored !== version,
+    rebuildNeeded: rebuildNeeded({ version, stored: stored ?? null, delivered: progress?.lastDelivered ?? null }),
     job: job && isActive(job) && (held === null || holderIsGone(held)) ? abandoned(job) : (job ?? null),
   }
 }

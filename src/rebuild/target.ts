@@ -10,6 +10,7 @@ import { kindsOf, type LineEntry, type RecordEntry } from '@/store/kinds'
 import type { StoredProjection } from '@/store/types'
 
 import { digestOf } from './compare'
+import { EntryFailed } from './control'
 import { noneSkipped } from './streamReader'
 
 /**
@@ -79,11 +80,15 @@ export function lineFactsOf(lines: LineEntry[], events: ChatEvent[]): LineFacts 
   for (const { name, kind, store } of lines) {
     const made: string[] = (facts[name] = [])
     for (const event of events) {
-      const key = kind.keyOf(event)
-      if (key === undefined) continue
-      const line = (kind.evolve as Evolve<unknown>)(undefined, event)
-      if (line === undefined) continue
-      made.push(key, event.entryId, digestOf(store.toRow(line)), kind.parentKeyOf(line))
+      try {
+        const key = kind.keyOf(event)
+        if (key === undefined) continue
+        const line = (kind.evolve as Evolve<unknown>)(undefined, event)
+        if (line === undefined) continue
+        made.push(key, event.entryId, digestOf(store.toRow(line)), kind.parentKeyOf(line))
+      } catch (error) {
+        throw new EntryFailed(event.entryId, 'folding', error)
+      }
     }
   }
   return facts
@@ -110,18 +115,22 @@ export class Target {
 
   /**
    * Folds events in (any order, any repeats: the folds do not mind); their lines from `facts`
-   * when the reader made them (see LineFacts).
+   * when the reader made them (see LineFacts). A fold that throws stops it with EntryFailed.
    */
   add(events: ChatEvent[], facts: LineFacts = lineFactsOf(this.lines, events)): void {
     for (const event of events) {
       this.events++
-      for (const { name, kind } of this.records) {
-        const key = kind.keyOf(event)
-        if (key === undefined) continue
-        const states = this.states.get(name)!
-        const before = states.get(key)
-        const next = (kind.evolve as Evolve<Bookkept>)(before, event)
-        if (next !== undefined && next !== before) states.set(key, next)
+      try {
+        for (const { name, kind } of this.records) {
+          const key = kind.keyOf(event)
+          if (key === undefined) continue
+          const states = this.states.get(name)!
+          const before = states.get(key)
+          const next = (kind.evolve as Evolve<Bookkept>)(before, event)
+          if (next !== undefined && next !== before) states.set(key, next)
+        }
+      } catch (error) {
+        throw new EntryFailed(event.entryId, 'folding', error)
       }
     }
     for (const entry of this.lines) {

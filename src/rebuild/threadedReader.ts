@@ -16,6 +16,7 @@ import type { Redis, RedisOptions } from 'ioredis'
 import type { ReaderData, ReaderMessage, ReaderRequest } from './readerThread'
 import type { EntryId } from '@/events/entryId'
 
+import { EntryFailed } from './control'
 import { pagesOf, type Reading, type StreamPage } from './streamReader'
 
 /** Pages parsed ahead of the fold: enough to keep both cores busy, few enough to cost little memory. */
@@ -157,8 +158,11 @@ export async function* readThreaded(
         continue
       }
       if (message?.type === 'done') return
-      // Redis's answer: this thread would get the same.
-      if (message?.type === 'failed') throw new Error(`reading ${stream}: ${message.message}`)
+      // A fold that threw at an entry, or Redis's answer: this thread would get the same.
+      if (message?.type === 'failed') {
+        if (message.entryId) throw new EntryFailed(message.entryId, 'folding', new Error(message.message))
+        throw new Error(`reading ${stream}: ${message.message}`)
+      }
       // The thread could not start, or died (out of its heap): the rest is read in this thread.
       onFallback?.(failure!.message)
       const unread: Reading = listed

@@ -25,7 +25,8 @@ import { compareProjections } from '../ops/agreement'
 import config from '../payload.config'
 import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '../projections'
 import { controlJob, runJob } from '../rebuild'
-import type { JobRun } from '../rebuild/control'
+import { type JobRun, rebuildReason } from '../rebuild/control'
+import { phaseWork } from '../rebuild/progress'
 import { jobPlan, projectionStatus } from '../rebuild/status'
 import { chatLedgerStream } from '../worker/settings'
 
@@ -53,19 +54,26 @@ const projectionArg = (): ProjectionName => {
   return name
 }
 
-/** A progress bar that follows the job's own progress. */
+/** A progress bar that follows the job's own progress: its phase's work, and the job's own ETA. */
 function follow(run: JobRun): () => void {
   if (!process.stderr.isTTY || values.json) return () => undefined
   const bar = new SingleBar({
-    format: ' {phase} |{bar}| {value}/{total} events · {written} written · {rate}/s · ETA {eta_formatted}',
+    format: ' {phase} |{bar}| {value}/{total} {unit} · {written} written · {rate} events/s · ETA {eta_text}',
     stream: process.stderr,
     hideCursor: true,
   })
-  bar.start(1, 0, { phase: 'reading', written: 0, rate: 0 })
+  bar.start(1, 0, { phase: 'reading', unit: 'events', written: 0, rate: 0, eta_text: '…' })
   const timer = setInterval(() => {
-    const { read, total, phase, written, eventsPerSecond } = run.progress
+    const { progress } = run
+    const { done, total, of } = phaseWork(progress)
     bar.setTotal(Math.max(total, 1))
-    bar.update(read, { phase: phase.padEnd(11), written, rate: eventsPerSecond })
+    bar.update(done, {
+      phase: progress.phase.padEnd(11),
+      unit: of,
+      written: progress.written,
+      rate: progress.eventsPerSecond,
+      eta_text: progress.etaSeconds === null ? '…' : `${progress.etaSeconds}s`,
+    })
   }, 250)
   return () => {
     clearInterval(timer)
@@ -108,8 +116,12 @@ async function main(): Promise<number> {
     if (command === 'status') {
       for (const projection of name ? [projectionArg()] : PROJECTION_NAMES) {
         const { version, storedVersion: stored, rebuildNeeded, job } = await projectionStatus(redis, projection)
-        const due = rebuildNeeded ? `rebuild needed (stored records built by version ${stored})` : 'current'
-        console.log(`${projection}: code version ${version}, ${stored === null ? 'no stored version yet' : due}`)
+        const due = rebuildNeeded
+          ? `rebuild needed (${rebuildReason(version, stored)})`
+          : stored === null
+            ? 'no stored version yet (nothing projected)'
+            : 'current'
+        console.log(`${projection}: code version ${version}, ${due}`)
         if (job) console.log(`  last job: ${job.job} ${job.state} (${job.phase}), ${job.updatedAt}`)
       }
       return 0

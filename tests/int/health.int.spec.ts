@@ -16,6 +16,7 @@ import { createRedis } from '@/lib/redis'
 import { closeOpsRedis } from '@/ops/redis'
 import { forgetHealth, type HealthReport } from '@/ops/health'
 import config from '@/payload.config'
+import { jobKeys } from '@/rebuild/control'
 import { type LocalRedis, startRedisServer } from '@/server/redisServer'
 import { STORES } from '@/store'
 
@@ -163,6 +164,33 @@ describe('GET /api/health', () => {
       await healthUntil((b) => b.status === 'healthy')
     } finally {
       delete process.env.HEALTH_LAG_DEGRADED_SECONDS
+    }
+  })
+
+  it('says a rebuild is needed exactly where the projections view says so', async () => {
+    // Given the dashboard's stored version gone (its records built by code that recorded none),
+    // the portal's kept
+    const redis = createRedis(local.url)
+    const versionKey = jobKeys(stream, STORES.dashboard.projection.group).version
+    const version = await redis.get(versionKey)
+    await redis.del(versionKey)
+    try {
+      // When an admin reads health and the projections view
+      const health = (await get('/api/health', admin)).body
+      const view = await fetch(`${server.url}/api/projections`, { headers: { authorization: admin } })
+      const { projections } = (await view.json()) as { projections: Array<{ name: string; rebuildNeeded: boolean }> }
+      // Then both say the dashboard needs a rebuild, and why; and neither says so of the portal
+      expect(health.checks.projections.dashboard.problems).toContain(
+        `rebuild needed: records built by code that recorded no version, deployed version ${version}`,
+      )
+      expect(health.checks.projections.portal.problems).toEqual([])
+      expect(Object.fromEntries(projections.map((p) => [p.name, p.rebuildNeeded]))).toEqual({
+        dashboard: true,
+        portal: false,
+      })
+    } finally {
+      await redis.set(versionKey, version!)
+      redis.disconnect()
     }
   })
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
-import { PROJECTIONS } from '@/projections'
+import { lineKeyOf, PROJECTIONS } from '@/projections'
 import { controlJob, readProgress, runJob } from '@/rebuild'
 import { projectionStatus } from '@/rebuild/status'
 import { STORES } from '@/store'
@@ -17,9 +17,17 @@ import { STORES } from '@/store'
 import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
 import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
-import { type ApiServer, serveApi } from '../helpers/serveApi'
+import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
-import { appendAll, type Appended, deadLettersOf, oracleOf, portalOracleOf } from '../helpers/stream'
+import {
+  appendAll,
+  type Appended,
+  deadLettersOf,
+  eventsOfAppended,
+  oracleOf,
+  portalOracleOf,
+  waitUntilDrained,
+} from '../helpers/stream'
 
 const opened = openPayloadAndRedis()
 const databaseUri = process.env.DATABASE_URI ?? 'file:'
@@ -71,6 +79,70 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
   it('find nothing to do on records the worker projected', async () => {
     const verified = await job('verify')
     expect(verified.job === 'verify' && verified.drifted).toBe(false)
+  })
+
+  it('verify, while the live worker projects new events, names only what changed behind it', async () => {
+    // Given a live worker, and records changed directly in the database, none of them in chats
+    // the coming events touch: a status, a transcript line forged, one removed, and a
+    // conversation no event justifies
+    const { payload, redis } = opened
+    const { group } = PROJECTIONS.dashboard
+    const live = startWorker(payload, stream, { connectionName: 'live-during-verify', stopWhenIdleMs: 60_000 })
+    const arriving = generateCorpus({ events: 400, seed: 97 })
+    const touched = new Set(arriving.map(({ cid }) => cid))
+    const oracle = oracleOf(appended)
+    const untouched = [...oracle.conversations.keys()].filter((id) => !touched.has(id))
+    const [conversationId] = untouched
+    const [forgedLine, lostLine] = [...oracle.utterances.values()]
+      .filter((line) => untouched.includes(line.conversationId))
+      .map((line) => line.key)
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(`UPDATE conversations SET status = 'hard_end' WHERE conversation_id = '${conversationId}'`)
+    await sqlite.execute(`UPDATE utterances SET utterance = 'forged' WHERE key = '${forgedLine}'`)
+    await sqlite.execute(`DELETE FROM utterances WHERE key = '${lostLine}'`)
+    sqlite.close()
+    await payload.db.create({
+      collection: 'conversations',
+      data: { conversationId: 'conv-unjustified-live', status: 'active', version: 1, projection: { stamps: {} } },
+    })
+
+    // When a verify runs, and while it compares, 400 events arrive and the live worker projects them
+    process.env.REBUILD_PAGE_SIZE = '1'
+    const verifying = job('verify')
+    const progress = () => readProgress(redis, stream, group)
+    await expect.poll(async () => (await progress())?.phase, { timeout: 60_000, interval: 10 }).toBe('comparing')
+    await controlJob(redis, stream, group, 'pause')
+    await expect.poll(async () => (await progress())?.state, { timeout: 10_000, interval: 10 }).toBe('paused')
+    appended.push(...(await appendAll(redis, stream, arriving)))
+    await waitUntilDrained(redis, stream, group)
+    await controlJob(redis, stream, group, 'resume')
+    const verified = await verifying
+    delete process.env.REBUILD_PAGE_SIZE
+    await live.worker.stop()
+    await live.done
+
+    // Then it names what was changed behind the projection's back, and nothing the worker wrote
+    const drift = verified.job === 'verify' ? verified.drift : undefined
+    const named = (kind: string) => {
+      const { missing, extra, differing } = drift!.kinds[kind]!
+      return { missing, extra, differing }
+    }
+    expect(named('conversations')).toEqual({
+      missing: [],
+      extra: ['conv-unjustified-live'],
+      differing: [{ key: conversationId, fields: ['status'] }],
+    })
+    expect(named('utterances')).toEqual({
+      missing: [lostLine],
+      extra: [],
+      differing: [{ key: forgedLine, fields: ['content'] }],
+    })
+    for (const kind of ['customers', 'applications'])
+      expect(named(kind)).toEqual({ missing: [], extra: [], differing: [] })
+
+    // and a rebuild puts it right
+    await job('rebuild')
+    await expectDatabaseToEqual(payload, oracleOf(appended))
   })
 
   it('verify reports records changed behind the projection’s back; rebuild puts them right', async () => {
@@ -278,6 +350,37 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     expect(await snapshot()).toBe(dashboardBefore)
     sqlite.close()
   })
+
+  it('failing on a line the database refuses, names the entry that made it', async () => {
+    // Given a transcript line lost from the database, and a database that refuses it back
+    const { payload, redis } = opened
+    const lineKey = [...oracleOf(appended).utterances.keys()][7]!
+    const madeBy = eventsOfAppended(appended).find((event) => lineKeyOf(event) === lineKey)!.entryId
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(`DELETE FROM utterances WHERE key = '${lineKey}'`)
+    await sqlite.execute(
+      `CREATE TRIGGER refuse_line BEFORE INSERT ON utterances WHEN NEW.key = '${lineKey}' ` +
+        `BEGIN SELECT RAISE(ABORT, 'line refused'); END`,
+    )
+    try {
+      // When a rebuild puts the lines back
+      const rebuilding = job('rebuild')
+
+      // Then it fails naming the entry that made the line, to the CLI and in the progress the view reads
+      await expect(rebuilding).rejects.toThrow(`inserting the line of entry ${madeBy} failed`)
+      expect(await readProgress(redis, stream, PROJECTIONS.dashboard.group)).toMatchObject({
+        state: 'failed',
+        errorEntryId: madeBy,
+        error: expect.stringMatching(/^inserting the line of the entry failed: .*line refused$/),
+      })
+    } finally {
+      await sqlite.execute('DROP TRIGGER refuse_line')
+      sqlite.close()
+    }
+    // and, the database fixed, the next rebuild puts the line back
+    await job('rebuild')
+    await expectDatabaseToEqual(payload, oracleOf(appended))
+  })
 })
 
 describe.runIf(onSqlite)('replay', () => {
@@ -325,33 +428,74 @@ describe.runIf(onSqlite)('replay', () => {
     const stored = await payload.find({ collection: 'conversations', where: { conversationId: { equals: refused } } })
     expect(stored.docs[0]).toMatchObject({ messageCount: conversation.messageCount, status: conversation.status })
   })
+
+  it('failing on an event the database refuses, names its entry', async () => {
+    // Given new chats, one of whose conversations the database refuses
+    const { payload, redis } = opened
+    const corpus = generateCorpus({ conversations: 3, seed: 96 })
+    const refused = corpus.at(-1)!.cid!
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(
+      `CREATE TRIGGER refuse_conversation BEFORE INSERT ON conversations WHEN NEW.conversation_id = '${refused}' ` +
+        `BEGIN SELECT RAISE(ABORT, 'conversation refused'); END`,
+    )
+    const added = await appendAll(redis, stream, corpus)
+    appended.push(...added)
+    const events = eventsOfAppended(added)
+    const firstOfRefused = events.find((event) => event.conversationId === refused)!.entryId
+    try {
+      // When the operator replays them
+      const replaying = runJob(payload, redis, 'replay', 'dashboard', { by: 'test', from: added[0]!.id })
+
+      // Then it fails naming the refused conversation's first entry, to the CLI and in the progress the view reads
+      await expect(replaying).rejects.toThrow(`projecting entry ${firstOfRefused} failed`)
+      expect(await readProgress(redis, stream, PROJECTIONS.dashboard.group)).toMatchObject({
+        state: 'failed',
+        errorEntryId: firstOfRefused,
+        error: expect.stringMatching(/^projecting the entry failed: .*conversation refused$/),
+      })
+      // and what came before that entry was replayed
+      const before = events.slice(
+        0,
+        events.findIndex((event) => event.entryId === firstOfRefused),
+      )
+      const started = [...new Set(before.map((event) => event.conversationId!))]
+      const stored = await payload.find({ collection: 'conversations', where: { conversationId: { in: started } } })
+      expect(stored.totalDocs).toBe(started.length)
+    } finally {
+      await sqlite.execute('DROP TRIGGER refuse_conversation')
+      sqlite.close()
+    }
+    await drain()
+  })
 })
+
+/** The API served, an admin and a supervisor (Authorization headers), and a request to /api/projections<path>. */
+async function projectionsApi(emailPrefix: string) {
+  const server = await serveApi(config)
+  const tokenOf = async (email: string, role: 'admin' | 'supervisor') => {
+    await opened.payload.create({
+      collection: 'users',
+      data: { email, password: 'projections-1', firstName: 'P', lastName: role, role },
+    })
+    return login(server.url, email, 'projections-1')
+  }
+  const admin = await tokenOf(`${emailPrefix}-admin@example.com`, 'admin')
+  const supervisor = await tokenOf(`${emailPrefix}-supervisor@example.com`, 'supervisor')
+  const call = (path: string, auth?: string, body?: unknown) =>
+    fetch(`${server.url}/api/projections${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  return { server, admin, supervisor, call }
+}
 
 describe.runIf(onSqlite)('the projections API', () => {
   it('is for admins only, says what a job touches, runs one job per projection, and reports it', async () => {
     // Given the API served, an admin and a supervisor
     const { payload } = opened
-    const server = await serveApi(config)
-    const tokenOf = async (email: string, role: 'admin' | 'supervisor') => {
-      await payload.create({
-        collection: 'users',
-        data: { email, password: 'projections-1', firstName: 'P', lastName: role, role },
-      })
-      const login = await fetch(`${server.url}/api/users/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password: 'projections-1' }),
-      })
-      return `JWT ${((await login.json()) as { token: string }).token}`
-    }
-    const admin = await tokenOf('projections-admin@example.com', 'admin')
-    const supervisor = await tokenOf('projections-supervisor@example.com', 'supervisor')
-    const call = (path: string, auth?: string, body?: unknown) =>
-      fetch(`${server.url}/api/projections${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
+    const { server, admin, supervisor, call } = await projectionsApi('projections')
     try {
       // Then anonymous callers and supervisors are refused, with a message
       expect((await call('')).status).toBe(401)
@@ -409,6 +553,37 @@ describe.runIf(onSqlite)('the projections API', () => {
         ['projection.resume', 'succeeded'],
         ['projection.rebuild', 'succeeded'],
       ])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('refuses a name no projection has, even one every object inherits, and starts nothing', async () => {
+    // Given the API served, an admin, and the Redis keys of this stream as they stand
+    const { payload, redis } = opened
+    const { server, admin, call } = await projectionsApi('inherited')
+    const keysBefore = (await redis.keys(`${stream}*`)).sort()
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty']
+    try {
+      for (const name of names) {
+        for (const [action, body] of [
+          ['verify', { confirmed: true }],
+          ['rebuild', { confirmed: true }],
+          ['control', { action: 'pause' }],
+        ] as const) {
+          // When an admin asks to verify or rebuild it, or to pause its job
+          const answer = await call(`/${name}/${action}`, admin, body)
+          // Then it is an unknown projection, and the answer says which ones there are
+          expect(answer.status, `${action} ${name}`).toBe(404)
+          expect(((await answer.json()) as { message: string }).message).toBe(
+            `There is no projection named “${name}”: choose dashboard or portal.`,
+          )
+        }
+      }
+      // and no job started: no Redis state, no audit entry
+      expect((await redis.keys(`${stream}*`)).sort()).toEqual(keysBefore)
+      const audited = await payload.find({ collection: 'audit-log', where: { target: { in: names } }, depth: 0 })
+      expect(audited.docs).toEqual([])
     } finally {
       await server.close()
     }

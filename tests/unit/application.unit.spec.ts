@@ -147,6 +147,25 @@ describe('applications', () => {
     expect(late).toEqual(applicationOf(...inOrder))
   })
 
+  it('keeps the notes of agents named like what every object inherits, as any other agent’s', () => {
+    const names = ['constructor', '__proto__', 'toString']
+    const posts = names.flatMap((name, index) => [
+      posted(`1-${2 * index + 1}`, name, `${name} first`, 2 * index + 1),
+      posted(`1-${2 * index + 2}`, name, `${name} second`, 2 * index + 2),
+    ])
+    // (each post twice: the second copy changes nothing)
+    const application = applicationOf(...posts, ...posts)
+    expect(application?.noticeboard).toEqual(
+      names.map((name, index) => ({
+        agentName: name,
+        content: `${name} second`,
+        timestamp: at(2 * index + 2),
+        versions: [{ content: `${name} first`, timestamp: at(2 * index + 1) }],
+      })),
+    )
+    expect(application).toEqual(applicationOf(...[...posts].reverse()))
+  })
+
   it('final_decision sets the outcome; it is last-writer-wins with the snapshot’s outcome', () => {
     expect(
       applicationOf(

@@ -395,6 +395,16 @@ describe('parse: malformed entries, each with a reason naming the field', () => 
       'dat.decision: expected APPROVED or DECLINED, got "maybe"',
     ],
     ['decision missing', fields('final_decision', { verdict: 'APPROVED' }), 'dat.decision: missing'],
+    [
+      'decision named like an inherited property',
+      fields('final_decision', { decision: 'constructor' }),
+      'dat.decision: expected APPROVED or DECLINED, got "constructor"',
+    ],
+    [
+      'decision named like the prototype',
+      fields('final_decision', { decision: '__proto__' }),
+      'dat.decision: expected APPROVED or DECLINED, got "__proto__"',
+    ],
     ['conversation event without cid', fields('user_input', { u: 'Hi' }, { cid: undefined }), 'cid: missing'],
     [
       'application event without aid',

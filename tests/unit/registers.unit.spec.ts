@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 
-import { writeField, writeFields } from '@/projections/registers'
+import { isDeepEqual } from '@/projections/changed'
+import { withKey, writeField, writeFields } from '@/projections/registers'
 
 type State = {
   name: string | null
@@ -47,5 +48,18 @@ describe('writing several fields at once', () => {
   it('returns the record itself when no register takes the write (a redelivery costs no write)', () => {
     const state = blank({ name: '9-0', email: '9-0' })
     expect(writeFields(state, '5-0', { name: 'Jess', email: 'j@x.io', phone: undefined })).toBe(state)
+  })
+})
+
+describe('keys an event names (a conversation id, an agent)', () => {
+  it('are sorted in like any other, even one every object inherits', () => {
+    expect(Object.keys(withKey({ d: 1 }, 'constructor', 2))).toEqual(['constructor', 'd'])
+    expect(Object.keys(withKey({ d: 1 }, '__proto__', 2))).toEqual(['__proto__', 'd'])
+  })
+
+  it('make records equal only when both hold them', () => {
+    expect(isDeepEqual(JSON.parse('{"__proto__":{}}'), { other: {} })).toBe(false)
+    expect(isDeepEqual({ toString: 1 }, { valueOf: 1 })).toBe(false)
+    expect(isDeepEqual(JSON.parse('{"__proto__":{"a":1}}'), JSON.parse('{"__proto__":{"a":1}}'))).toBe(true)
   })
 })

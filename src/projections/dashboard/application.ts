@@ -12,6 +12,7 @@ import {
 } from '@/events/types'
 
 import { compareEntryIds } from '@/events/entryId'
+import { ownValue } from '@/lib/ownValue'
 
 import { charges } from '../loan'
 import { type Noticeboard, pin, type PostIds } from './noticeboard'
@@ -219,7 +220,7 @@ export const evolveApplication = once<ApplicationState>(
       // A retried post's copy: the same agent, content and time, later in the stream.
       laterCopyOf: (state, event) => {
         if (event.type !== 'noticeboard_updated') return undefined
-        const ids = state.projection.notes[event.data.agentName] ?? []
+        const ids = ownValue(state.projection.notes, event.data.agentName) ?? []
         const note = state.noticeboard.find((candidate) => candidate.agentName === event.data.agentName)
         const posts = note ? [...note.versions, { content: note.content, timestamp: note.timestamp }] : []
         const index = posts.findIndex(

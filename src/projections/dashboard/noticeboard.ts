@@ -4,6 +4,7 @@
  * does not become the note) and a post seen before is ignored.
  */
 import { compareEntryIds, type EntryId } from '@/events/entryId'
+import { ownValue } from '@/lib/ownValue'
 
 import { sortedKeys } from '../registers'
 
@@ -30,7 +31,7 @@ export function pin(
   post: Post,
 ): { board: Noticeboard; postIds: PostIds } | undefined {
   const { agentName, entryId, content, timestamp } = post
-  const ids = postIds[agentName] ?? []
+  const ids = ownValue(postIds, agentName) ?? []
   if (ids.includes(entryId)) return undefined
   const note = board.find((candidate) => candidate.agentName === agentName)
   const history: NoteVersion[] = note ? [...note.versions, { content: note.content, timestamp: note.timestamp }] : []
@@ -38,7 +39,7 @@ export function pin(
   const posts = insertAt(history, index, { content, timestamp })
   const current = posts[posts.length - 1]!
   const nextIds = sortedKeys({ ...postIds, [agentName]: insertAt(ids, index, entryId) })
-  const firstPost = (candidate: Note) => nextIds[candidate.agentName]![0]!
+  const firstPost = (candidate: Note) => ownValue(nextIds, candidate.agentName)![0]!
   const nextBoard = [
     ...board.filter((candidate) => candidate.agentName !== agentName),
     { agentName, content: current.content, timestamp: current.timestamp, versions: posts.slice(0, -1) },

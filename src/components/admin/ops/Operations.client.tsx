@@ -76,7 +76,8 @@ export function Operations() {
               <span className={`billie-ops__state billie-ops__state--${state.replace(/ /g, '-')}`}>{state}</span>
               {p.rebuildNeeded && (
                 <span className="billie-ops__state billie-ops__state--warn">
-                  rebuild needed (stored v{p.storedVersion}, deployed v{p.deployedVersion})
+                  rebuild needed ({p.storedVersion === null ? 'no stored version' : `stored v${p.storedVersion}`},
+                  deployed v{p.deployedVersion})
                 </span>
               )}
             </h2>

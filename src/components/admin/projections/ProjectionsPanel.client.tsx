@@ -5,6 +5,7 @@ import React, { useCallback, useEffect, useState } from 'react'
 
 import type { Progress } from '@/rebuild/control'
 import type { KindDrift } from '@/rebuild/jobs'
+import { phaseWork } from '@/rebuild/progress'
 import type { JobPlan, ProjectionStatus } from '@/rebuild/status'
 
 /** What /api/projections answers (src/endpoints/projections.ts): types only, nothing server-side is bundled. */
@@ -14,13 +15,13 @@ const number = (value: number) => value.toLocaleString('en')
 const POLL_RUNNING_MS = 500
 const POLL_IDLE_MS = 5_000
 
-/** How far the job is, 0–100: reading the stream is the first half, comparing or writing the second. */
+/** How far the job is, 0–100: reading the stream is the first half, the phases after it the second. */
 export function percentOf(job: Progress): number {
   if (job.state === 'done') return 100
-  const reading = job.total ? Math.min(job.read / job.total, 1) : 0
-  if (job.phase === 'reading' || job.phase === 'folding') return Math.floor(reading * 50)
-  const second = job.records ? Math.min(job.compared / job.records, 1) : 0
-  return Math.min(99, 50 + Math.floor(second * 50))
+  const { done, total } = phaseWork(job)
+  const share = total ? Math.min(done / total, 1) : 0
+  if (job.phase === 'reading' || job.phase === 'folding') return Math.floor(share * 50)
+  return Math.min(99, 50 + Math.floor(share * 50))
 }
 
 async function post(path: string, body: unknown): Promise<string | undefined> {
@@ -120,8 +121,12 @@ function JobProgress({ job }: { job: Progress }) {
       </p>
       {job.error && (
         <p className="billie-projections__error" role="alert">
+          {job.errorEntryId && (
+            <>
+              At stream entry <code>{job.errorEntryId}</code>:{' '}
+            </>
+          )}
           {job.error}
-          {job.errorEntryId ? ` (at entry ${job.errorEntryId})` : ''}
         </p>
       )}
       {report && job.job === 'verify' && job.state === 'done' && (
@@ -182,7 +187,8 @@ function ProjectionCard({ status, refresh }: { status: Status; refresh: () => vo
         </span>
         {status.rebuildNeeded && (
           <span className="billie-projections__due" role="status">
-            Rebuild needed: the stored records were built by version {status.storedVersion}
+            Rebuild needed: the stored records were built by{' '}
+            {status.storedVersion === null ? 'code that recorded no version' : `version ${status.storedVersion}`}
           </span>
         )}
       </header>
