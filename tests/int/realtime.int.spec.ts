@@ -67,7 +67,13 @@ async function waitFor(ok: () => boolean | Promise<boolean>, what: string, timeo
   }
 }
 
-const redisClients = async () => ((await redis.client('LIST')) as string).trim().split('\n').length
+// Connections to this file's Redis database: files running beside it use other databases of the server.
+const redisDb = new URL(process.env.REDIS_URL!).pathname.slice(1) || '0'
+const redisClients = async () =>
+  ((await redis.client('LIST')) as string)
+    .trim()
+    .split('\n')
+    .filter((line) => line.includes(` db=${redisDb} `)).length
 
 beforeAll(async () => {
   payload = await getPayload({ config })
