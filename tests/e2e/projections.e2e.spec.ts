@@ -31,11 +31,17 @@ test('an admin verifies, sees the drift, rebuilds, and the board shows the right
   const sqlite = openSqlite(databaseUrl())
   // (the app's workers may be committing a batch: wait for the write lock as they do)
   await sqlite.execute('PRAGMA busy_timeout = 10000')
-  const { rows } = await sqlite.execute(
-    `SELECT customer_name, application_number FROM conversations WHERE conversation_id = '${conversationId}'`,
-  )
-  const rightName = String(rows[0]!.customer_name)
-  const applicationNumber = String(rows[0]!.application_number)
+  // (the conversation is recorded before its customer's snapshot names them: wait for the name)
+  const projected = async () =>
+    (
+      await sqlite.execute(
+        `SELECT customer_name, application_number FROM conversations WHERE conversation_id = '${conversationId}'`,
+      )
+    ).rows[0]!
+  await expect.poll(async () => (await projected()).customer_name, { timeout: 30_000 }).not.toBeNull()
+  const row = await projected()
+  const rightName = String(row.customer_name)
+  const applicationNumber = String(row.application_number)
   await sqlite.execute(
     `UPDATE conversations SET customer_name = 'Tampered Name' WHERE conversation_id = '${conversationId}'`,
   )
