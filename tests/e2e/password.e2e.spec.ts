@@ -2,7 +2,7 @@ import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 
 import { expect, test } from './fixtures'
-import { ADMIN, login, logout } from './helpers'
+import { ADMIN, login, loginThroughForm, logout } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -65,7 +65,7 @@ test('a supervisor who forgot their password resets it from the emailed link', a
   await page.locator('button[type="submit"]').click()
   await expect(page).not.toHaveURL(/\/admin\/reset\//)
   await logout(page)
-  await login(page, { email: FORGETFUL.email, password: 'second-pass-456' })
+  await loginThroughForm(page, { email: FORGETFUL.email, password: 'second-pass-456' })
   const me = (await (await page.request.get('/api/users/me')).json()) as { user: { email: string } }
   expect(me.user.email).toBe(FORGETFUL.email)
 })
