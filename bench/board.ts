@@ -11,7 +11,7 @@ import path from 'node:path'
 
 import type { Payload } from 'payload'
 
-import type { Finder } from '../src/components/admin/shared/finder'
+import type { Finder } from '@/board/finder'
 
 type Line = (label: string, value: string) => void
 type Fmt = (n: number, digits?: number) => string
@@ -34,7 +34,7 @@ export default async function runBoard(line: Line, fmt: Fmt): Promise<void> {
   const [{ getPayload }, { default: config }, cards, rules] = await Promise.all([
     import('payload'),
     import('../src/payload.config'),
-    import('../src/components/admin/shared/cards'),
+    import('@/board/cards'),
     import('../src/attention/rules'),
   ])
   const payload = await getPayload({ config })

@@ -21,7 +21,6 @@ import { Redis } from 'ioredis'
 import { generateCorpus } from '@/events/generate'
 import { PROJECTIONS } from '@/projections'
 import { metricsKeys } from '@/worker/metrics'
-import { groupProgress } from '@/worker/progress'
 
 import {
   cmdline,
@@ -38,6 +37,7 @@ import {
   startProductionApp,
   stopProcessTree,
 } from './lib'
+import { groupProgress } from '@/lib/checkpoint'
 
 const CONVERSATIONS = 50_000
 const CLIENTS = 100

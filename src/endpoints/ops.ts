@@ -19,9 +19,9 @@ import { METRICS_CONTENT_TYPE, metricsText } from '@/ops/metrics'
 import { opsRedis, within } from '@/ops/redis'
 import { opsSettings } from '@/ops/settings'
 import { readSnapshot } from '@/ops/snapshot'
-import { describeError } from '@/worker/failures'
 
 import { deadLetterEndpoints } from './deadLetters'
+import { describeError } from '@/lib/failures'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 

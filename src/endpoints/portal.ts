@@ -25,8 +25,8 @@ import { consume, rateLimitHeaders } from '@/portal/rateLimits'
 import { ApplicationNumberParam, CustomerIdParam, DetailQuery, ListQuery } from '@/portal/schemas'
 import { type PortalSettings, portalSettings } from '@/portal/settings'
 import { countPortalRequest } from '@/ops/appMetrics'
-import { chatLedgerStream } from '@/worker/settings'
-import { groupProgress, hasProjected } from '@/worker/progress'
+import { chatLedgerStream } from '@/lib/stream'
+import { groupProgress, hasProjected } from '@/lib/checkpoint'
 
 const REDIS_WAIT_MS = 500
 const AFTER_POLL_MS = 20

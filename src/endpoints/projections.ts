@@ -20,7 +20,7 @@ import { recordAudit } from '@/ops/audit'
 import { isProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
 import { Cancelled, controlJob, JobAlreadyRunning, runJob } from '@/rebuild'
 import { jobPlan, projectionStatuses } from '@/rebuild/status'
-import { chatLedgerStream } from '@/worker/settings'
+import { chatLedgerStream } from '@/lib/stream'
 
 const json = (status: number, body: unknown) =>
   Response.json(body, { status, headers: { 'cache-control': 'no-store' } })

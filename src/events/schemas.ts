@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 
-import { ownValue } from '@/lib/ownValue'
+import { ownValue } from './ownValue'
 
 import { toIsoDate, toIsoTimestamp } from './timestamps'
 import type {

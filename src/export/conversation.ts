@@ -5,9 +5,9 @@
 import type { PayloadRequest, Where } from 'payload'
 
 import { attentionThresholds } from '@/attention/settings'
-import { afterCursor, CARD_SORT, conversationsWhere, filtersFromParams } from '@/components/admin/shared/cards'
-import { localFinder } from '@/components/admin/shared/localFinder'
-import { reviewedConversations } from '@/components/admin/shared/reviewFilter'
+import { afterCursor, CARD_SORT, conversationsWhere, filtersFromParams } from '@/board/cards'
+import { localFinder } from '@/board/localFinder'
+import { reviewedConversations } from '@/board/reviewFilter'
 import type { Application, Conversation, Customer, Note, Review, Utterance } from '@/payload-types'
 
 import { CSV_COLUMNS, csvHeader, csvRow } from './csv'

@@ -14,11 +14,11 @@ import { parse } from '@/events/parse'
 import { type ProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
 import { publishMessages } from '@/realtime/changeFeed'
 import { projectBatch, STORES } from '@/store'
-import { describeError, isTransient } from '@/worker/failures'
 import { metricsKeys } from '@/worker/metrics'
-import { chatLedgerStream, deadLetterStreamOf } from '@/worker/settings'
 
 import { fingerprintOf, type Fingerprint } from './fingerprint'
+import { describeError, isTransient } from '@/lib/failures'
+import { chatLedgerStream, deadLetterStreamOf } from '@/lib/stream'
 
 export const deadLetterKeys = (projection: ProjectionName, stream = chatLedgerStream()) => {
   const dlq = deadLetterStreamOf(stream, PROJECTIONS[projection].group)

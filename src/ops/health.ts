@@ -7,12 +7,12 @@
 import type { Payload } from 'payload'
 
 import { rebuildReason } from '@/rebuild/control'
-import { describeError } from '@/worker/failures'
 
 import { type Agreement, compareProjections } from './agreement'
 import { opsRedis, within } from './redis'
 import { opsSettings, type OpsSettings } from './settings'
 import { type ProjectionSnapshot, readSnapshot, type Snapshot } from './snapshot'
+import { describeError } from '@/lib/failures'
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy'
 /** A check's verdict: `pass`, `warn` (degraded), `fail` (unhealthy). */

@@ -10,12 +10,11 @@ import crypto from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
-import { describeError } from '@/worker/failures'
-import { chatLedgerStream } from '@/worker/settings'
-
 import { type AlertMemory, conditionsOf, emptyMemory, evaluate, type FiringAlert, firingOf } from './alerts'
 import { opsSettings, type OpsSettings } from './settings'
 import { readSnapshot, type Snapshot } from './snapshot'
+import { describeError } from '@/lib/failures'
+import { chatLedgerStream } from '@/lib/stream'
 
 export const HISTORY_WINDOW_MS = 3_600_000
 

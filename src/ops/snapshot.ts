@@ -10,7 +10,7 @@ import { entryIdBefore } from '@/events/entryId'
 import { type ProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
 import { jobKeys, rebuildNeeded } from '@/rebuild/control'
 import { metricsKeys } from '@/worker/metrics'
-import { chatLedgerStream, deadLetterStreamOf } from '@/worker/settings'
+import { chatLedgerStream, deadLetterStreamOf } from '@/lib/stream'
 
 export type WorkerSnapshot = {
   consumer: string

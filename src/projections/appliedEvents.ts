@@ -15,7 +15,7 @@
  */
 import { compareEntryIds, type EntryId } from '@/events/entryId'
 import type { ChatEvent } from '@/events/types'
-import { ownValue } from '@/lib/ownValue'
+import { ownValue } from '@/events/ownValue'
 
 import { withKey } from './registers'
 

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis'
 
 import { topicsOf } from './feedFilter'
-import type { ChangeMessage, FeedCollection } from './messages'
+import type { ChangeMessage, FeedCollection } from '@/projections/changes'
 import { realtimeSettings } from './settings'
 
 export type FeedEntry = {

@@ -6,7 +6,7 @@
  * filter and applies it to entries in feed order, backlog first.
  */
 import type { FeedEntry } from './changeFeed'
-import { type FeedCollection, idOf } from './messages'
+import { type FeedCollection, idOf } from '@/projections/changes'
 
 /** What a client asked for; `links` are the conversation's application/customer keys known at connect. */
 export type FilterRequest = {

@@ -14,7 +14,7 @@ import {
   type Operation,
   reviewCard,
   utteranceLine,
-} from './messages'
+} from '@/projections/changes'
 
 /** The business key of an utterance's conversation: from the populated relation, else one read. */
 async function conversationIdOf(doc: Utterance, req: PayloadRequest): Promise<string | undefined> {

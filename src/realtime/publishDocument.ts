@@ -2,7 +2,7 @@ import type { PayloadRequest } from 'payload'
 
 import { publishMessages } from './changeFeed'
 import { messageOfDocument } from './messageOfDocument'
-import type { Operation } from './messages'
+import type { Operation } from '@/projections/changes'
 import { feedCommands } from './shared'
 
 /**

@@ -11,9 +11,10 @@ import os from 'node:os'
 import type { Redis } from 'ioredis'
 
 import type { EntryId } from '@/events/entryId'
-import { describeError } from '@/worker/failures'
 
 import { type PhaseStart, paceOf, phaseWork } from './progress'
+import { versionKeyOf } from '@/lib/checkpoint'
+import { describeError } from '@/lib/failures'
 
 export type Job = 'verify' | 'rebuild' | 'replay'
 export type JobState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
@@ -48,7 +49,7 @@ export const jobKeys = (stream: string, group: string) => ({
   lock: `${stream}:${group}:rebuild:lock`,
   progress: `${stream}:${group}:rebuild`,
   control: `${stream}:${group}:rebuild:control`,
-  version: `${stream}:${group}:version`,
+  version: versionKeyOf(stream, group),
 })
 
 const LOCK_MS = 60_000
@@ -113,12 +114,6 @@ export class EntryFailed extends Error {
   }
 }
 
-/** The stored version of the projection's records (the code's version that last rebuilt them), if any. */
-export async function storedVersion(redis: Redis, stream: string, group: string): Promise<number | undefined> {
-  const value = await redis.get(jobKeys(stream, group).version)
-  return value === null ? undefined : Number(value)
-}
-
 /**
  * Whether a projection's stored records need a rebuild for the deployed code: the one rule for
  * health, metrics, the operations and projections views and the CLI.
@@ -148,17 +143,6 @@ export function rebuildReason(version: number, stored: number | null): string {
   const builder = stored === null ? 'code that recorded no version' : `version ${stored}`
   return `records built by ${builder}, deployed version ${version}`
 }
-
-export const setStoredVersion = (
-  redis: Redis,
-  stream: string,
-  group: string,
-  version: number,
-  { onlyIfUnset = false } = {},
-) =>
-  onlyIfUnset
-    ? redis.set(jobKeys(stream, group).version, String(version), 'NX')
-    : redis.set(jobKeys(stream, group).version, String(version))
 
 /** The job of a projection as last reported (running or finished), if any. */
 export async function readProgress(redis: Redis, stream: string, group: string): Promise<Progress | undefined> {

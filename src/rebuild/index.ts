@@ -8,10 +8,10 @@ import type { Payload, TypedUser } from 'payload'
 import { type AuditEntry, recordAudit } from '@/ops/audit'
 import { type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
-import { chatLedgerStream } from '@/worker/settings'
 
 import { Cancelled, EntryFailed, type Job, JobRun } from './control'
 import { type Drift, hasDrift, rebuild, type RebuildReport, replay, type ReplayReport, verify } from './jobs'
+import { chatLedgerStream } from '@/lib/stream'
 
 export type JobOptions = {
   /** Who asked, as recorded in the progress and the audit log: `admin:<email>`, `cli:<user>@<host>`, … */
@@ -94,5 +94,6 @@ export async function runJob(
   }
 }
 
-export { Cancelled, controlJob, EntryFailed, JobAlreadyRunning, readProgress, storedVersion } from './control'
+export { storedVersion } from '@/lib/checkpoint'
+export { Cancelled, controlJob, EntryFailed, JobAlreadyRunning, readProgress } from './control'
 export type { Drift, RebuildReport, ReplayReport } from './jobs'

@@ -15,11 +15,11 @@ import type { EntryId } from '@/events/entryId'
 import { isProjectionName } from '@/projections'
 import { kindsOf } from '@/store/kinds'
 import { STORES } from '@/store/stores'
-import { describeError } from '@/worker/failures'
 
 import { EntryFailed } from './control'
 import { readEntries, readStream, type StreamPage } from './streamReader'
 import { lineFactsOf } from './target'
+import { describeError } from '@/lib/failures'
 
 export type ReaderData = {
   connection: RedisOptions

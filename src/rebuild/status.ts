@@ -8,11 +8,11 @@ import type { Payload } from 'payload'
 
 import { PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
-import { groupProgress } from '@/worker/progress'
-import { chatLedgerStream } from '@/worker/settings'
 
-import { holderIsGone, jobKeys, type Progress, readProgress, rebuildNeeded, storedVersion } from './control'
+import { holderIsGone, jobKeys, type Progress, readProgress, rebuildNeeded } from './control'
 import { streamExtent } from './streamReader'
+import { groupProgress, storedVersion } from '@/lib/checkpoint'
+import { chatLedgerStream } from '@/lib/stream'
 
 export type ProjectionStatus = {
   name: ProjectionName

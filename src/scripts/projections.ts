@@ -28,7 +28,7 @@ import { controlJob, runJob } from '../rebuild'
 import { type JobRun, rebuildReason } from '../rebuild/control'
 import { phaseWork } from '../rebuild/progress'
 import { jobPlan, projectionStatus } from '../rebuild/status'
-import { chatLedgerStream } from '../worker/settings'
+import { chatLedgerStream } from '../lib/stream'
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

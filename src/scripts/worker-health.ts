@@ -9,10 +9,11 @@
 import 'dotenv/config'
 
 import { createRedis, describeRedisUrl, redisUrl } from '../lib/redis'
+import { chatLedgerStream, consumerPrefix } from '../lib/stream'
 import { opsSettings } from '../ops/settings'
 import { PROJECTIONS } from '../projections'
 import { metricsKeys } from '../worker/metrics'
-import { chatLedgerStream, consumerPrefix, selectProjections } from '../worker/settings'
+import { selectProjections } from '../worker/settings'
 
 const projections = selectProjections()
 const stream = chatLedgerStream()

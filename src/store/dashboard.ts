@@ -17,7 +17,7 @@ import {
   envelope,
   type ConversationDoc,
   utteranceLine,
-} from '@/realtime/messages'
+} from '@/projections/changes'
 
 import type { ColumnsMatch, Link, LineStore, RecordStore, StoredProjection } from './types'
 

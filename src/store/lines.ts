@@ -9,10 +9,9 @@
 import type { CollectionSlug, Payload } from 'payload'
 import { ValidationError } from 'payload'
 
-import { WriteConflict } from '@/worker/failures'
-
 import { insertNew, openTableReader, selectAfter, sqliteAdapterOf } from './internals/sqlite'
 import type { Session } from './session'
+import { WriteConflict } from '@/store/errors'
 
 export type LineRow = Record<string, unknown> & { key: string }
 

@@ -9,7 +9,7 @@ import type { Payload } from 'payload'
 import type { ChatEvent } from '@/events/types'
 import { changed, changedFields, isDeepEqual } from '@/projections/changed'
 import type { Bookkept, Projection, RecordKind } from '@/projections/define'
-import type { ChangeMessage, RecordId } from '@/realtime/messages'
+import type { ChangeMessage, RecordId } from '@/projections/changes'
 
 import { insertLines } from './lines'
 import { loadRecords, type RecordWrite, saveRecords, type StoredRecord, updateLinked } from './records'

@@ -17,9 +17,8 @@ import crypto from 'node:crypto'
 
 import type { CollectionSlug, FlattenedField, Where } from 'payload'
 
-import { WriteConflict } from '@/worker/failures'
-
 import type { Session } from './session'
+import { WriteConflict } from '@/store/errors'
 
 export type StoredRecord<State> = {
   id: number | string

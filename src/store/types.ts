@@ -6,7 +6,7 @@
 import type { CollectionSlug } from 'payload'
 
 import type { Bookkept, Folded, Projection, StateOf } from '@/projections/define'
-import type { ChangeMessage, RecordId } from '@/realtime/messages'
+import type { ChangeMessage, RecordId } from '@/projections/changes'
 
 /**
  * Whether every field of `State` (bookkeeping and `Omitted` aside) is a column of the collection

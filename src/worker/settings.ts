@@ -1,8 +1,7 @@
-import os from 'node:os'
-
 import { booleanSetting, intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
 import { isProjectionName, PROJECTION_NAMES, type ProjectionName } from '@/projections'
 import type { Projection } from '@/projections/define'
+import { chatLedgerStream, consumerPrefix, deadLetterStreamOf } from '@/lib/stream'
 
 /** Everything one projection's consumer can be told, with the defaults an operator expects (README). */
 export type WorkerSettings = {
@@ -25,15 +24,6 @@ export type WorkerSettings = {
   /** Whether each batch's figures go to Redis (metrics, the operations view); heartbeats always do. */
   reportMetrics: boolean
 }
-
-/** The chatLedger stream every projection consumes. */
-export const chatLedgerStream = (): string => stringSetting('CHAT_LEDGER_STREAM', 'chatLedger')
-
-/** Where a projection's dead letters go: beside its group's other keys. */
-export const deadLetterStreamOf = (stream: string, group: string) => `${stream}:${group}:dlq`
-
-/** What every consumer name of this process's host starts with: `WORKER_ID@host:` (the pid follows). */
-export const consumerPrefix = (): string => `${stringSetting('WORKER_ID', 'worker')}@${os.hostname()}:`
 
 export function workerSettings(projection: Projection, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
   const stream = overrides.stream ?? chatLedgerStream()

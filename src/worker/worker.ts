@@ -4,15 +4,15 @@ import type { Payload } from 'payload'
 import { compareEntryIds } from '@/events/entryId'
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
-import { type ChangeMessage, mergeMessages } from '@/realtime/messages'
+import { type ChangeMessage, mergeMessages } from '@/projections/changes'
 import { type BatchChanges, projectBatch, type StoredProjection } from '@/store'
 
-import { setStoredVersion } from '@/rebuild/control'
-
-import { CircuitBreaker, describeError, isTransient } from './failures'
 import { WorkerMetrics } from './metrics'
 import type { WorkerSettings } from './settings'
 import { type DeadLetter, type StreamEntry, StreamConsumer } from './streamConsumer'
+import { setStoredVersion } from '@/lib/checkpoint'
+import { CircuitBreaker } from '@/worker/circuitBreaker'
+import { describeError, isTransient } from '@/lib/failures'
 
 export type WorkerOptions = {
   payload: Payload

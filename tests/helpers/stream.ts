@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
 import { fold, foldAll, type ProjectionName, PROJECTIONS } from '@/projections'
-import { deadLetterStreamOf } from '@/worker/settings'
+import { deadLetterStreamOf } from '@/lib/stream'
 
 export type Appended = { id: string; fields: Record<string, string> }
 

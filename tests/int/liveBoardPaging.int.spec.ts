@@ -1,9 +1,9 @@
 import { getPayload, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { loadCards, PAGE_SIZE } from '@/components/admin/shared/cards'
-import type { Finder, FindResult } from '@/components/admin/shared/finder'
-import type { ListFilters } from '@/components/admin/shared/types'
+import { loadCards, PAGE_SIZE } from '@/board/cards'
+import type { Finder, FindResult } from '@/board/finder'
+import type { ListFilters } from '@/board/types'
 import config from '@/payload.config'
 
 /**

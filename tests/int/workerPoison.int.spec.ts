@@ -8,7 +8,7 @@ import { generateCorpus, type StreamEntryFields } from '@/events/generate'
 import { parse } from '@/events/parse'
 import { createRedis } from '@/lib/redis'
 import config from '@/payload.config'
-import type { ChangeMessage } from '@/realtime/messages'
+import type { ChangeMessage } from '@/projections/changes'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { countersOf, startWorker } from '../helpers/inProcessWorker'

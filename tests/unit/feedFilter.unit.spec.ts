@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { type FeedEntry, toFeedEntry } from '@/realtime/changeFeed'
 import { feedFilter } from '@/realtime/feedFilter'
-import { applicationCard, conversationCard, customerCard, envelope, type ChangeMessage } from '@/realtime/messages'
+import { applicationCard, conversationCard, customerCard, envelope, type ChangeMessage } from '@/projections/changes'
 
 let seq = 0
 const entry = (message: ChangeMessage): FeedEntry =>

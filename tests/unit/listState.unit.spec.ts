@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { initialListState, listReducer, type ListState } from '@/components/admin/live/listState'
-import type { Card, CardPage } from '@/components/admin/shared/types'
+import type { Card, CardPage } from '@/board/types'
 
 /** The Live board's list as the supervisor sees it: what moves, what waits behind the pill. */
 const card = (n: number, extra: Partial<Card> = {}): Card => ({

@@ -12,7 +12,7 @@ import {
 } from '@/events/types'
 
 import { compareEntryIds } from '@/events/entryId'
-import { ownValue } from '@/lib/ownValue'
+import { ownValue } from '@/events/ownValue'
 
 import { charges } from '../loan'
 import { type Noticeboard, pin, type PostIds } from './noticeboard'

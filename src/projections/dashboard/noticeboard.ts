@@ -4,7 +4,7 @@
  * does not become the note) and a post seen before is ignored.
  */
 import { compareEntryIds, type EntryId } from '@/events/entryId'
-import { ownValue } from '@/lib/ownValue'
+import { ownValue } from '@/events/ownValue'
 
 import { sortedKeys } from '../registers'
 

@@ -3,9 +3,9 @@ import type React from 'react'
 
 import { ToneBadge } from '../shared/Badges.client'
 import { classNames } from '../shared/classNames'
-import { toneOfWord } from '../shared/assessments'
-import { formatMoney, label } from '../shared/format'
-import type { ApplicationRecord } from '../shared/types'
+import { toneOfWord } from '@/board/assessments'
+import { formatMoney, label } from '@/lib/format'
+import type { ApplicationRecord } from '@/board/types'
 import { Facts, Panel } from './Panel.client'
 
 type Stage = NonNullable<NonNullable<ApplicationRecord['applicationProcess']>['applicationProcessState']>[number]

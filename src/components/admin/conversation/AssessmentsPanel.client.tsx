@@ -1,8 +1,8 @@
 import React from 'react'
 
-import { type AssessmentSummary, summariseAssessments } from '../shared/assessments'
+import { type AssessmentSummary, summariseAssessments } from '@/board/assessments'
 import { ToneBadge } from '../shared/Badges.client'
-import type { ApplicationRecord } from '../shared/types'
+import type { ApplicationRecord } from '@/board/types'
 import { Facts, Panel, Reveal } from './Panel.client'
 
 function Assessment({ summary, raw }: { summary: AssessmentSummary; raw: unknown }) {

@@ -6,7 +6,7 @@ import React from 'react'
 import { presenceSettings } from '@/presence/presence'
 
 import { requireStaff } from '../access'
-import { localFinder } from '../shared/localFinder'
+import { localFinder } from '@/board/localFinder'
 import { StaffTemplate } from '../StaffTemplate'
 import { ConversationLive } from './ConversationLive.client'
 import { loadConversationDetail } from './loadConversation'

@@ -2,11 +2,11 @@ import { Link } from '@payloadcms/ui'
 import { formatAdminURL } from 'payload/shared'
 import React from 'react'
 
-import { toneOfWord } from '../shared/assessments'
+import { toneOfWord } from '@/board/assessments'
 import { StatusBadge, ToneBadge } from '../shared/Badges.client'
-import { formatDate, label } from '../shared/format'
+import { formatDate, label } from '@/lib/format'
 import { LocalTime } from '../shared/LocalTime.client'
-import type { ConversationLink, CustomerRecord, RecordId } from '../shared/types'
+import type { ConversationLink, CustomerRecord, RecordId } from '@/board/types'
 import { Facts, Panel } from './Panel.client'
 
 type Address = CustomerRecord['residentialAddress']

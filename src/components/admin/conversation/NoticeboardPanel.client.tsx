@@ -1,7 +1,7 @@
 import React from 'react'
 
 import { LocalTime } from '../shared/LocalTime.client'
-import type { ApplicationRecord } from '../shared/types'
+import type { ApplicationRecord } from '@/board/types'
 import { Panel, Reveal } from './Panel.client'
 
 type Note = NonNullable<ApplicationRecord['noticeboard']>[number]

@@ -1,6 +1,6 @@
 import React from 'react'
 
-import type { ConversationRecord } from '../shared/types'
+import type { ConversationRecord } from '@/board/types'
 import { Panel } from './Panel.client'
 
 /** The conversation summary (purpose and facts), written by the assistant near the end. */

@@ -1,9 +1,9 @@
 'use client'
 import React, { useCallback, useLayoutEffect, useRef, useState } from 'react'
 
-import { formatNumber } from '../shared/format'
+import { formatNumber } from '@/lib/format'
 import { LocalTime } from '../shared/LocalTime.client'
-import type { Line, RecordId } from '../shared/types'
+import type { Line, RecordId } from '@/board/types'
 
 type Props = {
   lines: Line[]

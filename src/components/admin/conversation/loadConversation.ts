@@ -4,9 +4,9 @@
  */
 import type { Where } from 'payload'
 
-import { idOf } from '@/realtime/messages'
+import { idOf } from '@/projections/changes'
 
-import type { Finder } from '../shared/finder'
+import type { Finder } from '@/board/finder'
 import type {
   ApplicationRecord,
   ConversationLink,
@@ -14,7 +14,7 @@ import type {
   CustomerRecord,
   Line,
   RecordId,
-} from '../shared/types'
+} from '@/board/types'
 
 /** Lines shown first, and read per "load earlier". A 2,000-line chat is never read in one go. */
 export const LINES_PAGE = 100

@@ -6,9 +6,9 @@ import { attentionReasons, type AttentionThresholds } from '@/attention/rules'
 import { ReviewBadge } from '../reviews/ReviewBadge.client'
 import { DecisionBadge, MarkerList, StatusBadge } from '../shared/Badges.client'
 import { classNames } from '../shared/classNames'
-import { plural, timeAgo } from '../shared/format'
+import { plural, timeAgo } from '@/lib/format'
 import type { Presence } from '../shared/presence'
-import type { Card } from '../shared/types'
+import type { Card } from '@/board/types'
 import { Viewers } from '../shared/Viewers.client'
 
 const SPEAKER = { customer: 'Customer', assistant: 'Billie' } as const

@@ -13,13 +13,13 @@ import {
   isFiltered,
   loadCards,
   sameId,
-} from '../shared/cards'
+} from '@/board/cards'
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
-import { restFinder } from '../shared/finder'
-import { plural } from '../shared/format'
+import { restFinder } from '@/board/finder'
+import { plural } from '@/lib/format'
 import { CONVERSATION_STATUSES } from '@/projections/dashboard/statuses'
 
-import type { CardPage, ListFilters, RecordId } from '../shared/types'
+import type { CardPage, ListFilters, RecordId } from '@/board/types'
 import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { presentAt, usePresenceMap } from '../shared/presence'
 import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
@@ -31,7 +31,7 @@ import { sameFilters, type ViewSummary } from './savedViews'
 import { SavedViewsMenu } from './SavedViewsMenu.client'
 import { BoardCsvLink } from '../export/ExportLinks.client'
 import { useOpenReviews } from '../reviews/openReviews'
-import { isReviewFilter, REVIEW_FILTERS } from '../shared/reviewFilter'
+import { isReviewFilter, REVIEW_FILTERS } from '@/board/reviewFilter'
 
 type Props = {
   initial: CardPage

@@ -4,7 +4,7 @@ import { formatAdminURL } from 'payload/shared'
 import type React from 'react'
 import { useEffect, useState } from 'react'
 
-import type { ListFilters } from '../shared/types'
+import type { ListFilters } from '@/board/types'
 import { listViews, saveView, type ViewSummary } from './savedViews'
 
 type Props = {

@@ -4,8 +4,8 @@
  * the top) or held behind the "N new" pill (reader scrolled away), so the list never moves
  * under the reader.
  */
-import { isStale, patchCard, sameId, withLine } from '../shared/cards'
-import type { Card, CardLine, CardPage, Cursor, Marker, RecordId } from '../shared/types'
+import { isStale, patchCard, sameId, withLine } from '@/board/cards'
+import type { Card, CardLine, CardPage, Cursor, Marker, RecordId } from '@/board/types'
 
 export type ListState = {
   cards: Card[]

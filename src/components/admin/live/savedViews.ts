@@ -5,9 +5,9 @@
 import { isConversationStatus } from '@/projections/dashboard/statuses'
 import type { SavedView } from '@/payload-types'
 
-import { filtersToParams } from '../shared/cards'
-import { isReviewFilter } from '../shared/reviewFilter'
-import type { ListFilters } from '../shared/types'
+import { filtersToParams } from '@/board/cards'
+import { isReviewFilter } from '@/board/reviewFilter'
+import type { ListFilters } from '@/board/types'
 
 export type ViewSummary = { id: number | string; name: string; shared: boolean; mine: boolean; filters: ListFilters }
 

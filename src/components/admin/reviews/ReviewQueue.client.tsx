@@ -5,7 +5,7 @@ import { formatAdminURL } from 'payload/shared'
 import React, { useCallback, useEffect, useState } from 'react'
 
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
-import { REVIEW_FILTERS, type ReviewFilter, reviewsWhere } from '../shared/reviewFilter'
+import { REVIEW_FILTERS, type ReviewFilter, reviewsWhere } from '@/board/reviewFilter'
 import { useGathered, useLatest } from '../shared/hooks'
 import { LocalTime } from '../shared/LocalTime.client'
 import { RetryBanner } from '../shared/RetryBanner.client'

@@ -1,4 +1,4 @@
-import type { NoteLine, ReviewCard } from '@/realtime/messages'
+import type { NoteLine, ReviewCard } from '@/projections/changes'
 
 export type Review = ReviewCard
 export type Note = NoteLine

@@ -2,7 +2,7 @@ import type React from 'react'
 
 import { type ConversationStatus, statusLabel } from '@/projections/dashboard/statuses'
 
-import type { Marker, Tone } from './types'
+import type { Marker, Tone } from '@/board/types'
 
 export function StatusBadge({ status }: { status: ConversationStatus }) {
   return (

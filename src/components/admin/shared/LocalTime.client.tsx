@@ -1,7 +1,7 @@
 'use client'
 import React from 'react'
 
-import { formatDate, formatDateTime, formatTime } from './format'
+import { formatDate, formatDateTime, formatTime } from '@/lib/format'
 import { useHydrated } from './hooks'
 
 const FORMATS = { date: formatDate, dateTime: formatDateTime, time: formatTime }

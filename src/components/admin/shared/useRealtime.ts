@@ -2,11 +2,11 @@
 import { useConfig } from '@payloadcms/ui'
 import { useEffect, useState } from 'react'
 
-import { FEED_COLLECTIONS } from '@/realtime/messages'
+import { FEED_COLLECTIONS } from '@/projections/changes'
 
-import type { ReadSlug } from './finder'
+import type { ReadSlug } from '@/board/finder'
 import { useHydrated, useLatest } from './hooks'
-import type { RecordId } from './types'
+import type { RecordId } from '@/board/types'
 
 /** What the connection indicator shows. */
 export type RealtimeStatus = 'connecting' | 'live' | 'reconnecting' | 'offline'

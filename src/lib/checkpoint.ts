@@ -1,6 +1,7 @@
 /**
- * How far a projection's consumer group has got through the stream, read from Redis: what the
- * portal API's answers say they reflect, and what health checks measure lag by.
+ * Where a projection stands, kept in Redis beside the stream: how far its consumer group has got
+ * (what the portal API's answers say they reflect, what health measures lag by) and the version of
+ * the code that built its records (what decides a rebuild).
  */
 import type { Redis } from 'ioredis'
 
@@ -62,3 +63,24 @@ export async function hasProjected(redis: Redis, stream: string, group: string, 
   const rows = (await redis.xpending(stream, group, entryId, entryId, 1)) as unknown[]
   return rows.length === 0
 }
+
+/** The key of a projection's stored version: `<stream>:<group>:version`. */
+export const versionKeyOf = (stream: string, group: string) => `${stream}:${group}:version`
+
+/** The version of the code that built the stored records; undefined when none was recorded. */
+export async function storedVersion(redis: Redis, stream: string, group: string): Promise<number | undefined> {
+  const value = await redis.get(versionKeyOf(stream, group))
+  return value === null ? undefined : Number(value)
+}
+
+/** Records the version that built the stored records (`onlyIfUnset`: unless one is recorded already). */
+export const setStoredVersion = (
+  redis: Redis,
+  stream: string,
+  group: string,
+  version: number,
+  { onlyIfUnset = false } = {},
+) =>
+  onlyIfUnset
+    ? redis.set(versionKeyOf(stream, group), String(version), 'NX')
+    : redis.set(versionKeyOf(stream, group), String(version))

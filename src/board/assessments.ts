@@ -4,7 +4,7 @@
  * flags. Keys are matched loosely (case, `_` and `-` ignored) and anything not recognised is
  * still listed as a detail; the raw JSON stays one click away in the view.
  */
-import { formatDateTime, formatMoney, formatNumber, humanize } from './format'
+import { formatDateTime, formatMoney, formatNumber, humanize } from '@/lib/format'
 import type { Marker, Tone } from './types'
 
 export type AssessmentKind = 'identityRisk' | 'serviceability' | 'fraudCheck'

@@ -8,8 +8,8 @@
  * carries `id`; a field that is absent is unknown to that writer (merge, don't replace).
  */
 import type { EntryId } from '@/events/entryId'
-import { type AttentionSignals, attentionSignalsOf, type SignalSource } from '@/projections/dashboard/signals'
-import type { ConversationStatus } from '@/projections/dashboard/statuses'
+import { type AttentionSignals, attentionSignalsOf, type SignalSource } from './dashboard/signals'
+import type { ConversationStatus } from './dashboard/statuses'
 
 export const FEED_COLLECTIONS = [
   'conversations',

@@ -7,7 +7,7 @@ import type { Where } from 'payload'
 
 import { ATTENTION_SELECT, type AttentionThresholds, attentionWhere } from '@/attention/rules'
 import { isConversationStatus } from '@/projections/dashboard/statuses'
-import { type ConversationDoc, idOf } from '@/realtime/messages'
+import { type ConversationDoc, idOf } from '@/projections/changes'
 
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'

@@ -1,6 +1,6 @@
 import type { Where } from 'payload'
 
-import type { FeedCollection } from '@/realtime/messages'
+import type { FeedCollection } from '@/projections/changes'
 
 /** The collections the dashboard reads: those the change feed announces. */
 export type ReadSlug = FeedCollection

@@ -4,13 +4,8 @@
  * that fails the same way every time is deterministic and may be dead-lettered.
  */
 
-/** Our own optimistic-concurrency miss: another worker changed the record first. */
-export class WriteConflict extends Error {
-  constructor(collection: string, key: string) {
-    super(`write conflict on ${collection} ${key}: another worker changed it first`)
-    this.name = 'WriteConflict'
-  }
-}
+/** An error that says of itself that it is an outage (the store's WriteConflict). */
+export type TransientError = Error & { readonly transient: true }
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',
@@ -57,7 +52,7 @@ const messagesOf = (error: unknown, maxChars = Infinity): string => {
 }
 
 export function isTransient(error: unknown): boolean {
-  if (error instanceof WriteConflict) return true
+  if ((error as { transient?: unknown } | undefined)?.transient === true) return true
   const labels = (error as { errorLabels?: string[] } | undefined)?.errorLabels
   if (labels?.includes('TransientTransactionError') || labels?.includes('RetryableWriteError')) return true
   const name = (error as Error | undefined)?.name ?? ''
@@ -86,37 +81,3 @@ const MAX_MESSAGE_CHARS = 300
  * comes after it. Classification (isTransient) still reads the full messages.
  */
 export const describeError = (error: unknown): string => messagesOf(error, MAX_MESSAGE_CHARS) || String(error)
-
-/**
- * Backoff with a circuit breaker: after `threshold` consecutive transient failures the circuit
- * opens and the worker stops hammering the database, waiting an exponentially growing, jittered
- * delay (capped) before it tries again. One success closes it.
- */
-export class CircuitBreaker {
-  private failures = 0
-
-  constructor(
-    private readonly options = { threshold: 3, baseMs: 100, maxMs: 10_000 },
-    private readonly random: () => number = Math.random,
-  ) {}
-
-  get state(): 'closed' | 'open' {
-    return this.failures >= this.options.threshold ? 'open' : 'closed'
-  }
-
-  get consecutiveFailures(): number {
-    return this.failures
-  }
-
-  succeeded(): void {
-    this.failures = 0
-  }
-
-  /** Records a transient failure and returns how long to wait before the next attempt. */
-  failed(): number {
-    this.failures++
-    const { baseMs, maxMs } = this.options
-    const delay = Math.min(maxMs, baseMs * 2 ** Math.min(this.failures - 1, 16))
-    return Math.round(delay / 2 + (this.random() * delay) / 2)
-  }
-}
