@@ -61,3 +61,17 @@ export async function login(api: string, email: string, password: string): Promi
   const { token } = (await res.json()) as { token: string }
   return `JWT ${token}`
 }
+
+/** Registers the first user over REST (Payload makes them the admin) and logs them in. */
+export async function registerFirstUser(
+  api: string,
+  user: { email: string; password: string; firstName: string; lastName: string },
+): Promise<string> {
+  const res = await fetch(`${api}/api/users/first-register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  })
+  if (res.status !== 200) throw new Error(`first-register ${user.email} failed: ${res.status} ${await res.text()}`)
+  return login(api, user.email, user.password)
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import config from '@/payload.config'
 
-import { type ApiServer, login, serveApi } from '../helpers/serveApi'
+import { type ApiServer, registerFirstUser, serveApi } from '../helpers/serveApi'
 
 let payload: Payload
 let server: ApiServer
@@ -31,13 +31,12 @@ beforeAll(async () => {
   payload.logger.level = 'error'
   server = await serveApi(config)
   // Given Ada (the first user, so an admin) and a supervisor
-  const first = await fetch(`${server.url}/api/users/first-register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'ada@example.com', password: 'ada-pass-1', firstName: 'Ada', lastName: 'A' }),
+  ada = await registerFirstUser(server.url, {
+    email: 'ada@example.com',
+    password: 'ada-pass-1',
+    firstName: 'Ada',
+    lastName: 'A',
   })
-  expect(first.status).toBe(200)
-  ada = await login(server.url, 'ada@example.com', 'ada-pass-1')
   for (const [email, role] of [
     ['bob@example.com', 'admin'],
     ['sue@example.com', 'supervisor'],

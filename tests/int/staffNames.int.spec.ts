@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import config from '@/payload.config'
 
-import { type ApiServer, login, serveApi } from '../helpers/serveApi'
+import { type ApiServer, login, registerFirstUser, serveApi } from '../helpers/serveApi'
 
 let payload: Payload
 let server: ApiServer
@@ -30,18 +30,12 @@ beforeAll(async () => {
   payload.logger.level = 'error'
   server = await serveApi(config)
   // Given Alice, the admin, and Sue, a supervisor
-  const first = await fetch(`${server.url}/api/users/first-register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'alice@example.com',
-      password: 'alice-pass-1',
-      firstName: 'Alice',
-      lastName: 'Admin',
-    }),
+  admin = await registerFirstUser(server.url, {
+    email: 'alice@example.com',
+    password: 'alice-pass-1',
+    firstName: 'Alice',
+    lastName: 'Admin',
   })
-  expect(first.status).toBe(200)
-  admin = await login(server.url, 'alice@example.com', 'alice-pass-1')
   const created = await send('POST', '/api/users', admin, {
     email: 'sue@example.com',
     password: 'sue-pass-1',
