@@ -9,8 +9,8 @@ const CONFIGURED = Symbol.for('billie.sqlite.everyConnection')
  * `PRAGMA busy_timeout` once, at connect; but libsql hands each transaction (the worker's batches)
  * the client's current connection and opens a new one, with SQLite's defaults, for whatever
  * comes next. Without this, after the first worker batch every write of the app (a login, an
- * admin's save) failed at once with SQLITE_BUSY whenever a worker held the write lock, instead
- * of waiting for it (tests/int/sqliteConnections).
+ * admin's save) fails at once with SQLITE_BUSY whenever a worker holds the write lock, instead of
+ * waiting for it (tests/int/sqliteConnections).
  */
 export function withBusyTimeoutOnEveryConnection(
   adapter: DatabaseAdapterObj,

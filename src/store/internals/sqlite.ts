@@ -62,14 +62,14 @@ const ROLLED_BACK = Symbol('rolled back')
  * A SQLite transaction whose COMMIT reports its failure.
  *
  * Payload's own beginTransaction for the drizzle adapters swallows a failed COMMIT (drizzle rolls
- * back, Payload's `.catch` discards the error, commitTransaction resolves): the worker would then
- * acknowledge a batch that was never written. That happens for real with libsql: a BEGIN
- * IMMEDIATE that fails with SQLITE_BUSY leaves its statement un-reset on the connection until
- * garbage collection, and the next transaction's COMMIT on that connection fails with "SQLITE_BUSY:
- * cannot commit transaction - SQL statements in progress". Found by tests/int/workerCrash (whole
- * batches missing) and workerOutage. So the worker runs its SQLite transactions itself, through
- * the same drizzle API and the same `sessions` registry, and awaits the outcome: a failed COMMIT
- * throws (SQLITE_BUSY: transient, the batch is retried on a fresh connection).
+ * back, Payload's `.catch` discards the error, commitTransaction resolves), so a worker would
+ * acknowledge a batch that was never written. With libsql a COMMIT does fail: a BEGIN IMMEDIATE
+ * that fails with SQLITE_BUSY leaves its statement un-reset on the connection until garbage
+ * collection, and the next COMMIT there fails with "SQLITE_BUSY: cannot commit transaction - SQL
+ * statements in progress" (tests/int/workerCrash and workerOutage cover it). So the worker runs its
+ * SQLite transactions itself, through the same drizzle API and the same `sessions` registry, and
+ * awaits the outcome: a failed COMMIT throws (SQLITE_BUSY: transient, the batch is retried on a
+ * fresh connection).
  *
  * Its BEGIN IMMEDIATE queues for the write lock (the busy timeout libsqlBusyTimeout gives every
  * connection) instead of failing at once whenever a peer writes.
