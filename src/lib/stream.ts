@@ -11,3 +11,6 @@ export const deadLetterStreamOf = (stream: string, group: string) => `${stream}:
 
 /** What every consumer name of this process's host starts with: `WORKER_ID@host:` (the pid follows). */
 export const consumerPrefix = (): string => `${stringSetting('WORKER_ID', 'worker')}@${os.hostname()}:`
+
+/** A stream entry as Redis answers XRANGE and XREAD: its id and its flat field list. */
+export type StreamEntryReply = [id: string, fields: string[]]

@@ -22,7 +22,7 @@ import { sortedKeys } from './registers'
 /** What every record keeps in its hidden `projection` field, whatever else its kind keeps there. */
 export type Bookkeeping = { stamps: Partial<Record<string, EntryId>>; applied?: AppliedEvents }
 
-export type Bookkept = { projection: Bookkeeping }
+export type WithBookkeeping = { projection: Bookkeeping }
 
 /** state + event → state; `state` itself when the event changes nothing; undefined: no record. */
 export type Evolve<State> = (state: State | undefined, event: ChatEvent) => State | undefined
@@ -30,7 +30,7 @@ export type Evolve<State> = (state: State | undefined, event: ChatEvent) => Stat
 // Kinds declare their functions as methods: a kind of a particular state is then a Kind.
 
 /** Records: one per key, changed in place, each write conditional on the version it read. */
-export type RecordKind<State extends Bookkept = Bookkept> = {
+export type RecordKind<State extends WithBookkeeping = WithBookkeeping> = {
   storage: 'record'
   keyOf(event: ChatEvent): string | undefined
   evolve(state: State | undefined, event: ChatEvent): State | undefined
@@ -77,7 +77,7 @@ export type HeldEntries<State> = {
   rename: (state: State, from: EntryId, to: EntryId) => State
 }
 
-export type OnceOptions<State> = {
+export type EachEventOnceOptions<State> = {
   /**
    * Whether the event counts for this record (the others may only create it or set a link, which
    * is idempotent by itself). Each counted event is recorded as applied, whether or not it changed
@@ -100,7 +100,7 @@ function heldCopies(applied: AppliedEvents, stamps: Bookkeeping['stamps']): Appl
 }
 
 /** The earlier copy of a retry takes the later one's place in every register the later one holds. */
-function renameCopy<State extends Bookkept>(
+function renameCopy<State extends WithBookkeeping>(
   state: State,
   applied: AppliedEvents,
   key: RetryKey,
@@ -126,9 +126,9 @@ function renameCopy<State extends Bookkept>(
  * between the two copies in the stream. That needs a reclaimed batch to split a retry (the
  * producer retries within milliseconds) and a second write to the same field in that gap.
  */
-export function once<State extends Bookkept>(
+export function applyingEachEventOnce<State extends WithBookkeeping>(
   evolve: Evolve<State>,
-  { counts, held, restamped = (state) => state }: OnceOptions<State>,
+  { counts, held, restamped = (state) => state }: EachEventOnceOptions<State>,
 ): Evolve<State> {
   return (state, event) => {
     if (!counts(event, state)) {

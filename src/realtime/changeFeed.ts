@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis'
 import { topicsOf } from './feedFilter'
 import type { ChangeMessage, FeedCollection } from '@/projections/changes'
 import { realtimeSettings } from './settings'
+import type { StreamEntryReply } from '@/lib/stream'
 
 export type FeedEntry = {
   id: string
@@ -52,10 +53,8 @@ export async function publishMessages(
   })
 }
 
-type RawEntry = [id: string, fields: string[]]
-
 /** A stream entry as read back (XRANGE / XREAD); undefined for an entry this code did not write. */
-export function toFeedEntry([id, fields]: RawEntry): FeedEntry | undefined {
+export function toFeedEntry([id, fields]: StreamEntryReply): FeedEntry | undefined {
   let collection: string | undefined
   let json: string | undefined
   for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -66,5 +65,5 @@ export function toFeedEntry([id, fields]: RawEntry): FeedEntry | undefined {
   return { id, collection: collection as FeedEntry['collection'], json, ...topicsOf(collection, json) }
 }
 
-export const toFeedEntries = (raw: RawEntry[] | null | undefined): FeedEntry[] =>
+export const toFeedEntries = (raw: StreamEntryReply[] | null | undefined): FeedEntry[] =>
   (raw ?? []).map(toFeedEntry).filter((entry): entry is FeedEntry => entry !== undefined)

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import { type FeedEntry, toFeedEntries } from './changeFeed'
+import type { StreamEntryReply } from '@/lib/stream'
 
 export type Subscriber = (entries: FeedEntry[]) => void
 
@@ -10,8 +11,6 @@ export type Subscription = {
   position: string
   unsubscribe: () => void
 }
-
-type RawEntry = [id: string, fields: string[]]
 
 const READ_COUNT = 1_000
 const RETRY_MS = 1_000
@@ -68,7 +67,7 @@ export class ChangeFeedReader {
 
   private start(): Promise<string> {
     this.starting ??= (async () => {
-      const [last] = (await this.redis.xrevrange(this.stream, '+', '-', 'COUNT', 1)) as RawEntry[]
+      const [last] = (await this.redis.xrevrange(this.stream, '+', '-', 'COUNT', 1)) as StreamEntryReply[]
       const cursor = last?.[0] ?? '0-0'
       this.cursor = cursor
       void this.loop()
@@ -90,7 +89,7 @@ export class ChangeFeedReader {
           'STREAMS',
           this.stream,
           this.cursor!,
-        )) as Array<[stream: string, entries: RawEntry[]]> | null
+        )) as Array<[stream: string, entries: StreamEntryReply[]]> | null
         const raw = result?.[0]?.[1] ?? []
         if (raw.length === 0 || this.closed) continue
         this.cursor = raw[raw.length - 1]![0]

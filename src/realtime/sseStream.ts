@@ -11,6 +11,7 @@ import { compareEntryIds } from '@/events/entryId'
 
 import { type FeedEntry, toFeedEntries } from './changeFeed'
 import type { ChangeFeedReader, Subscription } from './feedReader'
+import type { StreamEntryReply } from '@/lib/stream'
 
 export type SseOptions = {
   reader: ChangeFeedReader
@@ -47,8 +48,6 @@ export const HEARTBEAT = ': ping\n\n'
 let openStreams = 0
 /** SSE connections open in this process. */
 export const openSseStreams = (): number => openStreams
-
-type RawEntry = [id: string, fields: string[]]
 
 /**
  * Whether changes after `lastEventId` may be missing from the feed: an id beyond the feed's last
@@ -181,7 +180,7 @@ export function sseStream(options: SseOptions): ReadableStream<Uint8Array> {
                 frame(lastEventId, 'ready', JSON.stringify({ position: lastEventId, resumed: true })),
             )
             for (let from = lastEventId; !closed;) {
-              const page = (await redis.xrange(stream, `(${from}`, '+', 'COUNT', PAGE)) as RawEntry[]
+              const page = (await redis.xrange(stream, `(${from}`, '+', 'COUNT', PAGE)) as StreamEntryReply[]
               deliver(toFeedEntries(page))
               if (page.length < PAGE) break
               from = page[page.length - 1]![0]

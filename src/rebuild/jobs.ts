@@ -22,7 +22,7 @@ import { type FindArgs, type Payload, ValidationError, type Where } from 'payloa
 
 import { compareEntryIds, type EntryId, entryIdBefore } from '@/events/entryId'
 import type { ChatEvent } from '@/events/types'
-import type { Bookkept } from '@/projections/define'
+import type { WithBookkeeping } from '@/projections/define'
 import { positiveIntSetting } from '@/lib/env'
 import { publishMessages } from '@/realtime/changeFeed'
 import { type ChangeMessage, isFeedCollection, mergeMessages } from '@/projections/changes'
@@ -156,7 +156,7 @@ async function catchUp({ redis, stream, run }: JobContext, target: Target, after
 }
 
 /** Key → id of every stored record of a kind (links are written as ids). */
-async function idsOf(payload: Payload, store: RecordStore<Bookkept>): Promise<Map<string, number | string>> {
+async function idsOf(payload: Payload, store: RecordStore<WithBookkeeping>): Promise<Map<string, number | string>> {
   const { docs } = await payload.db.find({
     collection: store.collection,
     select: { [store.keyField]: true },
@@ -169,7 +169,7 @@ async function idsOf(payload: Payload, store: RecordStore<Bookkept>): Promise<Ma
 /** Every column a record of this kind should hold: its state's fields, its links and their copies. */
 function expectedColumns(
   { store }: RecordEntry,
-  state: Bookkept,
+  state: WithBookkeeping,
   target: Target,
   ids: Map<string, Map<string, number | string>>,
 ): Record<string, unknown> {
@@ -202,7 +202,7 @@ function expectedColumns(
 const WITHOUT_JOINS = { joins: false } as unknown as Pick<FindArgs, 'joins'>
 
 /** The stored records of a kind, whole, a page at a time in key order. */
-async function* storedPages(payload: Payload, { collection, keyField }: RecordStore<Bookkept>) {
+async function* storedPages(payload: Payload, { collection, keyField }: RecordStore<WithBookkeeping>) {
   let after: string | undefined
   for (;;) {
     const where: Where | undefined = after === undefined ? undefined : { [keyField]: { greater_than: after } }
@@ -233,7 +233,7 @@ function recordVerdict(
   entry: RecordEntry,
   target: Target,
   ids: Map<string, Map<string, number | string>>,
-  state: Bookkept | undefined,
+  state: WithBookkeeping | undefined,
   row: Row | undefined,
 ): Verdict {
   if (!state) return row ? 'extra' : []
@@ -488,7 +488,7 @@ async function namingTheEntry<Item>(
 }
 
 /** Writes a chunk of records of one kind in one transaction, each conditional on its loaded version. */
-async function writeChunk(context: JobContext, entry: RecordEntry, writes: Array<RecordWrite<Bookkept>>) {
+async function writeChunk(context: JobContext, entry: RecordEntry, writes: Array<RecordWrite<WithBookkeeping>>) {
   const session = await openSession(context.payload, 'rebuild')
   try {
     const created = await saveRecords(session, entry.store.collection, entry.store.keyField, writes)
@@ -501,7 +501,7 @@ async function writeChunk(context: JobContext, entry: RecordEntry, writes: Array
 }
 
 /** The change messages of a chunk, as the worker would announce them. */
-function announce(entry: RecordEntry, changes: Array<RecordChange<Bookkept>>): ChangeMessage[] {
+function announce(entry: RecordEntry, changes: Array<RecordChange<WithBookkeeping>>): ChangeMessage[] {
   return entry.store.announce ? changes.map((change) => entry.store.announce!(change)) : []
 }
 
@@ -512,7 +512,7 @@ async function publish(context: JobContext, messages: ChangeMessage[]) {
 /** Reads the ids of the records of `keys` not known yet (created by the live worker since they were read). */
 async function learnIds(
   payload: Payload,
-  store: RecordStore<Bookkept>,
+  store: RecordStore<WithBookkeeping>,
   keys: Iterable<string | null>,
   known: Map<string, number | string>,
 ): Promise<void> {
@@ -530,7 +530,7 @@ async function learnIds(
 
 /** The record store of one of the projection's kinds. */
 const recordStoreOf = (stored: StoredProjection, kind: string) =>
-  (stored.kinds as Record<string, RecordStore<Bookkept>>)[kind]!
+  (stored.kinds as Record<string, RecordStore<WithBookkeeping>>)[kind]!
 
 /**
  * The ids of the records these states link to, read for any not known yet (a record the live
@@ -539,7 +539,7 @@ const recordStoreOf = (stored: StoredProjection, kind: string) =>
 async function resolveLinks(
   { payload, store: stored }: JobContext,
   { store }: RecordEntry,
-  states: Bookkept[],
+  states: WithBookkeeping[],
   ids: Map<string, Map<string, number | string>>,
 ): Promise<void> {
   for (const link of store.links ?? []) {
@@ -548,7 +548,11 @@ async function resolveLinks(
 }
 
 /** A kind's stored records by key, whole (every column, and the bookkeeping). */
-async function loadWhole(payload: Payload, store: RecordStore<Bookkept>, keys: string[]): Promise<Map<string, Row>> {
+async function loadWhole(
+  payload: Payload,
+  store: RecordStore<WithBookkeeping>,
+  keys: string[],
+): Promise<Map<string, Row>> {
   if (keys.length === 0) return new Map()
   const { docs } = await payload.db.find({
     collection: store.collection,
@@ -580,7 +584,7 @@ async function rebuildRecords(
   const { store } = entry
   const extra: string[] = []
   const seen = new Set<string>()
-  const required = (state: Bookkept) =>
+  const required = (state: WithBookkeeping) =>
     Object.fromEntries(store.required.map((field) => [field, (state as unknown as Row)[field]]))
 
   /**
@@ -619,7 +623,7 @@ async function rebuildRecords(
         ids,
       )
       await writeLinked(keys)
-      const writes: Array<RecordWrite<Bookkept>> = []
+      const writes: Array<RecordWrite<WithBookkeeping>> = []
       for (const key of keys) {
         const state = states.get(key)
         if (!state) continue
@@ -629,11 +633,11 @@ async function rebuildRecords(
           counts.unchanged++
           continue
         }
-        const stored: StoredRecord<Bookkept> | undefined = row
+        const stored: StoredRecord<WithBookkeeping> | undefined = row
           ? {
               id: row.id as number | string,
               version: Number(row.version ?? 0),
-              state: row.projection as Bookkept,
+              state: row.projection as WithBookkeeping,
               columns: {},
             }
           : undefined
@@ -641,7 +645,7 @@ async function rebuildRecords(
       }
       try {
         const created = await writeChunk(context, entry, writes)
-        const changes = writes.map((write): RecordChange<Bookkept> => {
+        const changes = writes.map((write): RecordChange<WithBookkeeping> => {
           const id = write.stored?.id ?? created.get(write.key)!
           ids.get(entry.name)!.set(write.key, id)
           if (write.stored) counts.updated++

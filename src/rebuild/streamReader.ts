@@ -11,6 +11,7 @@ import { parse } from '@/events/parse'
 import type { ChatEvent } from '@/events/types'
 
 import type { LineFacts } from './target'
+import type { StreamEntryReply } from '@/lib/stream'
 
 export type StreamPage = {
   events: ChatEvent[]
@@ -20,8 +21,6 @@ export type StreamPage = {
   /** The events' lines, when the reader thread made them for a projection (see LineFacts). */
   lines?: LineFacts
 }
-
-type RawEntry = [id: string, fields: string[]]
 
 /** Malformed entries, left out of a job's folds: how many, and the first ids. */
 export type Skipped = { count: number; firstIds: EntryId[] }
@@ -39,7 +38,7 @@ export function skip(skipped: Skipped, ids: EntryId[]): void {
 export async function streamExtent(redis: Redis, stream: string): Promise<{ length: number; last: EntryId }> {
   const [length, last] = await Promise.all([
     redis.xlen(stream),
-    redis.xrevrange(stream, '+', '-', 'COUNT', 1) as Promise<RawEntry[]>,
+    redis.xrevrange(stream, '+', '-', 'COUNT', 1) as Promise<StreamEntryReply[]>,
   ])
   return { length, last: last[0]?.[0] ?? '0-0' }
 }
@@ -56,7 +55,7 @@ export function positionOf(value: string, edge: 'from' | 'to'): EntryId {
 }
 
 /** Parses a page of raw entries as the worker would. */
-function pageOf(raw: RawEntry[], last: EntryId): StreamPage {
+function pageOf(raw: StreamEntryReply[], last: EntryId): StreamPage {
   const events: ChatEvent[] = []
   const malformed: EntryId[] = []
   for (const [id, fields] of raw) {
@@ -76,7 +75,7 @@ export async function* readStream(
 ): AsyncGenerator<StreamPage> {
   let cursor = after
   for (;;) {
-    const raw = (await redis.xrange(stream, `(${cursor}`, to, 'COUNT', pageSize)) as RawEntry[]
+    const raw = (await redis.xrange(stream, `(${cursor}`, to, 'COUNT', pageSize)) as StreamEntryReply[]
     if (raw.length === 0) return
     cursor = raw[raw.length - 1]![0]
     yield pageOf(raw, cursor)
@@ -96,7 +95,7 @@ export async function* readEntries(
     const results = (await pipeline.exec()) ?? []
     const raw = results.flatMap(([error, entries]) => {
       if (error) throw error
-      return entries as RawEntry[]
+      return entries as StreamEntryReply[]
     })
     yield pageOf(raw, ids[ids.length - 1] ?? '0-0')
   }

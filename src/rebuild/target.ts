@@ -5,7 +5,7 @@
  */
 import { compareEntryIds, type EntryId } from '@/events/entryId'
 import type { ChatEvent } from '@/events/types'
-import type { Bookkept, Evolve } from '@/projections/define'
+import type { WithBookkeeping, Evolve } from '@/projections/define'
 import { kindsOf, type LineEntry, type RecordEntry } from '@/store/kinds'
 import type { StoredProjection } from '@/store/types'
 
@@ -98,7 +98,7 @@ export class Target {
   readonly records: RecordEntry[]
   readonly lines: LineEntry[]
   /** kind → key → state. */
-  readonly states = new Map<string, Map<string, Bookkept>>()
+  readonly states = new Map<string, Map<string, WithBookkeeping>>()
   /** line kind → key → what the line should be. */
   readonly lineTargets = new Map<string, LineTargets>()
   events = 0
@@ -126,7 +126,7 @@ export class Target {
           if (key === undefined) continue
           const states = this.states.get(name)!
           const before = states.get(key)
-          const next = (kind.evolve as Evolve<Bookkept>)(before, event)
+          const next = (kind.evolve as Evolve<WithBookkeeping>)(before, event)
           if (next !== undefined && next !== before) states.set(key, next)
         }
       } catch (error) {

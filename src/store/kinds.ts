@@ -2,11 +2,11 @@
  * A projection's kinds paired with how each is stored. Kept apart from the write path (and from
  * Payload), so that the stream reader thread can fold lines with it.
  */
-import type { Bookkept, LineKind, RecordKind } from '@/projections/define'
+import type { WithBookkeeping, LineKind, RecordKind } from '@/projections/define'
 
 import type { LineStore, RecordStore, StoredProjection } from './types'
 
-export type RecordEntry = { name: string; kind: RecordKind; store: RecordStore<Bookkept> }
+export type RecordEntry = { name: string; kind: RecordKind; store: RecordStore<WithBookkeeping> }
 export type LineEntry = { name: string; kind: LineKind; store: LineStore<unknown> }
 
 /** A projection's kinds with their storage, in declaration (write) order. */
@@ -14,7 +14,7 @@ export function kindsOf(stored: StoredProjection): { records: RecordEntry[]; lin
   const records: RecordEntry[] = []
   const lines: LineEntry[] = []
   for (const [name, kind] of Object.entries(stored.projection.kinds)) {
-    const store = (stored.kinds as Record<string, RecordStore<Bookkept> | LineStore<unknown>>)[name]!
+    const store = (stored.kinds as Record<string, RecordStore<WithBookkeeping> | LineStore<unknown>>)[name]!
     if (kind.storage === 'record' && store.storage === 'record') records.push({ name, kind, store })
     else if (kind.storage === 'line' && store.storage === 'line') lines.push({ name, kind, store })
     else throw new Error(`${stored.projection.name}.${name}: stored as a ${store.storage}, declared a ${kind.storage}`)

@@ -8,7 +8,7 @@ import type { Payload } from 'payload'
 
 import type { ChatEvent } from '@/events/types'
 import { changed, changedFields, isDeepEqual } from '@/projections/changed'
-import type { Bookkept, Projection, RecordKind } from '@/projections/define'
+import type { WithBookkeeping, Projection, RecordKind } from '@/projections/define'
 import type { ChangeMessage, RecordId } from '@/projections/changes'
 
 import { insertLines } from './lines'
@@ -17,10 +17,16 @@ import { commit, openSession, rollback, type Session } from './session'
 import { kindsOf, type LineEntry, type RecordEntry } from './kinds'
 import type { BatchChanges, LineChange, RecordChange, RecordStore, StoredProjection } from './types'
 
-type Folded = { stored?: StoredRecord<Bookkept>; before?: Bookkept; state?: Bookkept; entryIds: string[] }
+/** One record of a batch: as stored, before the batch, after it, and the entries that made it. */
+type FoldedRecord = {
+  stored?: StoredRecord<WithBookkeeping>
+  before?: WithBookkeeping
+  state?: WithBookkeeping
+  entryIds: string[]
+}
 
 /** The columns a kind reads with its records: its links, and what they copy. */
-const carriedColumns = (store: RecordStore<Bookkept>) =>
+const carriedColumns = (store: RecordStore<WithBookkeeping>) =>
   (store.links ?? []).flatMap((link) => [link.field, ...(link.copy?.columns ?? [])])
 
 type Copy = { from: (linked: unknown) => Record<string, unknown> }
@@ -29,10 +35,10 @@ type Copy = { from: (linked: unknown) => Record<string, unknown> }
 function foldRecords(
   kind: RecordKind,
   keys: Set<string>,
-  stored: Map<string, StoredRecord<Bookkept>>,
+  stored: Map<string, StoredRecord<WithBookkeeping>>,
   events: ChatEvent[],
-): Map<string, Folded> {
-  const folded = new Map<string, Folded>()
+): Map<string, FoldedRecord> {
+  const folded = new Map<string, FoldedRecord>()
   for (const key of keys) {
     const record = stored.get(key)
     folded.set(key, { stored: record, before: record?.state, state: record?.state, entryIds: [] })
@@ -52,12 +58,16 @@ function foldRecords(
 
 type Batch = {
   session: Session
-  folded: Map<string, Map<string, Folded>>
+  folded: Map<string, Map<string, FoldedRecord>>
   ids: Map<string, Map<string, RecordId>>
 }
 
 /** The link and copied columns of a record about to be written, from the records this batch knows. */
-function linkColumns({ folded, ids }: Batch, store: RecordStore<Bookkept>, state: Bookkept): Record<string, unknown> {
+function linkColumns(
+  { folded, ids }: Batch,
+  store: RecordStore<WithBookkeeping>,
+  state: WithBookkeeping,
+): Record<string, unknown> {
   const columns: Record<string, unknown> = {}
   for (const link of store.links ?? []) {
     const key = link.keyOf(state)
@@ -71,10 +81,10 @@ function linkColumns({ folded, ids }: Batch, store: RecordStore<Bookkept>, state
 }
 
 /** Writes the changed records of one kind; returns their changes. */
-async function saveKind(batch: Batch, { name, store }: RecordEntry): Promise<Array<RecordChange<Bookkept>>> {
+async function saveKind(batch: Batch, { name, store }: RecordEntry): Promise<Array<RecordChange<WithBookkeeping>>> {
   const folded = batch.folded.get(name)!
   const omitted = new Set(['projection', ...(store.omit ?? [])])
-  const writes: Array<RecordWrite<Bookkept> & { links: Record<string, unknown> }> = []
+  const writes: Array<RecordWrite<WithBookkeeping> & { links: Record<string, unknown> }> = []
   for (const [key, { stored, before, state }] of folded) {
     if (!state || !changed(before, state)) continue
     const values = state as unknown as Record<string, unknown>
@@ -169,7 +179,7 @@ export async function projectBatch<P extends Projection>(
           const key = kind.keyOf(event)
           if (key !== undefined) keys.add(key)
         }
-        const found = await loadRecords<Bookkept>(
+        const found = await loadRecords<WithBookkeeping>(
           session,
           store.collection,
           store.keyField,

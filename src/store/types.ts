@@ -5,7 +5,7 @@
  */
 import type { CollectionSlug } from 'payload'
 
-import type { Bookkept, Folded, Projection, StateOf } from '@/projections/define'
+import type { WithBookkeeping, Folded, Projection, StateOf } from '@/projections/define'
 import type { ChangeMessage, RecordId } from '@/projections/changes'
 
 /**
@@ -96,7 +96,7 @@ export type LineStore<Line> = {
 
 type StoreOf<Kind> = Kind extends { storage: 'line' }
   ? LineStore<StateOf<Kind>>
-  : StateOf<Kind> extends Bookkept
+  : StateOf<Kind> extends WithBookkeeping
     ? RecordStore<StateOf<Kind>>
     : never
 

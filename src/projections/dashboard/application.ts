@@ -17,7 +17,7 @@ import { ownValue } from '@/events/ownValue'
 import { charges } from '../loan'
 import { type Noticeboard, pin, type PostIds } from './noticeboard'
 import type { AppliedEvents } from '../appliedEvents'
-import { once } from '../define'
+import { applyingEachEventOnce } from '../define'
 import { earliest, type Stamps, withKey, write, writeField, writeFields } from '../registers'
 import { applicationOf } from './keys'
 
@@ -202,7 +202,7 @@ function apply(state: ApplicationState, event: ChatEvent): ApplicationState {
  * naming the application creates it; the first event naming its customer links it. The
  * outcome is last-writer-wins between snapshots and final_decision.
  */
-export const evolveApplication = once<ApplicationState>(
+export const evolveApplication = applyingEachEventOnce<ApplicationState>(
   (state, event) => {
     const applicationNumber = applicationOf(event)
     if (applicationNumber === undefined || (state && state.applicationNumber !== applicationNumber)) return state

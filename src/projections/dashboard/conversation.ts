@@ -1,7 +1,7 @@
 import type { AppliedEvents } from '@/projections/appliedEvents'
 import type { ChatEvent, ConversationSummary, Decision, FinalDecision, Speaker, UtteranceEvent } from '@/events/types'
 
-import { once } from '../define'
+import { applyingEachEventOnce } from '../define'
 import { earliest, latest, type Stamps, withKey, write } from '../registers'
 import { questionFingerprint } from './questions'
 import type { ConversationStatus } from './statuses'
@@ -194,7 +194,7 @@ function derive(state: ConversationState): ConversationState {
  * last-writer-wins by entry id among conversation_started (active), an utterance that ends the
  * conversation (soft_end) and final_decision (approved/declined).
  */
-export const evolveConversation = once<ConversationState>(
+export const evolveConversation = applyingEachEventOnce<ConversationState>(
   (state, event) => {
     const conversationId = conversationOf(event)
     if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state

@@ -7,7 +7,7 @@ import type {
 } from '@/events/types'
 
 import type { AppliedEvents } from '../appliedEvents'
-import { once } from '../define'
+import { applyingEachEventOnce } from '../define'
 import { composeFullName } from './fullName'
 import { type Stamps, writeFields } from '../registers'
 import { customerOf } from './keys'
@@ -116,7 +116,7 @@ function describe(state: CustomerState, event: ApplicationDetailChanged): Custom
  * a customer (`uid`) creates them, known only by id; applicationDetail_changed describes them
  * from `dat.customer` and `dat.customerIdentityDocuments`.
  */
-export const evolveCustomer = once<CustomerState>(
+export const evolveCustomer = applyingEachEventOnce<CustomerState>(
   (state, event) => {
     const customerId = customerOf(event)
     if (customerId === undefined || (state && state.customerId !== customerId)) return state

@@ -16,7 +16,7 @@ import type {
 } from '@/events/types'
 
 import type { AppliedEvents } from '../appliedEvents'
-import { once } from '../define'
+import { applyingEachEventOnce } from '../define'
 import { charges } from '../loan'
 import { composeFullName } from '../dashboard/fullName'
 import { earliest, latest, type Stamps, write, writeField } from '../registers'
@@ -255,7 +255,7 @@ export const portalApplicationOf = (event: ChatEvent): string | undefined =>
  * application number creates it as a draft; snapshots fill it; lender checks move it to
  * under review; the outcome decides it.
  */
-export const evolvePortalApplication = once<PortalApplicationState>(
+export const evolvePortalApplication = applyingEachEventOnce<PortalApplicationState>(
   (state, event) => {
     const applicationNumber = portalApplicationOf(event)
     if (applicationNumber === undefined || (state && state.applicationNumber !== applicationNumber)) return state

@@ -6,7 +6,7 @@ import type { EntryId } from '@/events/entryId'
 import type { ChatEvent, Speaker, UtteranceEvent } from '@/events/types'
 
 import type { AppliedEvents } from '../appliedEvents'
-import { once } from '../define'
+import { applyingEachEventOnce } from '../define'
 import { conversationOf, speakerOf } from '../dashboard/keys'
 import { positioned } from './application'
 import { earliest, type Stamps, write } from '../registers'
@@ -89,7 +89,7 @@ function apply(state: PortalConversationState, event: ChatEvent): PortalConversa
   }
 }
 
-export const evolvePortalConversation = once<PortalConversationState>(
+export const evolvePortalConversation = applyingEachEventOnce<PortalConversationState>(
   (state, event) => {
     const conversationId = conversationOf(event)
     if (conversationId === undefined || (state && state.conversationId !== conversationId)) return state
