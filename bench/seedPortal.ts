@@ -4,7 +4,7 @@
  *   NODE_ENV=production node --import tsx bench/seedPortal.ts 50000
  *
  * No Redis and no worker loop: each chunk of a generated corpus (src/events/generate.ts) is parsed
- * and folded in memory by the portal projection's own kinds (the rebuild's Target), and every
+ * and folded in memory by the portal projection's own kinds (the rebuild's ExpectedProjection), and every
  * record is written once, through the store's own writer (saveRecords), one transaction per chunk.
  * Chunks are added until there are that many customers (the last chunk may overshoot a little).
  * The chunks have their own seeds: a key a later chunk generates again is skipped, so every
@@ -21,8 +21,8 @@ import { generateCorpus } from '../src/events/generate'
 import { parse } from '../src/events/parse'
 import type { ChatEvent } from '../src/events/types'
 import config from '../src/payload.config'
-import type { Bookkept } from '../src/projections/define'
-import { Target } from '../src/rebuild/target'
+import type { WithBookkeeping } from '../src/projections/define'
+import { ExpectedProjection } from '../src/rebuild/target'
 import { STORES } from '../src/store'
 import { saveRecords } from '../src/store/records'
 import { commit, openSession, rollback } from '../src/store/session'
@@ -52,7 +52,7 @@ for (let chunk = 0; customers.size < wanted; chunk++) {
     if (result.ok) parsed.push(result.event)
   })
   events += parsed.length
-  const target = new Target(store)
+  const target = new ExpectedProjection(store)
   target.add(parsed)
   const session = await openSession(payload, 'bench seed')
   try {
@@ -63,7 +63,7 @@ for (let chunk = 0; customers.size < wanted; chunk++) {
       const writes = []
       for (const [key, state] of target.states.get(entry.name)!) {
         if (seen.has(key)) continue
-        const customerId = (state as Bookkept & { customerId?: string | null }).customerId
+        const customerId = (state as WithBookkeeping & { customerId?: string | null }).customerId
         if (entry.name === 'portalApplications' && customerId && !customers.has(customerId)) {
           customers.add(customerId)
           if (customers.size % 20 === 0) sample.push({ customerId, applicationNumber: key })

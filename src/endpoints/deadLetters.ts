@@ -44,11 +44,12 @@ const ListQuery = z.object({
   before: DeadLetterId.optional(),
 })
 
-const Target = z.union([
+/** Which dead letters an action takes: listed by id, or every one of a failure group (confirming its size). */
+const DeadLetterSelection = z.union([
   z.object({ projection: Projection, ids: z.array(DeadLetterId).min(1).max(1_000) }),
   z.object({ projection: Projection, fingerprint: Fingerprint, confirm: z.number().int().min(1) }),
 ])
-const DiscardBody = z.intersection(Target, z.object({ why: z.string().trim().min(3).max(500) }))
+const DiscardBody = z.intersection(DeadLetterSelection, z.object({ why: z.string().trim().min(3).max(500) }))
 
 const describeZod = (error: z.ZodError): string =>
   error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')
@@ -124,7 +125,7 @@ const resultOf = (outcome: ActionOutcome) =>
   outcome.done === outcome.requested ? 'succeeded' : outcome.done === 0 ? 'failed' : 'partial'
 
 /** The ids a target names; a group's only when it still holds the count confirmed (else a 409). */
-async function idsOf(req: PayloadRequest, target: z.infer<typeof Target>): Promise<string[] | Response> {
+async function idsOf(req: PayloadRequest, target: z.infer<typeof DeadLetterSelection>): Promise<string[] | Response> {
   if ('ids' in target) return target.ids
   const ids = await groupIds(opsRedis(req.payload.logger), target.projection, target.fingerprint)
   if (ids.length !== target.confirm)
@@ -143,7 +144,7 @@ function action(kind: 'retry' | 'discard'): Endpoint {
     path: `/ops/dead-letters/${kind}`,
     method: 'post',
     handler: guarded(async (req) => {
-      const body = (kind === 'retry' ? Target : DiscardBody).parse(await bodyOf(req))
+      const body = (kind === 'retry' ? DeadLetterSelection : DiscardBody).parse(await bodyOf(req))
       const ids = await idsOf(req, body)
       if (ids instanceof Response) return ids
       const redis = opsRedis(req.payload.logger)

@@ -35,7 +35,7 @@ import type { LineStore, RecordChange, RecordStore } from '@/store/types'
 import { differingFields, digestOf, normalise } from './compare'
 import { Cancelled, EntryFailed, type JobRun } from './control'
 import { noneSkipped, positionOf, readStream, type Skipped, skip, streamExtent } from './streamReader'
-import { type LineTarget, type LineTargets, Target } from './target'
+import { type LineTarget, type LineTargets, ExpectedProjection } from './target'
 import { readThreaded } from './threadedReader'
 import { isTransient } from '@/lib/failures'
 import { WriteConflict } from '@/store/errors'
@@ -72,8 +72,8 @@ export type JobContext = {
 }
 
 type Row = Record<string, unknown>
-type RecordEntry = Target['records'][number]
-type LineEntry = Target['lines'][number]
+type RecordEntry = ExpectedProjection['records'][number]
+type LineEntry = ExpectedProjection['lines'][number]
 
 /**
  * A kind's keys that did not match when compared: missing, extra, and differing with the fields
@@ -121,9 +121,9 @@ async function foldStream({
   stream,
   store,
   run,
-}: JobContext): Promise<{ target: Target; last: string }> {
+}: JobContext): Promise<{ target: ExpectedProjection; last: string }> {
   const { length, last } = await streamExtent(redis, stream)
-  const target = new Target(store)
+  const target = new ExpectedProjection(store)
   await run.report({ phase: 'reading', total: length, read: 0 }, true)
   let read = 0
   let position = '0-0'
@@ -141,7 +141,7 @@ async function foldStream({
 }
 
 /** Folds in whatever the stream holds beyond `after` now (the live tail); returns the new position. */
-async function catchUp({ redis, stream, run }: JobContext, target: Target, after: string): Promise<string> {
+async function catchUp({ redis, stream, run }: JobContext, target: ExpectedProjection, after: string): Promise<string> {
   let position = after
   for await (const page of readStream(redis, stream, { after })) {
     target.add(page.events)
@@ -170,7 +170,7 @@ async function idsOf(payload: Payload, store: RecordStore<WithBookkeeping>): Pro
 function expectedColumns(
   { store }: RecordEntry,
   state: WithBookkeeping,
-  target: Target,
+  target: ExpectedProjection,
   ids: Map<string, Map<string, number | string>>,
 ): Record<string, unknown> {
   const omitted = new Set(['projection', ...(store.omit ?? [])])
@@ -231,7 +231,7 @@ const lineColumns = (store: LineStore<unknown>, row: Row) =>
 /** A stored record (or its absence) against the fold's state of it (or its absence). */
 function recordVerdict(
   entry: RecordEntry,
-  target: Target,
+  target: ExpectedProjection,
   ids: Map<string, Map<string, number | string>>,
   state: WithBookkeeping | undefined,
   row: Row | undefined,
@@ -244,7 +244,7 @@ function recordVerdict(
 /** Compares a kind's stored records with the target. */
 async function compareRecords(
   context: JobContext,
-  target: Target,
+  target: ExpectedProjection,
   entry: RecordEntry,
   ids: Map<string, Map<string, number | string>>,
 ): Promise<Compared> {
@@ -296,7 +296,7 @@ const lineVerdict = (
 
 async function compareLines(
   context: JobContext,
-  target: Target,
+  target: ExpectedProjection,
   entry: LineEntry,
   ids: Map<string, Map<string, number | string>>,
 ): Promise<Compared> {
@@ -354,7 +354,7 @@ async function liveWorkerAt({ redis, stream, store }: JobContext, end: EntryId):
 /** The suspects of a record kind that still do not match, read again, against the fold caught up. */
 async function recheckRecords(
   context: JobContext,
-  target: Target,
+  target: ExpectedProjection,
   entry: RecordEntry,
   ids: Map<string, Map<string, number | string>>,
   suspects: Suspects,
@@ -383,7 +383,7 @@ async function recheckRecords(
 /** The suspects of a line kind that still do not match, read again, against the fold caught up. */
 async function recheckLines(
   context: JobContext,
-  target: Target,
+  target: ExpectedProjection,
   entry: LineEntry,
   ids: Map<string, Map<string, number | string>>,
   suspects: Suspects,
@@ -573,7 +573,7 @@ type Writers = Map<string, (keys: string[]) => Promise<void>>
  */
 async function rebuildRecords(
   context: JobContext,
-  target: Target,
+  target: ExpectedProjection,
   entry: RecordEntry,
   ids: Map<string, Map<string, number | string>>,
   position: { at: string },
@@ -693,7 +693,7 @@ async function rebuildRecords(
 /** Lines: inserts the missing, re-inserts the wrong, removes those the stream does not justify. */
 async function rebuildLines(
   context: JobContext,
-  target: Target,
+  target: ExpectedProjection,
   entry: LineEntry,
   ids: Map<string, Map<string, number | string>>,
   position: { at: string },
@@ -798,7 +798,7 @@ async function rebuildLines(
  */
 async function removeRecords(
   context: JobContext,
-  target: Target,
+  target: ExpectedProjection,
   entry: RecordEntry,
   keys: string[],
   counts: RebuildReport['kinds'][string],

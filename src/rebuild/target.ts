@@ -71,7 +71,7 @@ export class LineTargets {
  * What each line kind makes of some events, by kind: four strings a line (key, entry id, digest,
  * parent key), in stream order, every copy of a retried line included. Digesting is a third of
  * the fold's work, so the stream reader thread makes these beside parsing (one flat array of
- * strings a page costs little to pass between threads); `Target.add` makes them itself otherwise.
+ * strings a page costs little to pass between threads); `ExpectedProjection.add` makes them itself otherwise.
  */
 export type LineFacts = Record<string, string[]>
 
@@ -94,7 +94,8 @@ export function lineFactsOf(lines: LineEntry[], events: ChatEvent[]): LineFacts 
   return facts
 }
 
-export class Target {
+/** The records and lines the stream justifies, folded so far (see the top of this file). */
+export class ExpectedProjection {
   readonly records: RecordEntry[]
   readonly lines: LineEntry[]
   /** kind → key → state. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { ChatEvent } from '@/events/types'
 import { EntryFailed, type Progress, rebuildNeeded } from '@/rebuild/control'
 import { paceOf } from '@/rebuild/progress'
-import { lineFactsOf, Target } from '@/rebuild/target'
+import { lineFactsOf, ExpectedProjection } from '@/rebuild/target'
 import { STORES } from '@/store/stores'
 
 import { event } from './given'
@@ -90,7 +90,7 @@ describe('a job that fails folding an entry', () => {
   const line = event('1-1', 'user_input', { u: 'Hello' })
 
   it('names the entry, for records and lines alike', () => {
-    const target = new Target(STORES.dashboard)
+    const target = new ExpectedProjection(STORES.dashboard)
     const decision = withoutData(event('1-2', 'final_decision', { decision: 'APPROVED' }))
     const folding = failureOf(() => target.add([line, decision]))
     expect(folding).toBeInstanceOf(EntryFailed)
