@@ -5,7 +5,7 @@
  *
  * No Redis and no worker loop: each chunk of a generated corpus (src/events/generate.ts) is parsed
  * and folded in memory by the portal projection's own kinds (the rebuild's ExpectedProjection), and every
- * record is written once, through the store's own writer (saveRecords), one transaction per chunk.
+ * record is written once, through the store's own writer, one transaction per chunk.
  * Chunks are added until there are that many customers (the last chunk may overshoot a little).
  * The chunks have their own seeds: a key a later chunk generates again is skipped, so every
  * record is one fold's. Prints one JSON line: customers, records, events folded, seconds; writes
@@ -24,8 +24,8 @@ import config from '../src/payload.config'
 import type { WithBookkeeping } from '../src/projections/define'
 import { ExpectedProjection } from '../src/rebuild/target'
 import { STORES } from '../src/store'
-import { saveRecords } from '../src/store/records'
-import { commit, openSession, rollback } from '../src/store/session'
+import { recordRow, writeKind } from '../src/store/records'
+import { writerFor } from '../src/store/writer'
 
 const wanted = Number(process.argv[2] ?? 50_000)
 const CONVERSATIONS_PER_CHUNK = Math.min(5_000, Math.ceil(wanted * 1.2))
@@ -54,12 +54,10 @@ for (let chunk = 0; customers.size < wanted; chunk++) {
   events += parsed.length
   const target = new ExpectedProjection(store)
   target.add(parsed)
-  const session = await openSession(payload, 'bench seed')
-  try {
+  await writerFor(payload).transaction('bench seed', async (tx) => {
     for (const entry of target.records) {
       const seen = written.get(entry.name) ?? new Set<string>()
       written.set(entry.name, seen)
-      const omitted = new Set(['projection', ...(entry.store.omit ?? [])])
       const writes = []
       for (const [key, state] of target.states.get(entry.name)!) {
         if (seen.has(key)) continue
@@ -69,17 +67,12 @@ for (let chunk = 0; customers.size < wanted; chunk++) {
           if (customers.size % 20 === 0) sample.push({ customerId, applicationNumber: key })
         }
         seen.add(key)
-        const fields = Object.fromEntries(Object.entries(state).filter(([field]) => !omitted.has(field)))
-        writes.push({ key, stored: undefined, state, fields, required: {} })
+        writes.push({ key, stored: undefined, state, row: recordRow(entry.store, state, () => undefined) })
       }
-      await saveRecords(session, entry.store.collection, entry.store.keyField, writes)
+      await writeKind(tx, entry.store, writes)
       records += writes.length
     }
-    await commit(session)
-  } catch (error) {
-    await rollback(session)
-    throw error
-  }
+  })
 }
 fs.writeFileSync(`${process.env.DATABASE_URI!.slice('file:'.length)}.sample.json`, JSON.stringify(sample))
 console.log(

@@ -25,12 +25,20 @@ import type { ChatEvent } from '@/events/types'
 import type { WithBookkeeping } from '@/projections/define'
 import { positiveIntSetting } from '@/lib/env'
 import { publishMessages } from '@/realtime/changeFeed'
-import { type ChangeMessage, isFeedCollection, mergeMessages } from '@/projections/changes'
+import { type ChangeMessage, mergeMessages } from '@/projections/changes'
 import { projectBatch, type StoredProjection } from '@/store'
-import { insertLines, storedLines } from '@/store/lines'
-import { type RecordWrite, saveRecords, type StoredRecord } from '@/store/records'
-import { commit, openSession, rollback } from '@/store/session'
-import type { LineStore, RecordChange, RecordStore } from '@/store/types'
+import { storedLines } from '@/store/lines'
+import {
+  announceLines,
+  announceRecords,
+  announceRemovals,
+  type KindWrite,
+  recordRow,
+  writeKind,
+  writeLineKind,
+} from '@/store/records'
+import type { LineStore, RecordStore } from '@/store/types'
+import { writerFor } from '@/store/writer'
 
 import { differingFields, digestOf, normalise } from './compare'
 import { Cancelled, EntryFailed, type JobRun } from './control'
@@ -167,33 +175,16 @@ async function idsOf(payload: Payload, store: RecordStore<WithBookkeeping>): Pro
 }
 
 /** Every column a record of this kind should hold: its state's fields, its links and their copies. */
-function expectedColumns(
+const expectedColumns = (
   { store }: RecordEntry,
   state: WithBookkeeping,
   target: ExpectedProjection,
   ids: Map<string, Map<string, number | string>>,
-): Record<string, unknown> {
-  const omitted = new Set(['projection', ...(store.omit ?? [])])
-  const columns: Record<string, unknown> = Object.fromEntries(
-    Object.entries(state).filter(([field]) => !omitted.has(field)),
-  )
-  for (const link of store.links ?? []) {
-    const key = link.keyOf(state)
-    const linked = key === null ? undefined : target.states.get(link.to)?.get(key)
-    columns[link.field] = key === null ? null : (ids.get(link.to)?.get(key) ?? null)
-    if (link.copy) {
-      const copy = link.copy as unknown as {
-        from: (linked: unknown) => Record<string, unknown>
-        columns: readonly string[]
-      }
-      Object.assign(
-        columns,
-        linked ? copy.from(linked) : Object.fromEntries(copy.columns.map((column) => [column, undefined])),
-      )
-    }
-  }
-  return columns
-}
+): Record<string, unknown> =>
+  recordRow(store, state, (link, key) => ({
+    id: ids.get(link.to)?.get(key) ?? null,
+    state: target.states.get(link.to)?.get(key) ?? null,
+  }))
 
 /**
  * Join fields (a conversation's lines, a customer's applications) are never compared: not read
@@ -487,24 +478,6 @@ async function namingTheEntry<Item>(
   }
 }
 
-/** Writes a chunk of records of one kind in one transaction, each conditional on its loaded version. */
-async function writeChunk(context: JobContext, entry: RecordEntry, writes: Array<RecordWrite<WithBookkeeping>>) {
-  const session = await openSession(context.payload, 'rebuild')
-  try {
-    const created = await saveRecords(session, entry.store.collection, entry.store.keyField, writes)
-    await commit(session)
-    return created
-  } catch (error) {
-    await rollback(session)
-    throw error
-  }
-}
-
-/** The change messages of a chunk, as the worker would announce them. */
-function announce(entry: RecordEntry, changes: Array<RecordChange<WithBookkeeping>>): ChangeMessage[] {
-  return entry.store.announce ? changes.map((change) => entry.store.announce!(change)) : []
-}
-
 async function publish(context: JobContext, messages: ChangeMessage[]) {
   if (messages.length) await publishMessages(context.redis, mergeMessages(messages)).catch(() => undefined)
 }
@@ -584,8 +557,6 @@ async function rebuildRecords(
   const { store } = entry
   const extra: string[] = []
   const seen = new Set<string>()
-  const required = (state: WithBookkeeping) =>
-    Object.fromEntries(store.required.map((field) => [field, (state as unknown as Row)[field]]))
 
   /**
    * Writes the linked records the target holds and the database does not: an event caught up
@@ -623,7 +594,7 @@ async function rebuildRecords(
         ids,
       )
       await writeLinked(keys)
-      const writes: Array<RecordWrite<WithBookkeeping>> = []
+      const writes: Array<KindWrite<WithBookkeeping>> = []
       for (const key of keys) {
         const state = states.get(key)
         if (!state) continue
@@ -633,34 +604,17 @@ async function rebuildRecords(
           counts.unchanged++
           continue
         }
-        const stored: StoredRecord<WithBookkeeping> | undefined = row
-          ? {
-              id: row.id as number | string,
-              version: Number(row.version ?? 0),
-              state: row.projection as WithBookkeeping,
-              columns: {},
-            }
-          : undefined
-        writes.push({ key, stored, state, fields: columns, required: required(state) })
+        const stored = row ? { id: row.id as number | string, version: Number(row.version ?? 0) } : undefined
+        writes.push({ key, stored, state, row: columns })
       }
       try {
-        const created = await writeChunk(context, entry, writes)
-        const changes = writes.map((write): RecordChange<WithBookkeeping> => {
-          const id = write.stored?.id ?? created.get(write.key)!
-          ids.get(entry.name)!.set(write.key, id)
-          if (write.stored) counts.updated++
+        const changes = await writerFor(context.payload).transaction('rebuild', (tx) => writeKind(tx, store, writes))
+        for (const change of changes) {
+          ids.get(entry.name)!.set(change.key, change.id)
+          if (change.operation === 'update') counts.updated++
           else counts.created++
-          return {
-            id,
-            key: write.key,
-            operation: write.stored ? 'update' : 'create',
-            state: write.state,
-            version: write.stored ? write.stored.version + 1 : 1,
-            entryIds: [],
-            columns: write.fields,
-          }
-        })
-        await publish(context, announce(entry, changes))
+        }
+        await publish(context, announceRecords(store, changes))
         await context.run.report({ written: context.run.progress.written + writes.length })
         return
       } catch (error) {
@@ -690,7 +644,10 @@ async function rebuildRecords(
   return extra
 }
 
-/** Lines: inserts the missing, re-inserts the wrong, removes those the stream does not justify. */
+/**
+ * Lines: inserts the missing, replaces the wrong in place (one write each: a reader never sees
+ * one missing, and the change feed says "changed"), removes those the stream does not justify.
+ */
 async function rebuildLines(
   context: JobContext,
   target: ExpectedProjection,
@@ -730,16 +687,14 @@ async function rebuildLines(
   }
   // Lines the live worker wrote for events that came after the fold are justified by now.
   position.at = await catchUp(context, target, position.at)
-  // Known before the wrong ones are deleted, which would make them missing too.
   const missing = await unstored(payload, entry, targets, found)
-  const remove = [...extra.filter((key) => !targets.has(key)), ...wrong]
+  const remove = extra.filter((key) => !targets.has(key))
   for (let i = 0; i < remove.length; i += pageSize()) {
-    await payload.db.deleteMany({
-      collection: entry.store.collection,
-      where: { key: { in: remove.slice(i, i + pageSize()) } },
-    })
+    const keys = remove.slice(i, i + pageSize())
+    counts.removed += await writerFor(payload).transaction('rebuild', (tx) =>
+      tx.removeLines(entry.store.collection, keys),
+    )
   }
-  counts.removed += remove.length - wrong.length
   // The lines to insert, each made again from the event that made it (read back by its entry id).
   const insert = [...wrong, ...missing]
   const pages: string[][] = []
@@ -758,36 +713,25 @@ async function rebuildLines(
       [...keys].map((key) => targets.get(key)!.parentKey),
       parents,
     )
-    const rows = events.flatMap((event) => {
+    const lines = events.flatMap((event) => {
       const line = entry.kind.evolve(undefined, event)
       const key = entry.kind.keyOf(event)
       if (line === undefined || key === undefined || !keys.has(key)) return []
       const parent = parents.get(entry.kind.parentKeyOf(line))
-      return parent === undefined ? [] : [{ ...entry.store.toRow(line), key, [entry.store.parentField]: parent }]
+      return parent === undefined ? [] : [{ key, line, parent }]
     })
-    const insert = async (part: Array<Row & { key: string }>) => {
-      const session = await openSession(payload, 'rebuild')
-      let inserted: Map<string, number | string>
-      try {
-        inserted = await insertLines(session, entry.store.collection, part)
-        await commit(session)
-      } catch (error) {
-        await rollback(session)
-        throw error
+    const write = async (part: typeof lines) => {
+      const written = await writerFor(payload).transaction('rebuild', (tx) =>
+        writeLineKind(tx, entry.store, part, { replace: true }),
+      )
+      for (const change of written) {
+        if (change.operation === 'update') counts.updated++
+        else counts.created++
       }
-      counts.created += inserted.size
-      if (entry.store.announce) {
-        const messages = part.flatMap((row) => {
-          const id = inserted.get(row.key)
-          return id === undefined
-            ? []
-            : [entry.store.announce!({ id, line: row, parent: row[entry.store.parentField] as number })]
-        })
-        await publish(context, messages)
-      }
+      await publish(context, announceLines(entry.store, written))
     }
-    await namingTheEntry(rows, insert, (row) => targets.eventIdOf(row.key)!, 'inserting the line of')
-    await context.run.report({ written: context.run.progress.written + rows.length })
+    await namingTheEntry(lines, write, (line) => targets.eventIdOf(line.key)!, 'writing the line of')
+    await context.run.report({ written: context.run.progress.written + lines.length })
     await context.run.checkpoint()
   }
 }
@@ -803,35 +747,27 @@ async function removeRecords(
   keys: string[],
   counts: RebuildReport['kinds'][string],
 ) {
-  const { collection, keyField } = entry.store
+  const { store } = entry
   const states = target.states.get(entry.name)!
   const unjustified = keys.filter((key) => !states.has(key))
   for (let i = 0; i < unjustified.length; i += pageSize()) {
-    const rows = await loadWhole(context.payload, entry.store, unjustified.slice(i, i + pageSize()))
-    const messages: ChangeMessage[] = []
-    for (const row of rows.values()) {
-      const where: Where = { and: [{ id: { equals: row.id } }, { version: { equals: row.version ?? 0 } }] }
-      const { docs } = await context.payload.db.find({
-        collection,
-        where,
-        limit: 1,
-        pagination: false,
-        select: { id: true },
-      })
-      if (docs.length === 0) continue
-      await context.payload.db.deleteOne({ collection, where })
-      counts.removed++
-      if (isFeedCollection(collection)) {
-        messages.push({
-          collection,
-          id: row.id,
-          operation: 'delete',
-          entryIds: [],
-          doc: { id: row.id, [keyField]: row[keyField] },
-        } as unknown as ChangeMessage)
-      }
-    }
-    await publish(context, messages)
+    const rows = await loadWhole(context.payload, store, unjustified.slice(i, i + pageSize()))
+    const found = [...rows.values()].map((row) => ({
+      id: row.id as number | string,
+      version: Number(row.version ?? 0),
+    }))
+    const removed = await writerFor(context.payload).transaction('rebuild', (tx) =>
+      tx.removeRecords(store.collection, found),
+    )
+    counts.removed += removed.length
+    const keyOf = new Map([...rows].map(([key, row]) => [String(row.id), key]))
+    await publish(
+      context,
+      announceRemovals(
+        store,
+        removed.map((id) => ({ id, key: keyOf.get(String(id))! })),
+      ),
+    )
   }
 }
 

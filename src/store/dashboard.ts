@@ -37,7 +37,6 @@ const customers: RecordStore<CustomerState> = {
   storage: 'record',
   collection: 'customers',
   keyField: 'customerId',
-  required: ['customerId'],
   announce: ({ id, operation, state, entryIds, version }) =>
     envelope('customers', operation, customerCard(id, state), entryIds, version),
 }
@@ -47,7 +46,6 @@ const applications: RecordStore<ApplicationState> = {
   collection: 'applications',
   keyField: 'applicationNumber',
   omit: ['customerId'],
-  required: ['applicationNumber'],
   links: [customerOfRecord<ApplicationState>() as Link<ApplicationState, never>],
   announce: ({ id, operation, state, entryIds, version }) =>
     envelope('applications', operation, applicationCard(id, state), entryIds, version),
@@ -79,7 +77,6 @@ const conversations: RecordStore<ConversationState> = {
   collection: 'conversations',
   keyField: 'conversationId',
   omit: ['customerId'],
-  required: ['conversationId', 'status'],
   links: conversationLinks,
   announce: ({ id, operation, state, entryIds, version, columns }) =>
     envelope(
@@ -109,8 +106,8 @@ const utterances: LineStore<Utterance> = {
     'endConversation',
     'additionalData',
   ] satisfies Array<keyof Omit<Utterance, 'conversationId'>>,
-  announce: ({ id, line, parent }) =>
-    envelope('utterances', 'create', utteranceLine(id, { ...line, conversation: parent }), [line.eventId]),
+  announce: ({ id, line, parent, operation }) =>
+    envelope('utterances', operation, utteranceLine(id, { ...line, conversation: parent }), [line.eventId]),
 }
 
 export const dashboardStore: StoredProjection<typeof dashboard> = {

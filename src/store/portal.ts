@@ -17,14 +17,12 @@ const portalApplications: RecordStore<PortalApplicationState> = {
   storage: 'record',
   collection: 'portal-applications',
   keyField: 'applicationNumber',
-  required: ['applicationNumber', 'status', 'progressPercentage', 'customerName', 'documents', 'outstanding'],
 }
 
 const portalConversations: RecordStore<PortalConversationState> = {
   storage: 'record',
   collection: 'portal-conversations',
   keyField: 'conversationId',
-  required: ['conversationId', 'status', 'messageCount'],
 }
 
 export const portalStore: StoredProjection<typeof portal> = {

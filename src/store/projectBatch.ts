@@ -1,8 +1,15 @@
 /**
  * Projects a batch of parsed events into one projection's records, in one transaction: loads
  * every record the batch touches, folds each once with the projection's own evolve functions,
- * writes each changed record once (links and copies from the records written before it), inserts
- * the new lines, commits. The same loop serves every projection: it knows kinds, not collections.
+ * writes each kind's changed records in one call of the writer (links and copies from the
+ * records written before it), writes the new lines, commits. The same loop serves every
+ * projection: it knows kinds, not collections.
+ *
+ * Concurrency (several workers, one group; or a worker and a rebuild): every record write is
+ * conditional on the version loaded. If another writer got there first the writer throws
+ * WriteConflict, the transaction is rolled back and the batch is folded again from fresh state.
+ * Folding is idempotent and order-independent (src/projections), so a retry, a redelivery or a
+ * reclaimed older entry can never duplicate or lose an effect.
  */
 import type { Payload } from 'payload'
 
@@ -11,11 +18,10 @@ import { changed, changedFields, isDeepEqual } from '@/projections/changed'
 import type { WithBookkeeping, Projection, RecordKind } from '@/projections/define'
 import type { ChangeMessage, RecordId } from '@/projections/changes'
 
-import { insertLines } from './lines'
-import { loadRecords, type RecordWrite, saveRecords, type StoredRecord, updateLinked } from './records'
-import { commit, openSession, rollback, type Session } from './session'
 import { kindsOf, type LineEntry, type RecordEntry } from './kinds'
-import type { BatchChanges, LineChange, RecordChange, RecordStore, StoredProjection } from './types'
+import { announceLines, announceRecords, type KindWrite, recordRow, writeKind, writeLineKind } from './records'
+import type { BatchChanges, RecordStore, StoredProjection } from './types'
+import { type StoredRecord, writerFor, type WriteTransaction } from './writer'
 
 /** One record of a batch: as stored, before the batch, after it, and the entries that made it. */
 type FoldedRecord = {
@@ -57,79 +63,69 @@ function foldRecords(
 }
 
 type Batch = {
-  session: Session
+  tx: WriteTransaction
   folded: Map<string, Map<string, FoldedRecord>>
   ids: Map<string, Map<string, RecordId>>
 }
 
-/** The link and copied columns of a record about to be written, from the records this batch knows. */
-function linkColumns(
-  { folded, ids }: Batch,
-  store: RecordStore<WithBookkeeping>,
-  state: WithBookkeeping,
-): Record<string, unknown> {
-  const columns: Record<string, unknown> = {}
-  for (const link of store.links ?? []) {
-    const key = link.keyOf(state)
-    const id = key === null ? undefined : ids.get(link.to)?.get(key)
-    if (key === null || id === undefined) continue
-    columns[link.field] = id
-    const linked = folded.get(link.to)?.get(key)?.state
-    if (link.copy && linked) Object.assign(columns, (link.copy as unknown as Copy).from(linked))
-  }
-  return columns
-}
-
 /** Writes the changed records of one kind; returns their changes. */
-async function saveKind(batch: Batch, { name, store }: RecordEntry): Promise<Array<RecordChange<WithBookkeeping>>> {
+async function saveKind(batch: Batch, { name, store }: RecordEntry) {
   const folded = batch.folded.get(name)!
-  const omitted = new Set(['projection', ...(store.omit ?? [])])
-  const writes: Array<RecordWrite<WithBookkeeping> & { links: Record<string, unknown> }> = []
-  for (const [key, { stored, before, state }] of folded) {
+  const writes: Array<KindWrite<WithBookkeeping>> = []
+  for (const [key, { stored, before, state, entryIds }] of folded) {
     if (!state || !changed(before, state)) continue
-    const values = state as unknown as Record<string, unknown>
-    const fields: Record<string, unknown> = {}
-    for (const field of changedFields(before, state)) if (!omitted.has(field)) fields[field] = values[field]
-    const links = linkColumns(batch, store, state)
-    const required = Object.fromEntries(store.required.map((field) => [field, values[field]]))
-    writes.push({ key, stored, state, fields: { ...fields, ...links }, required, links })
+    // A link's id and copies are known when the linked record is in this batch; else left as stored.
+    const row = recordRow(store, state, (link, linkKey) => {
+      const id = batch.ids.get(link.to)?.get(linkKey)
+      return id === undefined ? undefined : { id, state: batch.folded.get(link.to)?.get(linkKey)?.state }
+    })
+    writes.push({
+      key,
+      stored,
+      state,
+      row,
+      changed: new Set(changedFields(before, state)),
+      entryIds,
+      columns: stored?.columns,
+    })
   }
-  const created = await saveRecords(batch.session, store.collection, store.keyField, writes)
+  const changes = await writeKind(batch.tx, store, writes)
   const ids = batch.ids.get(name)!
-  for (const [key, id] of created) ids.set(key, id)
-  return writes.map(({ key, stored, state, links }) => ({
-    id: ids.get(key)!,
-    key,
-    operation: stored ? 'update' : 'create',
-    state,
-    version: stored ? stored.version + 1 : 1,
-    entryIds: folded.get(key)!.entryIds,
-    columns: { ...stored?.columns, ...links },
-  }))
+  for (const change of changes) ids.set(change.key, change.id)
+  return changes
 }
 
 /**
  * Keeps the copies of a kind's columns right in the records that link to it (a customer's new
  * name on their conversations): for each of its records whose copied values changed, one update
- * of every record linking to it. Records written later in the batch get the same values.
+ * of every record linking to it, which moves their versions (a writer holding the old copy then
+ * conflicts instead of putting it back). Records of this batch that it moved are written later
+ * from the version it moved them to.
  */
 async function updateCopies(batch: Batch, name: string, linking: RecordEntry[]): Promise<void> {
-  for (const { store } of linking) {
+  for (const { name: linkingName, store } of linking) {
+    const inBatch = new Map(
+      [...batch.folded.get(linkingName)!.values()].flatMap((record) =>
+        record.stored ? [[String(record.stored.id), record.stored]] : [],
+      ),
+    )
     for (const link of store.links ?? []) {
       if (link.to !== name || !link.copy) continue
       const copy = link.copy as unknown as Copy
       for (const { stored, before, state } of batch.folded.get(name)!.values()) {
         if (!stored || !before || !state || before === state) continue
         const after = copy.from(state)
-        if (!isDeepEqual(copy.from(before), after)) {
-          await updateLinked(batch.session, store.collection, link.field, stored.id, after)
+        if (isDeepEqual(copy.from(before), after)) continue
+        for (const moved of await batch.tx.updateCopies(store.collection, link.field, stored.id, after)) {
+          const record = inBatch.get(String(moved.id))
+          if (record) record.version = moved.version
         }
       }
     }
   }
 }
 
-/** Inserts the batch's lines of one kind; returns those that are new, with their ids. */
+/** Writes the batch's new lines of one kind; returns those that are new, with their ids. */
 async function insertKind(batch: Batch, { kind, store }: LineEntry, events: ChatEvent[]) {
   const lines = new Map<string, unknown>()
   for (const event of events) {
@@ -144,15 +140,7 @@ async function insertKind(batch: Batch, { kind, store }: LineEntry, events: Chat
     const parent = parents.get(kind.parentKeyOf(line))
     if (parent !== undefined) rows.push({ key, line, parent })
   }
-  const inserted = await insertLines(
-    batch.session,
-    store.collection,
-    rows.map(({ key, line, parent }) => ({ ...store.toRow(line), key, [store.parentField]: parent })),
-  )
-  return rows.flatMap(({ key, line, parent }): Array<LineChange<unknown>> => {
-    const id = inserted.get(key)
-    return id === undefined ? [] : [{ id, line, parent }]
-  })
+  return writeLineKind(batch.tx, store, rows)
 }
 
 /**
@@ -164,32 +152,21 @@ export async function projectBatch<P extends Projection>(
   payload: Payload,
   stored: StoredProjection<P>,
   events: ChatEvent[],
+  source = 'worker',
 ): Promise<BatchChanges<P>> {
   const changes = { records: {}, lines: {}, messages: [] } as BatchChanges<P>
   if (events.length === 0) return changes
   const { records, lines } = kindsOf(stored as StoredProjection)
 
-  const session = await openSession(payload)
-  try {
-    const batch: Batch = { session, folded: new Map(), ids: new Map() }
-    const loaded = await Promise.all(
-      records.map(async ({ name, kind, store }) => {
-        const keys = new Set<string>()
-        for (const event of events) {
-          const key = kind.keyOf(event)
-          if (key !== undefined) keys.add(key)
-        }
-        const found = await loadRecords<WithBookkeeping>(
-          session,
-          store.collection,
-          store.keyField,
-          keys,
-          carriedColumns(store),
-        )
-        return { name, kind, keys, found }
-      }),
-    )
-    for (const { name, kind, keys, found } of loaded) {
+  return writerFor(payload).transaction(source, async (tx) => {
+    const batch: Batch = { tx, folded: new Map(), ids: new Map() }
+    for (const { name, kind, store } of records) {
+      const keys = new Set<string>()
+      for (const event of events) {
+        const key = kind.keyOf(event)
+        if (key !== undefined) keys.add(key)
+      }
+      const found = await tx.load<WithBookkeeping>(store.collection, store.keyField, keys, carriedColumns(store))
       batch.folded.set(name, foldRecords(kind, keys, found, events))
       batch.ids.set(name, new Map([...found].map(([key, record]) => [key, record.id])))
     }
@@ -199,18 +176,14 @@ export async function projectBatch<P extends Projection>(
       const written = await saveKind(batch, entry)
       await updateCopies(batch, entry.name, records.slice(index + 1))
       ;(changes.records as Record<string, unknown>)[entry.name] = written
-      if (entry.store.announce) messages.push(...written.map((change) => entry.store.announce!(change)))
+      messages.push(...announceRecords(entry.store, written))
     }
     for (const entry of lines) {
       const inserted = await insertKind(batch, entry, events)
       ;(changes.lines as Record<string, unknown>)[entry.name] = inserted
-      if (entry.store.announce) messages.push(...inserted.map((change) => entry.store.announce!(change)))
+      messages.push(...announceLines(entry.store, inserted))
     }
-    await commit(session)
     changes.messages = messages
     return changes
-  } catch (error) {
-    await rollback(session)
-    throw error
-  }
+  })
 }

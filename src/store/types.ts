@@ -66,8 +66,8 @@ export type RecordChange<State> = {
   columns: Record<string, unknown>
 }
 
-/** A line inserted in this batch, with the id it was stored under. */
-export type LineChange<Line> = { id: RecordId; line: Line; parent: RecordId }
+/** A line written: inserted, or replaced in place (a rebuild correcting it), with the id it is stored under. */
+export type LineChange<Line> = { id: RecordId; line: Line; parent: RecordId; operation: 'create' | 'update' }
 
 export type RecordStore<State> = {
   storage: 'record'
@@ -76,8 +76,6 @@ export type RecordStore<State> = {
   keyField: string
   /** State fields that are not columns (a business key that a link stands for). */
   omit?: readonly string[]
-  /** Columns sent with every write, changed or not (required ones). */
-  required: readonly string[]
   links?: ReadonlyArray<Link<State, never>>
   /** The change-feed message of a committed change; kinds nobody follows live have none. */
   announce?(change: RecordChange<State>): ChangeMessage

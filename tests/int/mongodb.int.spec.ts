@@ -14,6 +14,7 @@ import { generateCorpus } from '@/events/generate'
 import { STORES } from '@/store'
 
 import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
+import { writerContract } from '../helpers/writerContract'
 import { startWorker } from '../helpers/inProcessWorker'
 import { appendAll, dlqOf, oracleOf, portalOracleOf } from '../helpers/stream'
 
@@ -44,6 +45,9 @@ describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
     )?.connection?.dropDatabase()
     await payload?.destroy()
   })
+
+  // The same contract the SQLite writer passes (tests/int/writer.int.spec.ts).
+  writerContract(() => payload)
 
   it('drains a generated corpus into both projections, each exactly its oracle, as on SQLite', async () => {
     const redis = new Redis(process.env.REDIS_URL!)

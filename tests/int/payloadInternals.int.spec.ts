@@ -15,9 +15,9 @@ import config from '@/payload.config'
 import { STORES } from '@/store'
 import { dashboardStore } from '@/store/dashboard'
 import { openTableReader, sqliteAdapterOf } from '@/store/internals/sqlite'
-import { insertLines, storedLines } from '@/store/lines'
+import { storedLines } from '@/store/lines'
 import { WRITTEN_FOR } from '@/store/internals/versions'
-import { commit, openSession, rollback } from '@/store/session'
+import { writerFor } from '@/store/writer'
 
 const onSqlite = (process.env.DATABASE_URI ?? 'file:').startsWith('file:')
 if (!onSqlite) console.warn('[payloadInternals.int] SQLite checks SKIPPED: DATABASE_URI is not a SQLite file.')
@@ -62,9 +62,9 @@ describe('Payload internals the store relies on', () => {
     }).toEqual(WRITTEN_FOR)
   })
 
-  it.runIf(onSqlite)('SQLite: the adapter exposes its client, drizzle, open sessions and tables', () => {
+  it.runIf(onSqlite)('SQLite: the adapter exposes its client, drizzle and tables', () => {
     const sqlite = sqliteAdapterOf(payload)
-    expect(sqlite, 'payload.db no longer has client, drizzle, sessions and tables').toBeDefined()
+    expect(sqlite, 'payload.db no longer has client, drizzle and tables').toBeDefined()
     // and a table for each kind of lines (bulk inserts go through drizzle), with the columns they name
     for (const store of Object.values(STORES)) {
       for (const kind of Object.values(store.kinds)) {
@@ -93,12 +93,12 @@ describe('Payload internals the store relies on', () => {
       timestamp: '2025-03-03T09:00:00.000Z',
       ...extra,
     })
-    const session = await openSession(payload, 'internals-test')
-    await insertLines(session, 'utterances', [
-      line(1, { endConversation: true, additionalData: { choice: ['a', 'b'], amount: 2 }, prevSeq: null }),
-      line(2, { endConversation: false, answerInputType: 'phone', prevSeq: 1, rationale: 'Collecting phone' }),
-    ])
-    await commit(session)
+    await writerFor(payload).transaction('internals-test', (tx) =>
+      tx.writeLines('utterances', [
+        line(1, { endConversation: true, additionalData: { choice: ['a', 'b'], amount: 2 }, prevSeq: null }),
+        line(2, { endConversation: false, answerInputType: 'phone', prevSeq: 1, rationale: 'Collecting phone' }),
+      ]),
+    )
     const columns = ['key', 'conversation', ...dashboardStore.kinds.utterances.columns]
 
     // When they are read from the table (on a connection of its own: the database is a local file), and through Payload
@@ -119,39 +119,6 @@ describe('Payload internals the store relies on', () => {
       Object.fromEntries(columns.map((column) => [column, doc[column] ?? null])),
     )
     expect(read.filter((row) => String(row.key).startsWith('conv-read-lines:'))).toEqual(asPayloadReads)
-  })
-
-  it.runIf(onSqlite)('SQLite: a payload.db call given the session’s req runs inside its transaction', async () => {
-    // Given a session that writes a conversation and is rolled back, and one that commits
-    const write = async (conversationId: string, keep: boolean) => {
-      const session = await openSession(payload, 'internals-test')
-      await payload.db.create({
-        collection: 'conversations',
-        data: { conversationId, status: 'active', version: 1, projection: { stamps: {} } },
-        req: session.req,
-      })
-      // Then, before it ends, the write is not visible outside the transaction
-      const outside = await payload.db.find({
-        collection: 'conversations',
-        where: { conversationId: { equals: conversationId } },
-        limit: 1,
-      })
-      expect(outside.docs, 'a write given session.req was visible outside its transaction').toHaveLength(0)
-      if (keep) await commit(session)
-      else await rollback(session)
-    }
-    await write('conv-internals-rolled-back', false)
-    await write('conv-internals-committed', true)
-
-    // and only the committed one is stored
-    const stored = await payload.db.find({
-      collection: 'conversations',
-      where: { conversationId: { like: 'conv-internals-' } },
-      limit: 10,
-    })
-    expect(stored.docs.map((doc) => (doc as unknown as { conversationId: string }).conversationId)).toEqual([
-      'conv-internals-committed',
-    ])
   })
 
   it.runIf(onSqlite)('SQLite: the committed migrations describe the schema the config declares', async () => {

@@ -19,6 +19,7 @@ import { startWorker } from '../helpers/inProcessWorker'
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { type ApiServer, login, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
+import { until } from '../helpers/wait'
 import {
   appendAll,
   type Appended,
@@ -298,6 +299,96 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     await expectDatabaseToEqual(payload, oracleOf(appended))
   })
 
+  it('a customer renamed while the rebuild rewrites their conversations has the new name on every one', async () => {
+    // Given a rebuild that rewrites every conversation a few at a time, beside the live worker
+    const { payload, redis } = opened
+    const conversation = [...oracleOf(appended).conversations.values()].find(
+      (candidate) => candidate.customerId && candidate.applicationNumber,
+    )!
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute('UPDATE conversations SET message_count = -1')
+    sqlite.close()
+    process.env.REBUILD_PAGE_SIZE = '5'
+    const live = startWorker(payload, stream, { connectionName: 'live-rename', stopWhenIdleMs: 60_000 })
+    try {
+      const rebuilding = job('rebuild')
+      await until(
+        async () => (await readProgress(redis, stream, PROJECTIONS.dashboard.group))?.phase === 'writing',
+        'the rebuild writing',
+        { timeoutMs: 60_000 },
+      )
+
+      // When the customer's name changes while it writes (the live worker copies it onto their conversations)
+      const renamed = await appendAll(redis, stream, [
+        {
+          agt: 'broker',
+          typ: 'applicationDetail_changed',
+          aid: conversation.applicationNumber!,
+          uid: conversation.customerId!,
+          tsp: new Date().toISOString(),
+          dat: JSON.stringify({
+            customer: { customer_id: conversation.customerId, first_name: 'Renata', last_name: 'Newname' },
+          }),
+        },
+      ])
+      appended.push(...renamed)
+      await rebuilding
+    } finally {
+      delete process.env.REBUILD_PAGE_SIZE
+      await live.worker.stop()
+    }
+    await drain()
+
+    // Then no writer put the old name back: every conversation of theirs has the new one
+    const { docs } = await payload.find({
+      collection: 'conversations',
+      where: { customer: { exists: true } },
+      pagination: false,
+      depth: 1,
+      overrideAccess: true,
+    })
+    const theirs = docs.filter(
+      (doc) => typeof doc.customer === 'object' && doc.customer?.customerId === conversation.customerId,
+    )
+    const name = oracleOf(appended).customers.get(conversation.customerId!)!.fullName
+    expect(name).toMatch(/^Renata .*Newname$/)
+    expect(theirs.length).toBeGreaterThan(0)
+    for (const doc of theirs) expect(doc.customerName, doc.conversationId).toBe(name)
+    await expectDatabaseToEqual(payload, oracleOf(appended))
+  })
+
+  it('replaces wrong transcript lines in place: none ever missing for a reader', async () => {
+    // Given every transcript line's text damaged
+    const { payload } = opened
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute("UPDATE utterances SET utterance = 'forged'")
+    sqlite.close()
+    const lines = (await payload.count({ collection: 'utterances', overrideAccess: true })).totalDocs
+    const counts: number[] = []
+    let watching = true
+    const watch = (async () => {
+      while (watching) {
+        counts.push((await payload.count({ collection: 'utterances', overrideAccess: true })).totalDocs)
+        // (SQLite answers in-process: let the rebuild's Redis replies in between reads)
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    })()
+
+    // When a rebuild puts them right
+    const rebuilt = await job('rebuild')
+    watching = false
+    await watch
+
+    // Then a reader never saw a line missing, each line was rewritten once, in place, and they are the stream's again
+    expect(Math.min(...counts)).toBe(lines)
+    expect(rebuilt.job === 'rebuild' && rebuilt.report.kinds.utterances).toMatchObject({
+      updated: lines,
+      created: 0,
+      removed: 0,
+    })
+    await expectDatabaseToEqual(payload, oracleOf(appended))
+  })
+
   it('writes the records a late event links to, so the live worker finds them linked', async () => {
     // Given every conversation damaged, one record written per page, and the live worker stopped
     const { payload, redis } = opened
@@ -367,11 +458,11 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
       const rebuilding = job('rebuild')
 
       // Then it fails naming the entry that made the line, to the CLI and in the progress the view reads
-      await expect(rebuilding).rejects.toThrow(`inserting the line of entry ${madeBy} failed`)
+      await expect(rebuilding).rejects.toThrow(`writing the line of entry ${madeBy} failed`)
       expect(await readProgress(redis, stream, PROJECTIONS.dashboard.group)).toMatchObject({
         state: 'failed',
         errorEntryId: madeBy,
-        error: expect.stringMatching(/^inserting the line of the entry failed: .*line refused$/),
+        error: expect.stringMatching(/^writing the line of the entry failed: .*line refused$/),
       })
     } finally {
       await sqlite.execute('DROP TRIGGER refuse_line')

@@ -2,7 +2,7 @@ import { getPayload, type Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 import config from '@/payload.config'
-import { commit, openSession } from '@/store/session'
+import { writerFor } from '@/store/writer'
 
 import { holdWriteLockElsewhere, openSqlite } from '../helpers/sqlite'
 
@@ -41,8 +41,7 @@ describe.runIf(onSqlite)('SQLite connections shared by the app and the worker', 
         role: 'supervisor',
       },
     })
-    const session = await openSession(payload)
-    await commit(session)
+    await writerFor(payload).transaction('worker', async () => undefined)
 
     // When another process holds the write lock for 500 ms while the admin saves
     const { released } = await holdWriteLockElsewhere(process.env.DATABASE_URI!, 500)

@@ -1,24 +1,13 @@
 /**
- * SQLite only (@payloadcms/db-sqlite on libsql): transactions whose COMMIT reports its failure,
- * bulk inserts that skip rows already stored, and flat rows read back as they were inserted.
- * Written for the versions in ./versions.ts.
+ * SQLite only (@payloadcms/db-sqlite on libsql): flat rows read back a page at a time, as they
+ * were written. Written for the versions in ./versions.ts.
  */
-import crypto from 'node:crypto'
 import path from 'node:path'
 
 import { asc, gt } from '@payloadcms/db-sqlite/drizzle'
 import Database from 'libsql'
-import type { Payload, PayloadRequest } from 'payload'
+import type { Payload } from 'payload'
 
-type Drizzle = {
-  transaction: (run: (tx: unknown) => Promise<void>) => Promise<void>
-}
-
-type InsertBuilder = {
-  values: (rows: unknown[]) => {
-    onConflictDoNothing: () => { returning: (columns: Record<string, unknown>) => Promise<unknown[]> }
-  }
-}
 type SelectQuery = Promise<Array<Record<string, unknown>>> & { toSQL: () => { sql: string; params: unknown[] } }
 type SelectBuilder = {
   from: (table: unknown) => {
@@ -30,7 +19,6 @@ type SelectBuilder = {
 /** A drizzle column: how a value read from the database becomes the value drizzle returns. */
 type Column = { mapFromDriverValue: (value: unknown) => unknown }
 type DrizzleTx = {
-  insert: (table: unknown) => InsertBuilder
   select: (columns: Record<string, unknown>) => SelectBuilder
 }
 
@@ -38,9 +26,7 @@ type DrizzleTx = {
 type SqliteAdapter = {
   name: 'sqlite'
   client: unknown
-  drizzle: Drizzle & DrizzleTx
-  /** Payload's open transactions: a payload.db call given `req` runs in `sessions[req.transactionID]`. */
-  sessions: Record<string, { db: unknown; resolve: () => Promise<void>; reject: () => Promise<void> }>
+  drizzle: DrizzleTx
   /** Drizzle tables by collection slug. */
   tables: Record<string, Record<string, unknown>>
   /** The libsql client's settings, as the adapter was given them. */
@@ -53,62 +39,7 @@ export const sqliteFileOf = (url: string): string => path.resolve(url.slice('fil
 /** The SQLite adapter, when that is what runs; undefined on every other adapter. */
 export const sqliteAdapterOf = (payload: Payload): SqliteAdapter | undefined => {
   const db = payload.db as unknown as Partial<SqliteAdapter> & { name: string }
-  return db.name === 'sqlite' && db.client && db.drizzle && db.sessions && db.tables ? (db as SqliteAdapter) : undefined
-}
-
-const ROLLED_BACK = Symbol('rolled back')
-
-/**
- * A SQLite transaction whose COMMIT reports its failure.
- *
- * Payload's own beginTransaction for the drizzle adapters swallows a failed COMMIT (drizzle rolls
- * back, Payload's `.catch` discards the error, commitTransaction resolves), so a worker would
- * acknowledge a batch that was never written. With libsql a COMMIT does fail: a BEGIN IMMEDIATE
- * that fails with SQLITE_BUSY leaves its statement un-reset on the connection until garbage
- * collection, and the next COMMIT there fails with "SQLITE_BUSY: cannot commit transaction - SQL
- * statements in progress" (tests/int/workerCrash and workerOutage cover it). So the worker runs its
- * SQLite transactions itself, through the same drizzle API and the same `sessions` registry, and
- * awaits the outcome: a failed COMMIT throws (SQLITE_BUSY: transient, the batch is retried on a
- * fresh connection).
- *
- * Its BEGIN IMMEDIATE queues for the write lock (the busy timeout libsqlBusyTimeout gives every
- * connection) instead of failing at once whenever a peer writes.
- */
-export async function beginSqliteTransaction(
-  db: SqliteAdapter,
-  req: PayloadRequest,
-): Promise<(commit: boolean) => Promise<void>> {
-  let began!: (tx: unknown) => void
-  let failedToBegin!: (error: unknown) => void
-  let finish!: (commit: boolean) => void
-  const ready = new Promise<unknown>((resolve, reject) => {
-    began = resolve
-    failedToBegin = reject
-  })
-  const done = db.drizzle.transaction(async (tx) => {
-    began(tx)
-    const commit = await new Promise<boolean>((resolve) => (finish = resolve))
-    if (!commit) throw ROLLED_BACK
-  })
-  // A BEGIN that fails rejects `ready`; once begun, this is a no-op and `end` reports the outcome.
-  done.catch(failedToBegin)
-  const tx = await ready
-
-  const id = crypto.randomUUID()
-  let ended: Promise<void> | undefined
-  const end = (commit: boolean): Promise<void> =>
-    (ended ??= (async () => {
-      delete db.sessions[id]
-      finish(commit)
-      try {
-        await done
-      } catch (error) {
-        if (commit && error !== ROLLED_BACK) throw error
-      }
-    })())
-  db.sessions[id] = { db: tx, resolve: () => end(true), reject: () => end(false).catch(() => undefined) }
-  req.transactionID = id
-  return end
+  return db.name === 'sqlite' && db.client && db.drizzle && db.tables ? (db as SqliteAdapter) : undefined
 }
 
 const tableOf = (db: SqliteAdapter, collection: string): Record<string, unknown> => {
@@ -194,34 +125,4 @@ export function selectAfter(
   options: SelectOptions,
 ): Promise<Array<Record<string, unknown>>> {
   return selectAfterQuery(db, collection, options).query
-}
-
-const CHUNK = 200
-
-/**
- * Inserts rows into a collection's table in chunks, skipping any that a unique column already
- * holds (`INSERT … ON CONFLICT DO NOTHING`), inside the request's transaction, and returns the
- * rows actually inserted: `returned` names the columns wanted back (e.g. id and key).
- */
-export async function insertNew(
-  db: SqliteAdapter,
-  req: PayloadRequest,
-  collection: string,
-  rows: Array<Record<string, unknown>>,
-  returned: string[],
-): Promise<Array<Record<string, unknown>>> {
-  const table = tableOf(db, collection)
-  const transactionID = req.transactionID ? await req.transactionID : undefined
-  const tx = ((transactionID && (db.sessions[transactionID]?.db as DrizzleTx | undefined)) || db.drizzle) as DrizzleTx
-  const columns = Object.fromEntries(returned.map((name) => [name, table[name]]))
-  const inserted: Array<Record<string, unknown>> = []
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = tx
-      .insert(table)
-      .values(rows.slice(i, i + CHUNK))
-      .onConflictDoNothing()
-      .returning(columns)
-    inserted.push(...((await chunk) as Array<Record<string, unknown>>))
-  }
-  return inserted
 }
