@@ -16,12 +16,11 @@ import { openSqlite } from '../helpers/sqlite'
 import { appendAll, deadLettersOf, groupInfo, oracleOf } from '../helpers/stream'
 
 /*
- * Events that parse but cannot be written. The first is real: a conversation summary with 10,000
- * facts is valid by the contract (facts are not capped), but on SQLite the facts are one
- * multi-row INSERT whose 40,000 bound values exceed SQLite's limit of 32,766 ("too many SQL
- * variables"), every time. The second is a database that refuses one record with an error the
- * worker cannot tell from a poison event (a trigger), until an operator fixes it. Both are SQLite
- * behaviours (MongoDB stores such a summary, and has no triggers), hence SQLite only.
+ * Events that parse but cannot be written. The first: a conversation summary of 10,000 facts,
+ * valid by the contract (facts are not capped), that the database refuses every time (a trigger
+ * standing in for a storage limit: the writer itself splits the facts across statements). The
+ * second is a database that refuses one record with an error the worker cannot tell from a
+ * poison event, until an operator fixes it. Both use SQLite triggers, hence SQLite only.
  */
 const databaseUri = process.env.DATABASE_URI ?? 'file:'
 const onSqlite = databaseUri.startsWith('file:')
@@ -51,8 +50,8 @@ const feedMessages = async (feed: string) =>
 describe.runIf(onSqlite)('the worker given an event whose write fails every time', () => {
   it('commits and announces the rest of its batch, tries it again later, then dead-letters it', async () => {
     // Given 1,000 generated events and, in the middle of the third batch of 250, a summary of a
-    // conversation already started whose 10,000 facts SQLite cannot insert in one statement (some
-    // of them quoting the customer: words that also appear in outage errors)
+    // conversation already started whose 10,000 facts the database refuses (some of them quoting
+    // the customer: words that also appear in outage errors)
     const corpus: StreamEntryFields[] = generateCorpus({ events: 1_000, seed: 77, retries: 10 })
     const started = corpus.slice(0, 500).find((fields) => fields.typ === 'conversation_started')!
     const facts = Array.from({ length: 10_000 }, (_, i) =>
@@ -71,6 +70,12 @@ describe.runIf(onSqlite)('the worker given an event whose write fails every time
       dat: JSON.stringify({ conversation_purpose: 'Personal loan application', conversation_facts: facts }),
     }
     corpus.splice(620, 0, poison)
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute(
+      'CREATE TRIGGER refuse_long_summaries BEFORE INSERT ON conversations_facts WHEN NEW._order > 5000 ' +
+        "BEGIN SELECT RAISE(ABORT, 'more than 5,000 facts in one summary'); END",
+    )
+    sqlite.close()
     const stream = `test:poison:${crypto.randomUUID()}`
     const feed = `${stream}:changes`
     process.env.REALTIME_STREAM = feed
@@ -89,13 +94,16 @@ describe.runIf(onSqlite)('the worker given an event whose write fails every time
     })
     await done
     delete process.env.REALTIME_STREAM
+    const fixing = openSqlite(databaseUri)
+    await fixing.execute('DROP TRIGGER refuse_long_summaries')
+    fixing.close()
 
     // Then that one event is dead-lettered with the database's reason, after three deliveries
     // with waits between them (400 ms, then 800 ms), not three tries in a row
     const letters = await deadLettersOf(redis, stream)
     expect(letters.map((letter) => letter.entryId)).toEqual([poisoned.id])
     const [letter] = letters
-    expect(letter!.reason).toMatch(/^projection failed: .*too many SQL variables/)
+    expect(letter!.reason).toMatch(/^projection failed: .*more than 5,000 facts in one summary/)
     expect(letter!.reason.length, 'a reason, not the whole SQL statement').toBeLessThan(2_000)
     expect(letter!.attempts).toBe(3)
     expect(Date.parse(letter!.failedAt) - startedAt).toBeGreaterThanOrEqual(1_200)
