@@ -15,7 +15,7 @@ import { portalSettings } from './portal/settings'
 import { presenceSettings } from './presence/presence'
 import { PROJECTIONS } from './projections'
 import { realtimeSettings } from './realtime/settings'
-import { pageSize as rebuildPageSize } from './rebuild/jobs'
+import { pageSize as rebuildPageSize } from './rebuild/diff'
 import { selectProjections, stopWhenIdleMs, workerSettings } from './worker/settings'
 
 /** PAYLOAD_SECRET: required; it signs sessions and tokens. */

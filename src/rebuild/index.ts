@@ -10,7 +10,9 @@ import { type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
 
 import { Cancelled, EntryFailed, type Job, JobRun } from './control'
-import { type Drift, hasDrift, rebuild, type RebuildReport, replay, type ReplayReport, verify } from './jobs'
+import { rebuild, type RebuildReport } from './rebuild'
+import { replay, type ReplayReport } from './replay'
+import { type Drift, hasDrift, verify } from './verify'
 import { chatLedgerStream } from '@/lib/stream'
 
 export type JobOptions = {
@@ -96,4 +98,6 @@ export async function runJob(
 
 export { storedVersion } from '@/lib/checkpoint'
 export { Cancelled, controlJob, EntryFailed, JobAlreadyRunning, readProgress } from './control'
-export type { Drift, RebuildReport, ReplayReport } from './jobs'
+export type { Drift } from './verify'
+export type { RebuildReport } from './rebuild'
+export type { ReplayReport } from './replay'

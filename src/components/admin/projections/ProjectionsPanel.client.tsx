@@ -4,7 +4,7 @@ import { Button } from '@payloadcms/ui'
 import React, { useCallback, useEffect, useState } from 'react'
 
 import type { Progress } from '@/rebuild/control'
-import type { KindDrift } from '@/rebuild/jobs'
+import type { KindDrift } from '@/rebuild/verify'
 import { phaseWork } from '@/rebuild/progress'
 import type { JobPlan, ProjectionStatus } from '@/rebuild/status'
 
