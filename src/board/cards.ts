@@ -7,7 +7,7 @@ import type { Where } from 'payload'
 
 import { ATTENTION_SELECT, type AttentionThresholds, attentionWhere } from '@/attention/rules'
 import { isConversationStatus } from '@/projections/dashboard/statuses'
-import { type ConversationDoc, idOf } from '@/projections/changes'
+import { type ConversationCard, type ConversationDoc, idOf } from '@/projections/changes'
 
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'
@@ -148,12 +148,15 @@ const carried = (value: unknown) => value !== undefined
 /** Replaces the shown value only with a known one: a writer that does not know it may send null. */
 const known = (value: unknown) => value !== undefined && value !== null && value !== ''
 
+/** The card fields a conversation change message patches (its id says which card; the customer's key is not shown). */
+type PatchedField = Exclude<keyof ConversationCard, 'id' | 'customerId'>
+
 /**
  * How a conversation change message patches what a view shows (a board card, the detail view's
  * record): each field the message carries, by its rule; absent fields stay as they were. Links,
  * the customer's name and the start never go back from known to unknown.
  */
-const PATCH_RULES: Record<string, (value: unknown) => boolean> = {
+const PATCH_RULES: Record<PatchedField, (value: unknown) => boolean> = {
   conversationId: known,
   applicationNumber: carried,
   customerName: known,
@@ -176,12 +179,13 @@ const PATCH_RULES: Record<string, (value: unknown) => boolean> = {
   currentStep: carried,
   stepSince: carried,
 }
-const LINKS = new Set(['customer', 'application'])
+const PATCHED = Object.keys(PATCH_RULES) as PatchedField[]
+const LINKS: ReadonlySet<PatchedField> = new Set(['customer', 'application'])
 
-export function patchConversation<T extends object>(shown: T, doc: Record<string, unknown>): T {
+export function patchConversation<T extends object>(shown: T, doc: Partial<ConversationCard>): T {
   const next = { ...shown } as Record<string, unknown>
-  for (const [field, applies] of Object.entries(PATCH_RULES)) {
-    if (!(field in doc) || !applies(doc[field])) continue
+  for (const field of PATCHED) {
+    if (!(field in doc) || !PATCH_RULES[field](doc[field])) continue
     next[field] = LINKS.has(field) ? idOf(doc[field]) : doc[field]
   }
   return next as T
@@ -191,7 +195,7 @@ export function patchConversation<T extends object>(shown: T, doc: Record<string
  * A change message applied to a card. A change older than the card (two workers publishing out
  * of commit order) changes nothing.
  */
-export function patchCard(card: Card, doc: Record<string, unknown>, version?: number): Card {
+export function patchCard(card: Card, doc: Partial<ConversationCard>, version?: number): Card {
   if (isStale(card, version)) return card
   const next = patchConversation(card, doc)
   return typeof version === 'number' ? { ...next, version } : next

@@ -10,9 +10,10 @@ import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
 import { restFinder } from '@/board/finder'
 import { formatNumber, timeAgo } from '@/lib/format'
 import { LocalTime } from '../shared/LocalTime.client'
-import type { ConversationLink, ConversationRecord, Line, RecordId } from '@/board/types'
+import type { ConversationLink, ConversationRecord, Line } from '@/board/types'
+import type { ChangeMessage, UtteranceLine } from '@/projections/changes'
 import { useGathered, useLatest, useNow } from '../shared/hooks'
-import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
+import { useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { presentAt, usePresenceMap } from '../shared/presence'
 import { Viewers } from '../shared/Viewers.client'
@@ -52,20 +53,17 @@ export function mergeLines(current: Line[], incoming: Line[]): Line[] {
   return [...current, ...fresh].sort(byTime)
 }
 
-const lineOf = (id: RecordId, doc: Record<string, unknown>): Line | undefined => {
-  if ((doc.username !== 'customer' && doc.username !== 'assistant') || typeof doc.timestamp !== 'string')
-    return undefined
-  return {
-    id,
-    seq: typeof doc.seq === 'number' ? doc.seq : null,
-    username: doc.username,
-    utterance: typeof doc.utterance === 'string' ? doc.utterance : null,
-    rationale: typeof doc.rationale === 'string' ? doc.rationale : null,
-    timestamp: doc.timestamp,
-    answerInputType: typeof doc.answerInputType === 'string' ? doc.answerInputType : null,
-    endConversation: doc.endConversation === true,
-  }
-}
+/** A transcript line as the feed announces it, as the transcript shows it. */
+const lineOf = ({
+  id,
+  seq,
+  username,
+  utterance,
+  rationale,
+  timestamp,
+  answerInputType,
+  endConversation,
+}: UtteranceLine): Line => ({ id, seq, username, utterance, rationale, timestamp, answerInputType, endConversation })
 
 function Neighbour({
   link,
@@ -145,15 +143,14 @@ export function ConversationLive({
   })
 
   // Plain functions: useRealtime always calls the latest ones.
-  const onChange = (change: RealtimeChange) => {
+  const onChange = (change: ChangeMessage) => {
     const { conversation: current, application: app } = latest.current
     switch (change.collection) {
       case 'utterances': {
+        if (change.operation === 'delete') return
         const belongs =
-          sameId(change.doc.conversation as RecordId | undefined, current.id) ||
-          change.doc.conversationId === current.conversationId
-        const line = belongs && change.operation !== 'delete' ? lineOf(change.id, change.doc) : undefined
-        if (line) setLines((existing) => mergeLines(existing, [line]))
+          sameId(change.doc.conversation, current.id) || change.doc.conversationId === current.conversationId
+        if (belongs) setLines((existing) => mergeLines(existing, [lineOf(change.doc)]))
         return
       }
       case 'conversations': {

@@ -17,12 +17,13 @@ import {
 import { ConnectionIndicator } from '../shared/ConnectionIndicator.client'
 import { restFinder } from '@/board/finder'
 import { plural } from '@/lib/format'
+import type { ChangeMessage } from '@/projections/changes'
 import { CONVERSATION_STATUSES } from '@/projections/dashboard/statuses'
 
-import type { CardPage, ListFilters, RecordId } from '@/board/types'
+import type { CardPage, ListFilters } from '@/board/types'
 import { useGathered, useLatest, useNow } from '../shared/hooks'
 import { presentAt, usePresenceMap } from '../shared/presence'
-import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
+import { useRealtime } from '../shared/useRealtime'
 import { RetryBanner } from '../shared/RetryBanner.client'
 import { type Shortcut, useShortcuts } from '../shared/Shortcuts.client'
 import { ConversationCard } from './ConversationCard.client'
@@ -189,7 +190,7 @@ export function LiveConversations({
 
   /** Applies change messages to the list: one reducer step for all of them, reads for what is not listed. */
   const applyChanges = useCallback(
-    (changes: RealtimeChange[]) => {
+    (changes: ChangeMessage[]) => {
       const current = stateRef.current
       const listed = (match: (card: (typeof current.cards)[number]) => boolean) =>
         current.cards.some(match) || current.pending.some(match)
@@ -203,27 +204,16 @@ export function LiveConversations({
             else fetchArrivals(String(change.id))
             break
           case 'utterances': {
-            const conversation = change.doc.conversation as RecordId | undefined
-            const { seq, username, utterance, timestamp } = change.doc as {
-              seq?: number | null
-              username?: 'customer' | 'assistant'
-              utterance?: string | null
-              timestamp?: string
-            }
-            if (conversation !== undefined && username && timestamp)
-              actions.push({
-                type: 'line',
-                conversation,
-                line: { seq: seq ?? null, username, utterance: utterance ?? null, timestamp },
-              })
+            if (change.operation === 'delete') break
+            const { conversation, seq, username, utterance, timestamp } = change.doc
+            actions.push({ type: 'line', conversation, line: { seq, username, utterance, timestamp } })
             break
           }
           case 'applications':
             if (listed((card) => sameId(card.application, change.id))) fetchMarkers(String(change.id))
             break
           case 'customers':
-            if (typeof change.doc.fullName === 'string' && change.doc.fullName)
-              actions.push({ type: 'customer', id: change.id, fullName: change.doc.fullName })
+            if (change.doc.fullName) actions.push({ type: 'customer', id: change.id, fullName: change.doc.fullName })
             break
         }
       }
@@ -236,11 +226,11 @@ export function LiveConversations({
   // Pause: while paused, changes gather here (the count shows how many) and apply in one step on resume.
   const [paused, setPaused] = useState(false)
   const [heldCount, setHeldCount] = useState(0)
-  const held = useRef<{ changes: RealtimeChange[]; resync: boolean }>({ changes: [], resync: false })
+  const held = useRef<{ changes: ChangeMessage[]; resync: boolean }>({ changes: [], resync: false })
   const pausedRef = useLatest(paused)
 
   const onChange = useCallback(
-    (change: RealtimeChange) => {
+    (change: ChangeMessage) => {
       if (change.collection === 'conversations') refreshCount()
       if (pausedRef.current) {
         held.current.changes.push(change)
