@@ -300,27 +300,35 @@ export function afterCursor({ lastActivityAt, conversationId }: Cursor): Where {
 
 const cursorOf = (card: Card): Cursor => ({ lastActivityAt: card.lastActivityAt, conversationId: card.conversationId })
 
+/** Which page of cards to read, and how to judge the filters that need more than the filters. */
+export type CardQuery = {
+  /** The page after this cursor; the first page when absent. */
+  after?: Cursor | null
+  /** Narrows further (the live view reads arrivals by id). */
+  where?: Where
+  /** The "needs attention" filter's thresholds and clock. */
+  judge?: AttentionJudge
+  /** Whose "assigned to me" the review filter means. */
+  userId?: number | string
+}
+
 /**
- * A page of cards for `filters`: the first (no cursor), or the one after `cursor`. `extraWhere`
- * narrows further (the live view reads arrivals by id). `totalDocs` counts what is left from
- * the cursor on, so it is the list's total on the first page. The review filter reads the
- * reviews it admits first, as `userId` ("assigned to me").
+ * A page of cards for `filters`: the first, or the one after `after`. `totalDocs` counts what is
+ * left from the cursor on, so it is the list's total on the first page. The review filter reads
+ * the reviews it admits first, as `userId` ("assigned to me").
  */
 export async function loadCards(
   finder: Finder,
   filters: ListFilters,
-  cursor?: Cursor | null,
-  extraWhere?: Where,
-  judge?: AttentionJudge,
-  userId?: number | string,
+  { after, where: narrower, judge, userId }: CardQuery = {},
 ): Promise<CardPage> {
   const reviewed = isReviewFilter(filters.review)
     ? await reviewedConversations(finder, filters.review, userId ?? '')
     : undefined
   const clauses = [
     conversationsWhere(filters, judge, reviewed),
-    cursor ? afterCursor(cursor) : undefined,
-    extraWhere,
+    after ? afterCursor(after) : undefined,
+    narrower,
   ].filter((clause): clause is Where => clause !== undefined)
   const where = clauses.length > 1 ? { and: clauses } : clauses[0]
   const result = await finder<CardDoc>('conversations', {
