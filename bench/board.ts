@@ -71,7 +71,7 @@ export default async function runBoard(line: Line, fmt: Fmt): Promise<void> {
     const attention = { ...all, attention: true }
     line(
       'attention: first page (24 cards, completed)',
-      await measure(() => cards.loadCards(finder, attention, null, undefined, judge)),
+      await measure(() => cards.loadCards(finder, attention, { judge })),
     )
     line('  baseline: unfiltered first page', await measure(() => cards.loadCards(finder, all)))
     line('attention: count', await measure(() => cards.countAttention(finder, judge)))

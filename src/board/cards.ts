@@ -7,7 +7,7 @@ import type { Where } from 'payload'
 
 import { ATTENTION_SELECT, type AttentionThresholds, attentionWhere } from '@/attention/rules'
 import { isConversationStatus } from '@/projections/dashboard/statuses'
-import { type ConversationDoc, idOf } from '@/projections/changes'
+import { type ConversationCard, type ConversationDoc, idOf } from '@/projections/changes'
 
 import { type Assessments, riskMarkers } from './assessments'
 import type { Finder } from './finder'
@@ -148,12 +148,15 @@ const carried = (value: unknown) => value !== undefined
 /** Replaces the shown value only with a known one: a writer that does not know it may send null. */
 const known = (value: unknown) => value !== undefined && value !== null && value !== ''
 
+/** The card fields a conversation change message patches (its id says which card; the customer's key is not shown). */
+type PatchedField = Exclude<keyof ConversationCard, 'id' | 'customerId'>
+
 /**
  * How a conversation change message patches what a view shows (a board card, the detail view's
  * record): each field the message carries, by its rule; absent fields stay as they were. Links,
  * the customer's name and the start never go back from known to unknown.
  */
-const PATCH_RULES: Record<string, (value: unknown) => boolean> = {
+const PATCH_RULES: Record<PatchedField, (value: unknown) => boolean> = {
   conversationId: known,
   applicationNumber: carried,
   customerName: known,
@@ -176,12 +179,13 @@ const PATCH_RULES: Record<string, (value: unknown) => boolean> = {
   currentStep: carried,
   stepSince: carried,
 }
-const LINKS = new Set(['customer', 'application'])
+const PATCHED = Object.keys(PATCH_RULES) as PatchedField[]
+const LINKS: ReadonlySet<PatchedField> = new Set(['customer', 'application'])
 
-export function patchConversation<T extends object>(shown: T, doc: Record<string, unknown>): T {
+export function patchConversation<T extends object>(shown: T, doc: Partial<ConversationCard>): T {
   const next = { ...shown } as Record<string, unknown>
-  for (const [field, applies] of Object.entries(PATCH_RULES)) {
-    if (!(field in doc) || !applies(doc[field])) continue
+  for (const field of PATCHED) {
+    if (!(field in doc) || !PATCH_RULES[field](doc[field])) continue
     next[field] = LINKS.has(field) ? idOf(doc[field]) : doc[field]
   }
   return next as T
@@ -191,7 +195,7 @@ export function patchConversation<T extends object>(shown: T, doc: Record<string
  * A change message applied to a card. A change older than the card (two workers publishing out
  * of commit order) changes nothing.
  */
-export function patchCard(card: Card, doc: Record<string, unknown>, version?: number): Card {
+export function patchCard(card: Card, doc: Partial<ConversationCard>, version?: number): Card {
   if (isStale(card, version)) return card
   const next = patchConversation(card, doc)
   return typeof version === 'number' ? { ...next, version } : next
@@ -296,27 +300,35 @@ export function afterCursor({ lastActivityAt, conversationId }: Cursor): Where {
 
 const cursorOf = (card: Card): Cursor => ({ lastActivityAt: card.lastActivityAt, conversationId: card.conversationId })
 
+/** Which page of cards to read, and how to judge the filters that need more than the filters. */
+export type CardQuery = {
+  /** The page after this cursor; the first page when absent. */
+  after?: Cursor | null
+  /** Narrows further (the live view reads arrivals by id). */
+  where?: Where
+  /** The "needs attention" filter's thresholds and clock. */
+  judge?: AttentionJudge
+  /** Whose "assigned to me" the review filter means. */
+  userId?: number | string
+}
+
 /**
- * A page of cards for `filters`: the first (no cursor), or the one after `cursor`. `extraWhere`
- * narrows further (the live view reads arrivals by id). `totalDocs` counts what is left from
- * the cursor on, so it is the list's total on the first page. The review filter reads the
- * reviews it admits first, as `userId` ("assigned to me").
+ * A page of cards for `filters`: the first, or the one after `after`. `totalDocs` counts what is
+ * left from the cursor on, so it is the list's total on the first page. The review filter reads
+ * the reviews it admits first, as `userId` ("assigned to me").
  */
 export async function loadCards(
   finder: Finder,
   filters: ListFilters,
-  cursor?: Cursor | null,
-  extraWhere?: Where,
-  judge?: AttentionJudge,
-  userId?: number | string,
+  { after, where: narrower, judge, userId }: CardQuery = {},
 ): Promise<CardPage> {
   const reviewed = isReviewFilter(filters.review)
     ? await reviewedConversations(finder, filters.review, userId ?? '')
     : undefined
   const clauses = [
     conversationsWhere(filters, judge, reviewed),
-    cursor ? afterCursor(cursor) : undefined,
-    extraWhere,
+    after ? afterCursor(after) : undefined,
+    narrower,
   ].filter((clause): clause is Where => clause !== undefined)
   const where = clauses.length > 1 ? { and: clauses } : clauses[0]
   const result = await finder<CardDoc>('conversations', {

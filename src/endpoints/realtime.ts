@@ -91,9 +91,10 @@ const SSE_HEADERS = {
  *                                               its application's and customer's changes
  *   Last-Event-ID header (or ?lastEventId=)    resume right after that feed entry
  *
- * Frames: `id:` feed entry id, `event:` the collection, `data:` the compact change (messages.ts).
- * The first frame is `ready` (or `reset` when the changes since Last-Event-ID are no longer in
- * the feed: reload, then carry on); `: ping` comments keep the connection alive.
+ * Frames: `id:` feed entry id, `event:` the collection, `data:` the compact change (a
+ * ChangeMessage, src/projections/changes.ts). The first frame is `ready` (or `reset` when the
+ * changes since Last-Event-ID are no longer in the feed: reload, then carry on); `: ping`
+ * comments keep the connection alive.
  */
 export const realtime: Endpoint = {
   path: '/realtime',

@@ -15,18 +15,13 @@
 import type { Redis } from 'ioredis'
 
 import { positiveIntSetting, stringSetting } from '@/lib/env'
+import { type PresentViewer, presenceMessage } from '@/projections/changes'
 import { realtimeSettings } from '@/realtime/settings'
 
-export type Viewer = { id: string; name: string }
-/** A viewer as announced: `ttlMs` from the moment the message was written. */
-export type PresentViewer = Viewer & { ttlMs: number }
+/** The feed's presence message is defined with the change messages, which the browser reads too. */
+export type { PresenceMessage } from '@/projections/changes'
 
-/** The change feed's presence message (SSE event `presence`), shaped like a change message. */
-export type PresenceMessage = {
-  collection: 'presence'
-  id: string
-  doc: { conversationId: string; viewers: PresentViewer[] }
-}
+export type Viewer = Omit<PresentViewer, 'ttlMs'>
 
 export const PRESENCE_EVENT = 'presence'
 
@@ -70,7 +65,6 @@ function parseMembers(raw: string[], now: number): PresentViewer[] {
 }
 
 async function announce(redis: Redis, conversationId: string, viewers: PresentViewer[]): Promise<void> {
-  const message: PresenceMessage = { collection: 'presence', id: conversationId, doc: { conversationId, viewers } }
   const feed = realtimeSettings()
   await redis.xadd(
     feed.stream,
@@ -81,7 +75,7 @@ async function announce(redis: Redis, conversationId: string, viewers: PresentVi
     'collection',
     PRESENCE_EVENT,
     'message',
-    JSON.stringify(message),
+    JSON.stringify(presenceMessage(conversationId, viewers)),
   )
 }
 

@@ -6,6 +6,9 @@
  *
  * A message is a patch of the record's card: `doc` holds the card fields the writer knows and
  * carries `id`; a field that is absent is unknown to that writer (merge, don't replace).
+ *
+ * One type for both ends: every writer builds its messages with changeMessage (or removal), and
+ * the browser reads them back with readChangeMessage into the same ChangeMessage union.
  */
 import type { EntryId } from '@/events/entryId'
 import { type AttentionSignals, attentionSignalsOf, type SignalSource } from './dashboard/signals'
@@ -113,10 +116,22 @@ export type NoteLine = {
   updatedAt?: string
 }
 
-type Envelope<C extends FeedCollection, Doc> = {
+/** Each feed collection's card: what its change messages carry in `doc`. */
+export type CardOf = {
+  conversations: ConversationCard
+  utterances: UtteranceLine
+  applications: ApplicationCard
+  customers: CustomerCard
+  reviews: ReviewCard
+  notes: NoteLine
+}
+
+/** What a removal says of the record: its id, and what else the remover knew (its business key, for filters). */
+export type RemovedCard<Card extends { id: RecordId }> = Pick<Card, 'id'> & Partial<Card>
+
+type Message<C extends FeedCollection> = {
   collection: C
   id: RecordId
-  operation: Operation
   /** chatLedger entry ids folded into this change (the last few; empty for non-worker writes). */
   entryIds: EntryId[]
   /** How many events were folded, when more than `entryIds` lists. */
@@ -126,32 +141,49 @@ type Envelope<C extends FeedCollection, Doc> = {
    * record out of commit order; a reader keeps the highest version it has seen.
    */
   version?: number
-  doc: Doc
-}
+} & ({ operation: 'create' | 'update'; doc: CardOf[C] } | { operation: 'delete'; doc: RemovedCard<CardOf[C]> })
 
-export type ChangeMessage =
-  | Envelope<'conversations', ConversationCard>
-  | Envelope<'utterances', UtteranceLine>
-  | Envelope<'applications', ApplicationCard>
-  | Envelope<'customers', CustomerCard>
-  | Envelope<'reviews', ReviewCard>
-  | Envelope<'notes', NoteLine>
+/** What the server publishes and the browser reads: one message type, narrowed by `collection` and `operation`. */
+export type ChangeMessage = { [C in FeedCollection]: Message<C> }[FeedCollection]
+
+/** The change message of one collection's record. */
+export type ChangeMessageOf<C extends FeedCollection> = Extract<ChangeMessage, { collection: C }>
 
 /** A large batch can fold hundreds of events into one record: list the last few only. */
 export const MAX_ENTRY_IDS = 10
 
-export function envelope<C extends FeedCollection, Doc extends { id: RecordId }>(
+/** Where a change came from: the chatLedger entries folded into it, and the record's version after it. */
+export type ChangeStamp = { entryIds?: EntryId[]; version?: number | null }
+
+function stamped<C extends FeedCollection>(
   collection: C,
   operation: Operation,
-  doc: Doc,
-  entryIds: EntryId[] = [],
-  version?: number | null,
-): Envelope<C, Doc> {
-  const message: Envelope<C, Doc> = { collection, id: doc.id, operation, entryIds: entryIds.slice(-MAX_ENTRY_IDS), doc }
+  doc: RemovedCard<CardOf[C]>,
+  { entryIds = [], version }: ChangeStamp,
+): ChangeMessageOf<C> {
+  // The operation and the doc match by construction (envelope takes a whole card, removal a removed one).
+  const message = { collection, id: doc.id, operation, entryIds: entryIds.slice(-MAX_ENTRY_IDS), doc } as Message<C>
   if (entryIds.length > MAX_ENTRY_IDS) message.entryCount = entryIds.length
   if (typeof version === 'number') message.version = version
-  return message
+  // TypeScript does not see that a message of a generic C is the member of the union for that C.
+  return message as unknown as ChangeMessageOf<C>
 }
+
+/** A change message around a card already built. */
+export const envelope = <C extends FeedCollection>(
+  collection: C,
+  operation: Operation,
+  card: CardOf[C],
+  entryIds: EntryId[] = [],
+  version?: number | null,
+): ChangeMessageOf<C> => stamped(collection, operation, card, { entryIds, version })
+
+/** The removal of a record of which only some fields are known (its id and business key, say). */
+export const removal = <C extends FeedCollection>(
+  collection: C,
+  doc: RemovedCard<CardOf[C]>,
+  stamp: ChangeStamp = {},
+): ChangeMessageOf<C> => stamped(collection, 'delete', doc, stamp)
 
 /**
  * One message per record: when several commits of one batch changed a record (a batch committed
@@ -346,3 +378,122 @@ export const noteLine = (id: RecordId, source: NoteSource): NoteLine =>
     createdAt: source.createdAt,
     updatedAt: source.updatedAt,
   })
+
+type CustomerSource = { customerId: string; fullName?: string | null }
+
+/** What each collection's card is made from: the worker's projected state, or a Local API document. */
+export type SourceOf = {
+  conversations: ConversationDoc
+  utterances: UtteranceSource
+  applications: ApplicationSource
+  customers: CustomerSource
+  reviews: ReviewSource
+  notes: NoteSource
+}
+
+const CARD_BUILDERS: { [C in FeedCollection]: (id: RecordId, source: SourceOf[C]) => CardOf[C] } = {
+  conversations: conversationCard,
+  utterances: utteranceLine,
+  applications: applicationCard,
+  customers: customerCard,
+  reviews: reviewCard,
+  notes: noteLine,
+}
+
+/**
+ * The one way a writer announces a change (the worker's store, the collection hooks, rebuilds,
+ * dead-letter retries): the collection's card made from what was written, in its envelope.
+ */
+export const changeMessage = <C extends FeedCollection>(
+  collection: C,
+  operation: Operation,
+  id: RecordId,
+  source: SourceOf[C],
+  stamp: ChangeStamp = {},
+): ChangeMessageOf<C> => stamped(collection, operation, CARD_BUILDERS[collection](id, source), stamp)
+
+/**
+ * The fields each card has whenever it is not a removal: the browser reads them without asking.
+ * A message without them was not written by changeMessage, and is not read.
+ */
+const REQUIRED: { [C in FeedCollection]: ReadonlyArray<keyof CardOf[C] & string> } = {
+  conversations: ['conversationId'],
+  utterances: ['conversation', 'username', 'timestamp'],
+  applications: ['applicationNumber'],
+  customers: ['customerId'],
+  reviews: ['conversationId', 'status'],
+  notes: ['conversationId'],
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+
+/**
+ * Reads a change message (an SSE frame's `data`), or undefined when it is not one. `event` is the
+ * frame's event name, which names the collection when the message does not.
+ */
+export function readChangeMessage(data: string, event?: string): ChangeMessage | undefined {
+  let message: unknown
+  try {
+    message = JSON.parse(data)
+  } catch {
+    return undefined
+  }
+  if (!isObject(message) || !isObject(message.doc)) return undefined
+  const collection = typeof message.collection === 'string' ? message.collection : event
+  const id = message.id ?? message.doc.id
+  if (collection === undefined || !isFeedCollection(collection)) return undefined
+  if ((typeof id !== 'string' && typeof id !== 'number') || id === '') return undefined
+  const operation: Operation =
+    message.operation === 'create' || message.operation === 'delete' ? message.operation : 'update'
+  const doc = message.doc
+  const complete = REQUIRED[collection].every((field) => doc[field] !== undefined && doc[field] !== null)
+  if (operation !== 'delete' && !complete) return undefined
+  return {
+    collection,
+    id,
+    operation,
+    entryIds: Array.isArray(message.entryIds) ? message.entryIds.filter((entry) => typeof entry === 'string') : [],
+    ...(typeof message.entryCount === 'number' ? { entryCount: message.entryCount } : {}),
+    ...(typeof message.version === 'number' ? { version: message.version } : {}),
+    doc: { ...doc, id },
+  } as ChangeMessage
+}
+
+/** A viewer of a conversation as announced: present for `ttlMs` from the moment the message was written. */
+export type PresentViewer = { id: string; name: string; ttlMs: number }
+
+/** Who views a conversation now (src/presence), on the same feed as the SSE event `presence`. */
+export type PresenceMessage = {
+  collection: 'presence'
+  id: string
+  doc: { conversationId: string; viewers: PresentViewer[] }
+}
+
+export const presenceMessage = (conversationId: string, viewers: PresentViewer[]): PresenceMessage => ({
+  collection: 'presence',
+  id: conversationId,
+  doc: { conversationId, viewers },
+})
+
+/** Reads a presence message (an SSE `presence` frame's `data`); viewers not well formed are left out. */
+export function readPresenceMessage(data: string): PresenceMessage | undefined {
+  let message: unknown
+  try {
+    message = JSON.parse(data)
+  } catch {
+    return undefined
+  }
+  if (!isObject(message) || !isObject(message.doc)) return undefined
+  const { conversationId, viewers } = message.doc
+  if (typeof conversationId !== 'string' || !Array.isArray(viewers)) return undefined
+  return presenceMessage(
+    conversationId,
+    viewers.filter(
+      (viewer): viewer is PresentViewer =>
+        isObject(viewer) &&
+        typeof viewer.id === 'string' &&
+        typeof viewer.name === 'string' &&
+        typeof viewer.ttlMs === 'number',
+    ),
+  )
+}

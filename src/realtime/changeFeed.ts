@@ -1,7 +1,8 @@
 /**
  * The change feed: a capped Redis stream that every Next instance and worker shares. One entry
- * per committed change, fields `collection` and `message` (the compact JSON of messages.ts);
- * the entry id orders the feed and is the SSE event id a client resumes from.
+ * per committed change, fields `collection` and `message` (the compact JSON of a ChangeMessage,
+ * src/projections/changes.ts); the entry id orders the feed and is the SSE event id a client
+ * resumes from.
  */
 import type { Redis } from 'ioredis'
 

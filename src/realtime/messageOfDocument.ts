@@ -1,20 +1,11 @@
 import type { PayloadRequest } from 'payload'
 
-import type { Application, Conversation, Customer, Note, Review, Utterance } from '@/payload-types'
+import type { Config, Utterance } from '@/payload-types'
 
-import {
-  applicationCard,
-  type ChangeMessage,
-  conversationCard,
-  customerCard,
-  envelope,
-  type FeedCollection,
-  isFeedCollection,
-  noteLine,
-  type Operation,
-  reviewCard,
-  utteranceLine,
-} from '@/projections/changes'
+import { type ChangeMessage, changeMessage, type FeedCollection, type Operation } from '@/projections/changes'
+
+/** A document of a feed collection, as a Local API, REST or GraphQL write returns it. */
+export type FeedDocument<C extends FeedCollection> = Config['collections'][C]
 
 /** The business key of an utterance's conversation: from the populated relation, else one read. */
 async function conversationIdOf(doc: Utterance, req: PayloadRequest): Promise<string | undefined> {
@@ -30,46 +21,24 @@ async function conversationIdOf(doc: Utterance, req: PayloadRequest): Promise<st
   return conversation?.conversationId
 }
 
-/** The change message for a document written (or deleted) through the Local API, REST or GraphQL. */
-export async function messageOfDocument(
-  collection: string,
-  doc: unknown,
+/**
+ * The change message for a document written (or deleted) through the Local API, REST or GraphQL:
+ * the card changeMessage makes of it, with the record's version where the collection keeps one.
+ * A transcript line also names its conversation's business key (for `?conversation=` filters).
+ */
+export async function messageOfDocument<C extends FeedCollection>(
+  collection: C,
+  doc: FeedDocument<C>,
   operation: Operation,
   req: PayloadRequest,
-): Promise<ChangeMessage | undefined> {
-  if (!isFeedCollection(collection)) return undefined
-  const slug: FeedCollection = collection
-  switch (slug) {
-    case 'conversations': {
-      const conversation = doc as Conversation
-      return envelope(
-        'conversations',
-        operation,
-        conversationCard(conversation.id, conversation),
-        [],
-        conversation.version,
-      )
-    }
-    case 'utterances': {
-      const line = doc as Utterance
-      const conversationId = await conversationIdOf(line, req)
-      return envelope('utterances', operation, utteranceLine(line.id, { ...line, conversationId }))
-    }
-    case 'applications': {
-      const application = doc as Application
-      return envelope('applications', operation, applicationCard(application.id, application), [], application.version)
-    }
-    case 'customers': {
-      const customer = doc as Customer
-      return envelope('customers', operation, customerCard(customer.id, customer), [], customer.version)
-    }
-    case 'reviews': {
-      const review = doc as Review
-      return envelope('reviews', operation, reviewCard(review.id, review))
-    }
-    case 'notes': {
-      const note = doc as Note
-      return envelope('notes', operation, noteLine(note.id, note))
-    }
+): Promise<ChangeMessage> {
+  const version = 'version' in doc ? doc.version : undefined
+  if (collection === 'utterances') {
+    const line = doc as Utterance
+    return changeMessage('utterances', operation, line.id, {
+      ...line,
+      conversationId: await conversationIdOf(line, req),
+    })
   }
+  return changeMessage(collection, operation, doc.id, doc, { version })
 }

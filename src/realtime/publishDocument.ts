@@ -1,8 +1,8 @@
 import type { PayloadRequest } from 'payload'
 
 import { publishMessages } from './changeFeed'
-import { messageOfDocument } from './messageOfDocument'
-import type { Operation } from '@/projections/changes'
+import { type FeedDocument, messageOfDocument } from './messageOfDocument'
+import { isFeedCollection, type Operation } from '@/projections/changes'
 import { feedCommands } from './shared'
 
 /**
@@ -28,9 +28,10 @@ export async function publishDocument(
   const log = req.payload.logger
   const failed = (what: string) => (error: unknown) =>
     log.warn({ collection, id: doc.id, err: error instanceof Error ? error.message : String(error) }, what)
+  if (!isFeedCollection(collection)) return
   try {
-    const message = await messageOfDocument(collection, doc, operation, req)
-    if (!message) return
+    // A hook's document is the collection's, as Payload's generated types describe it.
+    const message = await messageOfDocument(collection, doc as FeedDocument<typeof collection>, operation, req)
     const published = publishMessages(feedCommands(log), [message]).catch(failed('change feed publish failed'))
     let timer: NodeJS.Timeout | undefined
     await Promise.race([published, new Promise((resolve) => (timer = setTimeout(resolve, PUBLISH_WAIT_MS)))])

@@ -76,7 +76,7 @@ describe('the Live board pages', () => {
     await seed(98, { startedAt: minute(52) })
 
     // Then the next page holds exactly the rest that did not move: none twice, none lost
-    const second = await loadCards(finder, filters, first.next)
+    const second = await loadCards(finder, filters, { after: first.next })
     const seen = [...first.cards, ...second.cards].map((card) => card.conversationId)
     expect(new Set(seen).size).toBe(seen.length)
     const expected = all

@@ -44,7 +44,7 @@ export async function LiveConversationsView({ initPageResult, searchParams }: Ad
   const judge: AttentionJudge = { thresholds, now: () => renderedAt }
   const finder = localFinder(initPageResult.req)
   const [initial, attentionCount] = await Promise.all([
-    loadCards(finder, filters, null, undefined, judge, user.id),
+    loadCards(finder, filters, { judge, userId: user.id }),
     countAttention(finder, judge),
   ])
   return (

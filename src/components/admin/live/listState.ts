@@ -6,6 +6,7 @@
  */
 import { isStale, patchCard, sameId, withLine } from '@/board/cards'
 import type { Card, CardLine, CardPage, Cursor, Marker, RecordId } from '@/board/types'
+import type { ConversationCard } from '@/projections/changes'
 
 export type ListState = {
   cards: Card[]
@@ -22,7 +23,7 @@ export type ListAction =
   | { type: 'arrive'; cards: Card[]; atTop: boolean }
   | { type: 'resync'; result: CardPage; atTop: boolean }
   | { type: 'showPending' }
-  | { type: 'patch'; id: RecordId; doc: Record<string, unknown>; version?: number }
+  | { type: 'patch'; id: RecordId; doc: Partial<ConversationCard>; version?: number }
   | { type: 'remove'; id: RecordId }
   | { type: 'line'; conversation: RecordId; line: CardLine }
   | { type: 'markers'; markers: Map<string, Marker[]> }

@@ -4,7 +4,9 @@ import React, { useCallback, useEffect, useState } from 'react'
 
 import { Panel } from '../conversation/Panel.client'
 import { LocalTime } from '../shared/LocalTime.client'
-import { type RealtimeChange, useRealtime } from '../shared/useRealtime'
+import type { ChangeMessage } from '@/projections/changes'
+
+import { useRealtime } from '../shared/useRealtime'
 import { type Assignee, callApi, type Note, type Review } from './types'
 import './reviews.scss'
 
@@ -13,13 +15,17 @@ type Thread = { reviews: Review[]; notes: Note[] }
 const byConversation = (conversationId: string) =>
   encodeURIComponent(JSON.stringify({ conversationId: { equals: conversationId } }))
 
-function upsert<T extends { id: number | string }>(items: T[], id: number | string, doc: Record<string, unknown>): T[] {
-  const index = items.findIndex((item) => String(item.id) === String(id))
-  if (index < 0) return [...items, doc as T]
+/** Adds an item, or merges a change into the one with its id (messages carry the whole small review or note). */
+function upsert<T extends { id: number | string }>(items: T[], doc: T): T[] {
+  const index = items.findIndex((item) => String(item.id) === String(doc.id))
+  if (index < 0) return [...items, doc]
   const next = [...items]
-  next[index] = { ...next[index], ...doc } as T
+  next[index] = { ...next[index], ...doc }
   return next
 }
+
+const without = <T extends { id: number | string }>(items: T[], id: number | string): T[] =>
+  items.filter((item) => String(item.id) !== String(id))
 
 /**
  * Reviews and notes of one conversation, live: flag it with a reason, assign it, resolve it,
@@ -53,19 +59,24 @@ export function ReviewsPanel({ conversationId }: { conversationId: string }) {
       .catch(() => setAssignees([]))
   }, [api])
 
-  const onChange = useCallback((change: RealtimeChange) => {
-    if (change.collection !== 'reviews' && change.collection !== 'notes') return
-    const key = change.collection
+  const onChange = useCallback((change: ChangeMessage) => {
     setThread((current) => {
-      if (change.operation === 'delete') {
-        return {
-          ...current,
-          [key]: (current[key] as Array<{ id: unknown }>).filter((i) => String(i.id) !== String(change.id)),
-        }
+      switch (change.collection) {
+        case 'reviews':
+          return {
+            ...current,
+            reviews:
+              change.operation === 'delete' ? without(current.reviews, change.id) : upsert(current.reviews, change.doc),
+          }
+        case 'notes':
+          return {
+            ...current,
+            notes:
+              change.operation === 'delete' ? without(current.notes, change.id) : upsert(current.notes, change.doc),
+          }
+        default:
+          return current
       }
-      return key === 'reviews'
-        ? { ...current, reviews: upsert(current.reviews, change.id, change.doc) }
-        : { ...current, notes: upsert(current.notes, change.id, change.doc) }
     })
   }, [])
   useRealtime(
@@ -90,8 +101,8 @@ export function ReviewsPanel({ conversationId }: { conversationId: string }) {
       const key = path.startsWith('reviews') ? 'reviews' : 'notes'
       setThread((current) =>
         key === 'reviews'
-          ? { ...current, reviews: upsert(current.reviews, doc.id, doc as Review) }
-          : { ...current, notes: upsert(current.notes, doc.id, doc as Note) },
+          ? { ...current, reviews: upsert(current.reviews, doc as Review) }
+          : { ...current, notes: upsert(current.notes, doc as Note) },
       )
     })
 

@@ -2,8 +2,9 @@
 import { useConfig } from '@payloadcms/ui'
 import { useCallback, useSyncExternalStore } from 'react'
 
-import { parseChange } from '../shared/useRealtime'
-import { callApi, mergeReview, type Review } from './types'
+import { readChangeMessage } from '@/projections/changes'
+
+import { callApi, type Review } from './types'
 
 /**
  * The open reviews, by conversation id, shared by every badge on a page: one read and one
@@ -46,12 +47,12 @@ function open(api: string): () => void {
   source.addEventListener('ready', resync)
   source.addEventListener('reset', resync)
   source.addEventListener('reviews', (event) => {
-    const change = parseChange('reviews', (event as MessageEvent<string>).data)
-    if (!change) return
+    const change = readChangeMessage((event as MessageEvent<string>).data, 'reviews')
+    if (change?.collection !== 'reviews') return
     const known = [...store.reviews.values()].find((review) => String(review.id) === String(change.id))
     if (change.operation === 'delete') {
       if (known) store.reviews.delete(known.conversationId)
-    } else put(mergeReview(known, change.doc))
+    } else put({ ...known, ...change.doc })
     notify()
   })
   return () => source.close()

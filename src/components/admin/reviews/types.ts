@@ -4,10 +4,6 @@ export type Review = ReviewCard
 export type Note = NoteLine
 export type Assignee = { id: number | string; name: string }
 
-/** Merges a change-feed patch into a known review (messages carry the whole small review). */
-export const mergeReview = (known: Review | undefined, doc: Record<string, unknown>): Review =>
-  ({ ...known, ...doc }) as Review
-
 /** Reads JSON from Payload's REST API as the logged-in user; a refusal's message becomes the error. */
 export async function callApi<T>(url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, {

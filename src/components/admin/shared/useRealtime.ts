@@ -2,55 +2,29 @@
 import { useConfig } from '@payloadcms/ui'
 import { useEffect, useState } from 'react'
 
-import { FEED_COLLECTIONS } from '@/projections/changes'
+import {
+  type ChangeMessage,
+  FEED_COLLECTIONS,
+  type PresenceMessage,
+  readChangeMessage,
+  readPresenceMessage,
+} from '@/projections/changes'
 
-import type { ReadSlug } from '@/board/finder'
 import { useHydrated, useLatest } from './hooks'
-import type { RecordId } from '@/board/types'
 
 /** What the connection indicator shows. */
 export type RealtimeStatus = 'connecting' | 'live' | 'reconnecting' | 'offline'
 
-/** One change from the feed: the record and the card/transcript fields the writer knew (a patch). */
-export type RealtimeChange = {
-  collection: ReadSlug
-  id: RecordId
-  operation: 'create' | 'update' | 'delete'
-  /** The record's version after the change, when the writer knew it (see messages.ts). */
-  version?: number
-  doc: Record<string, unknown>
-}
-
-const COLLECTIONS: ReadonlySet<string> = new Set<ReadSlug>(FEED_COLLECTIONS)
+/** A `presence` frame: the conversation's viewers, each present for `ttlMs` from now unless renewed. */
+export type PresenceUpdate = PresenceMessage['doc']
 
 /** While the feed is unreachable the view re-reads this often (polling fallback). */
 export const POLL_MS = 10_000
 const MAX_RETRY_MS = 30_000
 
-/** Reads a frame defensively: `{collection, id, operation, doc}` or the card fields at the top level. */
-export function parseChange(eventName: string, data: string): RealtimeChange | undefined {
-  let raw: unknown
-  try {
-    raw = JSON.parse(data)
-  } catch {
-    return undefined
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined
-  const message = raw as Record<string, unknown>
-  const doc = (typeof message.doc === 'object' && message.doc !== null ? message.doc : message) as Record<
-    string,
-    unknown
-  >
-  const collection = typeof message.collection === 'string' ? message.collection : eventName
-  const id = (message.id ?? doc.id) as RecordId | undefined
-  if (!COLLECTIONS.has(collection) || id === undefined || id === null) return undefined
-  const operation = message.operation === 'create' || message.operation === 'delete' ? message.operation : 'update'
-  const version = typeof message.version === 'number' ? message.version : undefined
-  return { collection: collection as ReadSlug, id, operation, doc, ...(version === undefined ? {} : { version }) }
-}
-
 type Handlers = {
-  onChange: (change: RealtimeChange) => void
+  /** One change from the feed: the record and the card or transcript fields its writer knew (a patch). */
+  onChange: (change: ChangeMessage) => void
   /**
    * Re-read what the view shows: on the first connection (changes made between the server
    * render and the subscription), when the feed says `reset` (too far behind to resume), and
@@ -59,22 +33,6 @@ type Handlers = {
   onResync: () => void
   /** Who views a conversation now (`presence` events, src/presence): the views that show it listen. */
   onPresence?: (message: PresenceUpdate) => void
-}
-
-/** A `presence` frame: the conversation's viewers, each present for `ttlMs` from now unless renewed. */
-export type PresenceUpdate = { conversationId: string; viewers: Array<{ id: string; name: string; ttlMs: number }> }
-
-export function parsePresence(data: string): PresenceUpdate | undefined {
-  try {
-    const { doc } = JSON.parse(data) as { doc?: PresenceUpdate }
-    if (typeof doc?.conversationId !== 'string' || !Array.isArray(doc.viewers)) return undefined
-    const viewers = doc.viewers.filter(
-      (viewer) => typeof viewer?.id === 'string' && typeof viewer.name === 'string' && typeof viewer.ttlMs === 'number',
-    )
-    return { conversationId: doc.conversationId, viewers }
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -127,7 +85,7 @@ export function useRealtime({ onChange, onResync, onPresence }: Handlers, query 
       synced = true
     }
     const onFrame = (event: MessageEvent<string>) => {
-      const change = parseChange(event.type, event.data)
+      const change = readChangeMessage(event.data, event.type)
       if (change) handlers.current.onChange(change)
     }
 
@@ -146,11 +104,11 @@ export function useRealtime({ onChange, onResync, onPresence }: Handlers, query 
         live(true)
       })
       es.addEventListener('open', () => setTimeout(() => !ready && es.readyState === EventSource.OPEN && live(), 1_500))
-      for (const name of COLLECTIONS) es.addEventListener(name, onFrame as EventListener)
+      for (const name of FEED_COLLECTIONS) es.addEventListener(name, onFrame as EventListener)
       es.addEventListener('message', onFrame)
       es.addEventListener('presence', ((event: MessageEvent<string>) => {
-        const update = parsePresence(event.data)
-        if (update) handlers.current.onPresence?.(update)
+        const message = readPresenceMessage(event.data)
+        if (message) handlers.current.onPresence?.(message.doc)
       }) as EventListener)
       es.addEventListener('error', () => {
         if (stopped) return
