@@ -10,14 +10,7 @@ import type { ConversationState } from '@/projections/dashboard/conversation'
 import type { CustomerState } from '@/projections/dashboard/customer'
 import { attentionSignalsOf, SIGNAL_COLUMNS } from '@/projections/dashboard/signals'
 import type { Utterance } from '@/projections/dashboard/utterance'
-import {
-  applicationCard,
-  conversationCard,
-  customerCard,
-  envelope,
-  type ConversationDoc,
-  utteranceLine,
-} from '@/projections/changes'
+import { changeMessage, type ConversationDoc } from '@/projections/changes'
 
 import type { ColumnsMatch, Link, LineStore, RecordStore, StoredProjection } from './types'
 
@@ -38,7 +31,7 @@ const customers: RecordStore<CustomerState> = {
   collection: 'customers',
   keyField: 'customerId',
   announce: ({ id, operation, state, entryIds, version }) =>
-    envelope('customers', operation, customerCard(id, state), entryIds, version),
+    changeMessage('customers', operation, id, state, { entryIds, version }),
 }
 
 const applications: RecordStore<ApplicationState> = {
@@ -48,7 +41,7 @@ const applications: RecordStore<ApplicationState> = {
   omit: ['customerId'],
   links: [customerOfRecord<ApplicationState>() as Link<ApplicationState, never>],
   announce: ({ id, operation, state, entryIds, version }) =>
-    envelope('applications', operation, applicationCard(id, state), entryIds, version),
+    changeMessage('applications', operation, id, state, { entryIds, version }),
 }
 
 const conversationLinks: Array<Link<ConversationState, never>> = [
@@ -79,13 +72,7 @@ const conversations: RecordStore<ConversationState> = {
   omit: ['customerId'],
   links: conversationLinks,
   announce: ({ id, operation, state, entryIds, version, columns }) =>
-    envelope(
-      'conversations',
-      operation,
-      conversationCard(id, { ...state, ...columns } as ConversationDoc),
-      entryIds,
-      version,
-    ),
+    changeMessage('conversations', operation, id, { ...state, ...columns } as ConversationDoc, { entryIds, version }),
 }
 
 const utterances: LineStore<Utterance> = {
@@ -107,7 +94,7 @@ const utterances: LineStore<Utterance> = {
     'additionalData',
   ] satisfies Array<keyof Omit<Utterance, 'conversationId'>>,
   announce: ({ id, line, parent, operation }) =>
-    envelope('utterances', operation, utteranceLine(id, { ...line, conversation: parent }), [line.eventId]),
+    changeMessage('utterances', operation, id, { ...line, conversation: parent }, { entryIds: [line.eventId] }),
 }
 
 export const dashboardStore: StoredProjection<typeof dashboard> = {

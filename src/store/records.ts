@@ -6,7 +6,7 @@
 import type { WithBookkeeping } from '@/projections/define'
 import {
   type ChangeMessage,
-  envelope,
+  removal,
   type FeedCollection,
   isFeedCollection,
   type RecordId,
@@ -105,13 +105,7 @@ export const announceRemovals = <State>(
   removed: Array<{ id: RecordId; key: string }>,
 ): ChangeMessage[] =>
   isFeedCollection(store.collection)
-    ? removed.map(
-        ({ id, key }) =>
-          envelope(store.collection as FeedCollection, 'delete', {
-            id,
-            [store.keyField]: key,
-          } as never) as ChangeMessage,
-      )
+    ? removed.map(({ id, key }) => removal(store.collection as FeedCollection, { id, [store.keyField]: key }))
     : []
 
 /** The change-feed messages of a kind's lines written (new, or replaced in place). */
