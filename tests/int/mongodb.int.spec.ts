@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 
+import { runJob } from '@/rebuild'
 import { STORES } from '@/store'
 
 import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
@@ -63,6 +64,49 @@ describe.skipIf(!uri)('MongoDB adapter (MONGODB_URI)', () => {
       expect(await redis.xlen(dlqOf(stream))).toBe(0)
       expect(await redis.xlen(dlqOf(stream, 'portal'))).toBe(0)
     } finally {
+      redis.disconnect()
+    }
+  })
+
+  it('verifies, rebuilds and replays as on SQLite: drift named, repaired in place, replay idempotent', async () => {
+    const redis = new Redis(process.env.REDIS_URL!)
+    const stream = `test:${crypto.randomUUID()}`
+    process.env.CHAT_LEDGER_STREAM = stream
+    try {
+      // Given a drained stream, and records changed behind the projection's back
+      const appended = await appendAll(redis, stream, generateCorpus({ events: 600, seed: 12 }))
+      await startWorker(payload, stream, { connectionName: 'mongo-jobs' }).done
+      const oracle = oracleOf(appended)
+      const [conversationId] = [...oracle.conversations.keys()]
+      const [lineKey] = [...oracle.utterances.keys()]
+      await payload.db.updateOne({
+        collection: 'conversations',
+        where: { conversationId: { equals: conversationId } },
+        data: { status: 'hard_end' },
+      })
+      await payload.db.updateOne({
+        collection: 'utterances',
+        where: { key: { equals: lineKey } },
+        data: { utterance: 'forged' },
+      })
+
+      // When verify, rebuild and verify again run, then a replay of the whole stream
+      const verified = await runJob(payload, redis, 'verify', 'dashboard', { by: 'test' })
+      const rebuilt = await runJob(payload, redis, 'rebuild', 'dashboard', { by: 'test' })
+      const again = await runJob(payload, redis, 'verify', 'dashboard', { by: 'test' })
+      const replayed = await runJob(payload, redis, 'replay', 'dashboard', { by: 'test', from: '0-0' })
+
+      // Then verify named both, the rebuild put them right (the line in place), and nothing else
+      // changed
+      const drift = verified.job === 'verify' ? verified.drift : undefined
+      expect(drift?.kinds.conversations!.differing).toContainEqual({ key: conversationId, fields: ['status'] })
+      expect(drift?.kinds.utterances!.differing).toContainEqual({ key: lineKey, fields: ['content'] })
+      expect(rebuilt.job === 'rebuild' && rebuilt.report.kinds.utterances).toMatchObject({ updated: 1, created: 0 })
+      expect(again.job === 'verify' && again.drifted).toBe(false)
+      expect(replayed.job === 'replay' && replayed.report.changed).toBe(0)
+      await expectDatabaseToEqual(payload, oracle)
+    } finally {
+      delete process.env.CHAT_LEDGER_STREAM
       redis.disconnect()
     }
   })
