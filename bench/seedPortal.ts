@@ -5,7 +5,8 @@
  *
  * No Redis and no worker loop: each chunk of a generated corpus (src/events/generate.ts) is parsed
  * and folded in memory by the portal projection's own kinds (the rebuild's ExpectedProjection), and every
- * record is written once, through the store's own writer (saveRecords), one transaction per chunk.
+ * record is written once, with the columns its store makes (the API's answer), through the store's own
+ * writer (saveRecords), one transaction per chunk.
  * Chunks are added until there are that many customers (the last chunk may overshoot a little).
  * The chunks have their own seeds: a key a later chunk generates again is skipped, so every
  * record is one fold's. Prints one JSON line: customers, records, events folded, seconds; writes
@@ -69,7 +70,10 @@ for (let chunk = 0; customers.size < wanted; chunk++) {
           if (customers.size % 20 === 0) sample.push({ customerId, applicationNumber: key })
         }
         seen.add(key)
-        const fields = Object.fromEntries(Object.entries(state).filter(([field]) => !omitted.has(field)))
+        const fields = {
+          ...Object.fromEntries(Object.entries(state).filter(([field]) => !omitted.has(field))),
+          ...entry.store.derived?.(state),
+        }
         writes.push({ key, stored: undefined, state, fields, required: {} })
       }
       await saveRecords(session, entry.store.collection, entry.store.keyField, writes)

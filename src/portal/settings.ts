@@ -1,5 +1,5 @@
 /** What the customer portal API can be told through the environment (README, "Customer portal API"). */
-import { intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
+import { booleanSetting, intSetting, positiveIntSetting, stringSetting } from '@/lib/env'
 
 export type PortalSettings = {
   /** HS256: the secret the customer portal signs its tokens with. */
@@ -34,6 +34,8 @@ export type PortalSettings = {
   /** Records per page, by default and at most. */
   pageSize: number
   maxPageSize: number
+  /** Whether answers carry a Server-Timing header: what each step of the request took (the bench reads it). */
+  serverTiming: boolean
 }
 
 const optional = (name: string) => process.env[name]?.trim() || undefined
@@ -84,5 +86,6 @@ export function portalSettings(): PortalSettings {
     afterTimeoutMs: intSetting('PORTAL_AFTER_TIMEOUT_MS', 2_000),
     pageSize: positiveIntSetting('PORTAL_PAGE_SIZE', 20),
     maxPageSize: 100,
+    serverTiming: booleanSetting('PORTAL_SERVER_TIMING', false),
   }
 }

@@ -166,7 +166,10 @@ async function idsOf(payload: Payload, store: RecordStore<WithBookkeeping>): Pro
   return new Map((docs as Row[]).map((doc) => [String(doc[store.keyField]), doc.id as number | string]))
 }
 
-/** Every column a record of this kind should hold: its state's fields, its links and their copies. */
+/**
+ * Every column a record of this kind should hold: its state's fields, the columns made from them,
+ * its links and their copies.
+ */
 function expectedColumns(
   { store }: RecordEntry,
   state: WithBookkeeping,
@@ -174,9 +177,10 @@ function expectedColumns(
   ids: Map<string, Map<string, number | string>>,
 ): Record<string, unknown> {
   const omitted = new Set(['projection', ...(store.omit ?? [])])
-  const columns: Record<string, unknown> = Object.fromEntries(
-    Object.entries(state).filter(([field]) => !omitted.has(field)),
-  )
+  const columns: Record<string, unknown> = {
+    ...Object.fromEntries(Object.entries(state).filter(([field]) => !omitted.has(field))),
+    ...store.derived?.(state),
+  }
   for (const link of store.links ?? []) {
     const key = link.keyOf(state)
     const linked = key === null ? undefined : target.states.get(link.to)?.get(key)

@@ -1,10 +1,13 @@
 /**
  * How the portal projection is stored: two flat collections, no links between them (a customer
- * is its id), nothing announced on the change feed (no live view follows them).
+ * is its id), nothing announced on the change feed (no live view follows them). Each record also
+ * keeps, in `answer`, the portal API's answer for it as JSON text, made and checked against the
+ * API's shape here, when the record is written: a request joins stored answers and checks nothing.
  */
 import type { PortalApplication, PortalConversation } from '@/payload-types'
 import { portal } from '@/projections/portal'
 import type { PortalApplicationState } from '@/projections/portal/application'
+import { applicationAnswerOf, conversationAnswerOf } from '@/projections/portal/answers'
 import type { PortalConversationState } from '@/projections/portal/conversation'
 
 import type { ColumnsMatch, RecordStore, StoredProjection } from './types'
@@ -18,6 +21,7 @@ const portalApplications: RecordStore<PortalApplicationState> = {
   collection: 'portal-applications',
   keyField: 'applicationNumber',
   required: ['applicationNumber', 'status', 'progressPercentage', 'customerName', 'documents', 'outstanding'],
+  derived: (state) => ({ answer: applicationAnswerOf(state) }),
 }
 
 const portalConversations: RecordStore<PortalConversationState> = {
@@ -25,6 +29,7 @@ const portalConversations: RecordStore<PortalConversationState> = {
   collection: 'portal-conversations',
   keyField: 'conversationId',
   required: ['conversationId', 'status', 'messageCount'],
+  derived: (state) => ({ answer: conversationAnswerOf(state) }),
 }
 
 export const portalStore: StoredProjection<typeof portal> = {

@@ -92,7 +92,8 @@ async function saveKind(batch: Batch, { name, store }: RecordEntry): Promise<Arr
     for (const field of changedFields(before, state)) if (!omitted.has(field)) fields[field] = values[field]
     const links = linkColumns(batch, store, state)
     const required = Object.fromEntries(store.required.map((field) => [field, values[field]]))
-    writes.push({ key, stored, state, fields: { ...fields, ...links }, required, links })
+    const derived = store.derived?.(state)
+    writes.push({ key, stored, state, fields: { ...fields, ...derived, ...links }, required, links })
   }
   const created = await saveRecords(batch.session, store.collection, store.keyField, writes)
   const ids = batch.ids.get(name)!

@@ -78,6 +78,13 @@ export type RecordStore<State> = {
   omit?: readonly string[]
   /** Columns sent with every write, changed or not (required ones). */
   required: readonly string[]
+  /**
+   * Columns made from the whole state and written with every write of the record, beside its
+   * fields: kept out of the state, so out of its bookkeeping (`projection`) and of every fold.
+   * Verify compares them and rebuilds rewrite them like any other column. May throw when the state
+   * cannot make them: the write fails (the portal's answers, checked against the API's shapes).
+   */
+  derived?(state: State): Record<string, unknown>
   links?: ReadonlyArray<Link<State, never>>
   /** The change-feed message of a committed change; kinds nobody follows live have none. */
   announce?(change: RecordChange<State>): ChangeMessage
