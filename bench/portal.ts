@@ -116,10 +116,17 @@ async function startApp(databaseUri: string, redisUrl?: string) {
 
 /**
  * Closed loop (autocannon, no rate): as many answers per second as 16 callers on each port get,
- * all ports at once.
+ * all ports at once, and the CPU the apps (`pids`) spent per answer: on a machine shared with
+ * other work the answers per second follow what the machine leaves, the CPU per answer much less.
  */
-async function saturation(ports: number[], seconds: number, request: () => RequestSpec): Promise<number> {
+async function saturation(
+  ports: number[],
+  pids: Array<number | undefined>,
+  seconds: number,
+  request: () => RequestSpec,
+): Promise<{ rate: number; cpuMs: number }> {
   const started = performance.now()
+  const meter = cpuMeter(Object.fromEntries(pids.map((pid, i) => [String(i), pid])))
   const results = await Promise.all(
     ports.map((port) =>
       autocannon({
@@ -130,8 +137,10 @@ async function saturation(ports: number[], seconds: number, request: () => Reque
       }),
     ),
   )
+  const elapsed = (performance.now() - started) / 1000
+  const cores = Object.values(meter()).reduce((sum, share) => sum + share, 0)
   const answered = results.reduce((sum, result) => sum + result.requests.total - result.non2xx, 0)
-  return answered / ((performance.now() - started) / 1000)
+  return { rate: answered / elapsed, cpuMs: (cores * elapsed * 1000) / answered }
 }
 
 const load = (ports: number[], rate: number, seconds: number, request: () => RequestSpec) =>
@@ -311,17 +320,24 @@ export default async function runPortal(
     if (one.failed) line(`   next step`, one.failed)
 
     // The ceiling of one app process, and how much of it is Next and Payload rather than the portal.
-    const floor: number[] = []
-    const ceiling: number[] = []
+    const floor: Array<{ rate: number; cpuMs: number }> = []
+    const ceiling: Array<{ rate: number; cpuMs: number }> = []
     for (let run = 0; run < RUNS; run++) {
-      floor.push(await saturation([app.port], SECONDS, () => ({ path: '/api/health/live' })))
-      ceiling.push(await saturation([app.port], SECONDS, applications))
+      floor.push(await saturation([app.port], [app.nextPid], SECONDS, () => ({ path: '/api/health/live' })))
+      ceiling.push(await saturation([app.port], [app.nextPid], SECONDS, applications))
     }
-    const share = (percentile(ceiling, 50) / percentile(floor, 50)) * 100
+    const rates = (runs: Array<{ rate: number }>) => runs.map((run) => run.rate)
+    const cpuMs = (runs: Array<{ cpuMs: number }>) => runs.map((run) => run.cpuMs)
+    const share = (percentile(rates(ceiling), 50) / percentile(rates(floor), 50)) * 100
     line(
       `most answered/s, closed loop (autocannon, 16 connections)`,
-      `GET applications ${overRuns(ceiling, fmt)}; GET /api/health/live (Next + Payload, no work) ` +
-        `${overRuns(floor, fmt)}; applications / health ${fmt(share)} %`,
+      `GET applications ${overRuns(rates(ceiling), fmt)}; GET /api/health/live (Next + Payload, no work) ` +
+        `${overRuns(rates(floor), fmt)}; applications / health ${fmt(share)} %`,
+    )
+    line(
+      `   app CPU per answer, same runs`,
+      `GET applications ${overRuns(cpuMs(ceiling), fmt, 2)} ms; GET /api/health/live ` +
+        `${overRuns(cpuMs(floor), fmt, 2)} ms`,
     )
 
     // Scale-out: a second process on the same database file and the same Redis (shared rate limits),
@@ -330,11 +346,11 @@ export default async function runPortal(
     const ports = [app.port, second.port]
     await load(ports, 200, 2, mix)
     const two = await highestRate(ports, [app.nextPid, second.nextPid], mix, fmt, one.held?.rate ?? 0)
-    const both: number[] = []
-    const alone: number[] = []
+    const both: Array<{ rate: number; cpuMs: number }> = []
+    const alone: Array<{ rate: number; cpuMs: number }> = []
     for (let run = 0; run < RUNS; run++) {
-      alone.push(await saturation([app.port], SECONDS, applications))
-      both.push(await saturation(ports, SECONDS, applications))
+      alone.push(await saturation([app.port], [app.nextPid], SECONDS, applications))
+      both.push(await saturation(ports, [app.nextPid, second.nextPid], SECONDS, applications))
     }
     console.log(
       `  Two app processes (same database file, same Redis), requests spread over both in turn. Load ${loadAverage()}`,
@@ -349,8 +365,9 @@ export default async function runPortal(
     if (two.failed) line(`   next step`, two.failed)
     line(
       `   most answered/s, closed loop (GET applications, 16 connections each)`,
-      `two ${overRuns(both, fmt)}; one ${overRuns(alone, fmt)}; two / one ` +
-        `${fmt(percentile(both, 50) / percentile(alone, 50), 2)}×`,
+      `two ${overRuns(rates(both), fmt)}; one ${overRuns(rates(alone), fmt)}; two / one ` +
+        `${fmt(percentile(rates(both), 50) / percentile(rates(alone), 50), 2)}×; app CPU per answer ` +
+        `two ${overRuns(cpuMs(both), fmt, 2)} ms, one ${overRuns(cpuMs(alone), fmt, 2)} ms`,
     )
   } finally {
     raw.stop()
