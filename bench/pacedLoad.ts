@@ -10,21 +10,51 @@
  */
 import http from 'node:http'
 
-export type Load = { latencies: number[]; non2xx: number; errors: number; sent: number; seconds: number }
+export type Load = {
+  latencies: number[]
+  non2xx: number
+  errors: number
+  sent: number
+  seconds: number
+  /** Each Server-Timing metric the answers carried (ms, one per answer that had it), and its descriptions. */
+  timings: Map<string, { durations: number[]; descriptions: Map<string, number> }>
+}
 
 export type RequestSpec = { path: string; headers?: Record<string, string> }
+
+/** Adds an answer's `Server-Timing` (`name;desc="…";dur=1.5, …`) to `timings`. */
+function addTimings(timings: Load['timings'], header: string | undefined): void {
+  if (!header) return
+  for (const metric of header.split(',')) {
+    const [name, ...params] = metric.trim().split(';')
+    const entry = timings.get(name!) ?? { durations: [], descriptions: new Map<string, number>() }
+    timings.set(name!, entry)
+    for (const param of params) {
+      const [key, value = ''] = param.split('=')
+      if (key === 'dur') entry.durations.push(Number(value))
+      if (key === 'desc') {
+        const description = value.replace(/^"|"$/g, '')
+        entry.descriptions.set(description, (entry.descriptions.get(description) ?? 0) + 1)
+      }
+    }
+  }
+}
 
 const TICK_MS = 1
 const TIMEOUT_MS = 10_000
 
+/**
+ * `rate` requests a second for `seconds`, each to the next of `ports` in turn (as a load balancer
+ * spreads them), over at most `connections` kept-alive connections per port.
+ */
 export async function pacedLoad(options: {
-  port: number
+  ports: number[]
   rate: number
   seconds: number
   connections: number
   request: () => RequestSpec
 }): Promise<Load> {
-  const { port, rate, seconds, connections, request } = options
+  const { ports, rate, seconds, connections, request } = options
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
   const total = Math.round(rate * seconds)
   const latencies: number[] = []
@@ -32,10 +62,12 @@ export async function pacedLoad(options: {
   let errors = 0
   let sent = 0
   let lastAnswer = 0
+  const timings: Load['timings'] = new Map()
   const outstanding = new Set<Promise<void>>()
 
   const fire = (due: number) => {
     const spec = request()
+    const port = ports[sent % ports.length]!
     const done = new Promise<void>((resolve) => {
       const req = http.request(
         { agent, host: '127.0.0.1', port, path: spec.path, headers: spec.headers, timeout: TIMEOUT_MS },
@@ -45,6 +77,7 @@ export async function pacedLoad(options: {
             lastAnswer = performance.now()
             latencies.push(lastAnswer - due)
             if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++
+            addTimings(timings, res.headers['server-timing'] as string | undefined)
             resolve()
           })
         },
@@ -68,5 +101,5 @@ export async function pacedLoad(options: {
   }
   await Promise.all(outstanding)
   agent.destroy()
-  return { latencies, non2xx, errors, sent, seconds: (Math.max(lastAnswer, start) - start) / 1000 }
+  return { latencies, non2xx, errors, sent, seconds: (Math.max(lastAnswer, start) - start) / 1000, timings }
 }

@@ -4,11 +4,15 @@
  * customers (bench/seedPortal.ts, cached under .tmp/bench):
  *   1. p50 / p95 / p99 of each endpoint at 200 and at 1,000 requests/s, paced evenly and open loop
  *      (bench/pacedLoad.ts: latency from when each request was due), three runs each, beside a bare
- *      node:http server at the same rate in the same run, with the app's CPU;
+ *      node:http server at the same rate in the same run, with the app's CPU, and what each step of
+ *      a request took (the answers' Server-Timing: the token check, the rate limits' and the stream
+ *      position's Redis round trip, the read);
  *   2. the highest rate (all three endpoints mixed) held with p95 < 50 ms;
  *   3. the most one app process answers (autocannon, closed loop) on a portal endpoint beside
  *      /api/health/live, Payload's own floor: a request through Next and Payload doing nothing;
- *   4. drain throughput of a worker running both projections beside the dashboard alone.
+ *   4. two app processes on the same database and Redis, the load spread over both as a load
+ *      balancer would: the highest rate they hold together and the most they answer, beside one's;
+ *   5. drain throughput of a worker running both projections beside the dashboard alone.
  * Rate limits stay on, raised (PORTAL_RATE_LIMIT_*) so the load never reaches them.
  */
 import { spawn } from 'node:child_process'
@@ -43,7 +47,7 @@ const RATES = [200, 1_000]
 const RUNS = 3
 const SECONDS = 5
 const CONNECTIONS = 32
-const STEPS = [200, 300, 400, 500, 600, 700, 800, 1_000, 1_400, 2_000]
+const STEPS = [200, 300, 400, 500, 600, 700, 800, 1_000, 1_200, 1_400, 1_700, 2_000, 2_400, 2_800, 3_400, 4_000]
 const DRAIN_EVENTS = 20_000
 
 type Sample = { customerId: string; applicationNumber: string }
@@ -98,29 +102,110 @@ async function seeded(customers: number): Promise<{ file: string; seconds: numbe
   }
 }
 
-async function startApp(databaseUri: string) {
+/** The production app over `databaseUri`, its own redis-server unless `redisUrl` names one to share. */
+async function startApp(databaseUri: string, redisUrl?: string) {
   const app = await startProductionApp(databaseUri, {
     PORTAL_RATE_LIMIT_PER_CUSTOMER: '1000000',
     PORTAL_RATE_LIMIT_PER_CLIENT: '100000000',
+    PORTAL_SERVER_TIMING: 'true',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   })
   const nextPid = descendants(app.child.pid!).find((pid) => cmdline(pid).includes('next-server'))
   return { ...app, nextPid }
 }
 
-/** Closed loop (autocannon, no rate): as many answers per second as `connections` callers get. */
-async function saturation(port: number, seconds: number, request: () => RequestSpec): Promise<number> {
+/**
+ * Closed loop (autocannon, no rate): as many answers per second as 16 callers on each port get,
+ * all ports at once, and the CPU the apps (`pids`) spent per answer: on a machine shared with
+ * other work the answers per second follow what the machine leaves, the CPU per answer much less.
+ */
+async function saturation(
+  ports: number[],
+  pids: Array<number | undefined>,
+  seconds: number,
+  request: () => RequestSpec,
+): Promise<{ rate: number; cpuMs: number }> {
   const started = performance.now()
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: 16,
-    duration: seconds,
-    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...request() }) }],
-  })
-  return (result.requests.total - result.non2xx) / ((performance.now() - started) / 1000)
+  const meter = cpuMeter(Object.fromEntries(pids.map((pid, i) => [String(i), pid])))
+  const results = await Promise.all(
+    ports.map((port) =>
+      autocannon({
+        url: `http://127.0.0.1:${port}`,
+        connections: 16,
+        duration: seconds,
+        requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...request() }) }],
+      }),
+    ),
+  )
+  const elapsed = (performance.now() - started) / 1000
+  const cores = Object.values(meter()).reduce((sum, share) => sum + share, 0)
+  const answered = results.reduce((sum, result) => sum + result.requests.total - result.non2xx, 0)
+  return { rate: answered / elapsed, cpuMs: (cores * elapsed * 1000) / answered }
 }
 
-const load = (port: number, rate: number, seconds: number, request: () => RequestSpec) =>
-  pacedLoad({ port, rate, seconds, connections: CONNECTIONS, request })
+const load = (ports: number[], rate: number, seconds: number, request: () => RequestSpec) =>
+  pacedLoad({ ports, rate, seconds, connections: CONNECTIONS, request })
+
+/**
+ * What each step of the answered requests took, from their Server-Timing, over all runs:
+ * "name mean / p95 ms", with how often each description (remembered, shared) came up.
+ */
+function stepTimes(runs: Load[], fmt: Fmt): string {
+  const steps = new Map<string, { durations: number[]; descriptions: Map<string, number> }>()
+  for (const run of runs) {
+    for (const [name, { durations, descriptions }] of run.timings) {
+      const step = steps.get(name) ?? { durations: [], descriptions: new Map<string, number>() }
+      steps.set(name, step)
+      step.durations.push(...durations)
+      for (const [description, n] of descriptions)
+        step.descriptions.set(description, (step.descriptions.get(description) ?? 0) + n)
+    }
+  }
+  if (steps.size === 0) return 'n/a (no Server-Timing)'
+  return [...steps]
+    .map(([name, { durations, descriptions }]) => {
+      const mean = durations.reduce((sum, ms) => sum + ms, 0) / durations.length
+      const counted = [...descriptions]
+        .map(([description, n]) => `${fmt((n / durations.length) * 100)} % ${description}`)
+        .join(', ')
+      return `${name} ${fmt(mean, 2)} / ${fmt(percentile(durations, 95), 2)}${counted ? ` (${counted})` : ''}`
+    })
+    .join('; ')
+}
+
+/**
+ * The highest rate `ports` hold: `request` stepping up from `from` until the median p95 of three
+ * runs reaches 50 ms, the answers fall behind the asked rate, or one is refused.
+ */
+async function highestRate(
+  ports: number[],
+  pids: Array<number | undefined>,
+  request: () => RequestSpec,
+  fmt: Fmt,
+  from = 0,
+): Promise<{ held?: { rate: number; p95: string }; failed?: string }> {
+  let held: { rate: number; p95: string } | undefined
+  for (const rate of STEPS.filter((step) => step >= from)) {
+    const p95s: number[] = []
+    const cpus: number[] = []
+    let slow = 0
+    let refused = 0
+    for (let run = 0; run < RUNS; run++) {
+      const meter = cpuMeter(Object.fromEntries(pids.map((pid, i) => [String(i), pid])))
+      const result = await load(ports, rate, SECONDS, request)
+      cpus.push(Object.values(meter()).reduce((sum, share) => sum + share, 0) * 100)
+      p95s.push(percentile(result.latencies, 95))
+      if (result.latencies.length / result.seconds < rate * 0.9) slow++
+      refused += result.non2xx + result.errors
+    }
+    const p95 = `p95 ${overRuns(p95s, fmt, 1)} ms, app CPU ${overRuns(cpus, fmt)} %`
+    if (percentile(p95s, 50) >= 50 || slow > RUNS / 2 || refused > 0) {
+      return { held, failed: `${fmt(rate)}/s: ${p95}; runs behind the rate ${slow}; non-2xx+errors ${fmt(refused)}` }
+    }
+    held = { rate, p95 }
+  }
+  return { held }
+}
 
 export default async function runPortal(
   line: Line,
@@ -141,6 +226,7 @@ export default async function runPortal(
   )
   const app = await startApp(`file:${work}`)
   const raw = await startRawServer()
+  let second: Awaited<ReturnType<typeof startApp>> | undefined
   try {
     const tokens = await Promise.all(
       samples.map(async (sample) => ({
@@ -180,7 +266,7 @@ export default async function runPortal(
       ],
     ]
     // Warm up every route (compilation on first use, statement caches).
-    for (const [, request] of endpoints) await load(app.port, 100, 2, request)
+    for (const [, request] of endpoints) await load([app.port], 100, 2, request)
 
     for (const rate of RATES) {
       for (const [name, request] of endpoints) {
@@ -189,9 +275,9 @@ export default async function runPortal(
         const cpu: number[] = []
         for (let run = 0; run < RUNS; run++) {
           const meter = cpuMeter({ app: app.nextPid })
-          runs.push(await load(app.port, rate, SECONDS, request))
+          runs.push(await load([app.port], rate, SECONDS, request))
           cpu.push(meter().app! * 100)
-          baseline.push(await load(raw.port, rate, SECONDS, () => ({ path: '/' })))
+          baseline.push(await load([raw.port], rate, SECONDS, () => ({ path: '/' })))
         }
         const achieved = runs.map((run) => run.latencies.length / run.seconds)
         const refused = runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0)
@@ -217,6 +303,7 @@ export default async function runPortal(
           `   answered/s; app CPU (of a core); non-2xx+errors`,
           `${overRuns(achieved, fmt)}; ${overRuns(cpu, fmt)} %; ${fmt(refused)}`,
         )
+        line(`   steps, mean / p95 ms (Server-Timing)`, stepTimes(runs, fmt))
       }
     }
 
@@ -224,48 +311,67 @@ export default async function runPortal(
     // runs reaches 50 ms or the answers fall behind the asked rate.
     let mixed = 0
     const mix = () => endpoints[(mixed = (mixed + 1) % endpoints.length)]![1]()
-    let held: { rate: number; p95: string } | undefined
-    let failed: string | undefined
-    for (const rate of STEPS) {
-      const p95s: number[] = []
-      const cpus: number[] = []
-      let slow = 0
-      let refused = 0
-      for (let run = 0; run < RUNS; run++) {
-        const meter = cpuMeter({ app: app.nextPid })
-        const result = await load(app.port, rate, SECONDS, mix)
-        cpus.push(meter().app! * 100)
-        p95s.push(percentile(result.latencies, 95))
-        if (result.latencies.length / result.seconds < rate * 0.9) slow++
-        refused += result.non2xx + result.errors
-      }
-      const p95 = `p95 ${overRuns(p95s, fmt, 1)} ms, app CPU ${overRuns(cpus, fmt)} %`
-      if (percentile(p95s, 50) >= 50 || slow > RUNS / 2 || refused > 0) {
-        failed = `${fmt(rate)}/s: ${p95}; runs behind the rate ${slow}; non-2xx+errors ${fmt(refused)}`
-        break
-      }
-      held = { rate, p95 }
-    }
+    const applications = endpoints[0]![1]
+    const one = await highestRate([app.port], [app.nextPid], mix, fmt)
     line(
       `highest rate held with p95 < 50 ms (mixed endpoints, median of ${RUNS} runs per step)`,
-      held ? `${fmt(held.rate)}/s (${held.p95})` : 'none of the steps',
+      one.held ? `${fmt(one.held.rate)}/s (${one.held.p95})` : 'none of the steps',
     )
-    if (failed) line(`   next step`, failed)
+    if (one.failed) line(`   next step`, one.failed)
 
     // The ceiling of one app process, and how much of it is Next and Payload rather than the portal.
-    const floor: number[] = []
-    const ceiling: number[] = []
+    const floor: Array<{ rate: number; cpuMs: number }> = []
+    const ceiling: Array<{ rate: number; cpuMs: number }> = []
     for (let run = 0; run < RUNS; run++) {
-      floor.push(await saturation(app.port, SECONDS, () => ({ path: '/api/health/live' })))
-      ceiling.push(await saturation(app.port, SECONDS, endpoints[0]![1]))
+      floor.push(await saturation([app.port], [app.nextPid], SECONDS, () => ({ path: '/api/health/live' })))
+      ceiling.push(await saturation([app.port], [app.nextPid], SECONDS, applications))
     }
+    const rates = (runs: Array<{ rate: number }>) => runs.map((run) => run.rate)
+    const cpuMs = (runs: Array<{ cpuMs: number }>) => runs.map((run) => run.cpuMs)
+    const share = (percentile(rates(ceiling), 50) / percentile(rates(floor), 50)) * 100
     line(
       `most answered/s, closed loop (autocannon, 16 connections)`,
-      `GET applications ${overRuns(ceiling, fmt)}; GET /api/health/live (Next + Payload, no work) ` +
-        `${overRuns(floor, fmt)}`,
+      `GET applications ${overRuns(rates(ceiling), fmt)}; GET /api/health/live (Next + Payload, no work) ` +
+        `${overRuns(rates(floor), fmt)}; applications / health ${fmt(share)} %`,
+    )
+    line(
+      `   app CPU per answer, same runs`,
+      `GET applications ${overRuns(cpuMs(ceiling), fmt, 2)} ms; GET /api/health/live ` +
+        `${overRuns(cpuMs(floor), fmt, 2)} ms`,
+    )
+
+    // Scale-out: a second process on the same database file and the same Redis (shared rate limits),
+    // the load spread over both in turn, as a load balancer would.
+    second = await startApp(`file:${work}`, `redis://127.0.0.1:${app.redisPort}`)
+    const ports = [app.port, second.port]
+    await load(ports, 200, 2, mix)
+    const two = await highestRate(ports, [app.nextPid, second.nextPid], mix, fmt, one.held?.rate ?? 0)
+    const both: Array<{ rate: number; cpuMs: number }> = []
+    const alone: Array<{ rate: number; cpuMs: number }> = []
+    for (let run = 0; run < RUNS; run++) {
+      alone.push(await saturation([app.port], [app.nextPid], SECONDS, applications))
+      both.push(await saturation(ports, [app.nextPid, second.nextPid], SECONDS, applications))
+    }
+    console.log(
+      `  Two app processes (same database file, same Redis), requests spread over both in turn. Load ${loadAverage()}`,
+    )
+    line(
+      `   highest rate held with p95 < 50 ms (mixed)`,
+      two.held
+        ? `${fmt(two.held.rate)}/s (${two.held.p95}); one process ${one.held ? `${fmt(one.held.rate)}/s` : 'none'}` +
+            (one.held ? `; two / one ${fmt(two.held.rate / one.held.rate, 2)}×` : '')
+        : 'none of the steps',
+    )
+    if (two.failed) line(`   next step`, two.failed)
+    line(
+      `   most answered/s, closed loop (GET applications, 16 connections each)`,
+      `two ${overRuns(rates(both), fmt)}; one ${overRuns(rates(alone), fmt)}; two / one ` +
+        `${fmt(percentile(rates(both), 50) / percentile(rates(alone), 50), 2)}×; app CPU per answer ` +
+        `two ${overRuns(cpuMs(both), fmt, 2)} ms, one ${overRuns(cpuMs(alone), fmt, 2)} ms`,
     )
   } finally {
     raw.stop()
+    await second?.stop()
     await app.stop()
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${work}${suffix}`, { force: true })
   }

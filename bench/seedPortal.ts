@@ -5,7 +5,8 @@
  *
  * No Redis and no worker loop: each chunk of a generated corpus (src/events/generate.ts) is parsed
  * and folded in memory by the portal projection's own kinds (the rebuild's ExpectedProjection), and every
- * record is written once, through the store's own writer, one transaction per chunk.
+ * record is written once, with the columns its store makes (the API's answer), through the store's
+ * own writer, one transaction per chunk.
  * Chunks are added until there are that many customers (the last chunk may overshoot a little).
  * The chunks have their own seeds: a key a later chunk generates again is skipped, so every
  * record is one fold's. Prints one JSON line: customers, records, events folded, seconds; writes

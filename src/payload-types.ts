@@ -515,6 +515,10 @@ export interface PortalApplication {
    * The chatLedger entry the record reflects.
    */
   position?: string | null;
+  /**
+   * What the portal API answers for this record, as the customer gets it.
+   */
+  answer?: string | null;
   outcome: 'pending' | 'approved' | 'declined' | 'withdrawn';
   firstName?: string | null;
   middleName?: string | null;
@@ -568,6 +572,10 @@ export interface PortalConversation {
    * The chatLedger entry the record reflects.
    */
   position?: string | null;
+  /**
+   * What the portal API answers for this record, as the customer gets it.
+   */
+  answer?: string | null;
   /**
    * Incremented on every projected write.
    */
@@ -1051,6 +1059,7 @@ export interface PortalApplicationsSelect<T extends boolean = true> {
   decidedAt?: T;
   lastUpdateAt?: T;
   position?: T;
+  answer?: T;
   outcome?: T;
   firstName?: T;
   middleName?: T;
@@ -1081,6 +1090,7 @@ export interface PortalConversationsSelect<T extends boolean = true> {
   startedAt?: T;
   lastActivityAt?: T;
   position?: T;
+  answer?: T;
   version?: T;
   projection?: T;
   updatedAt?: T;

@@ -7,6 +7,7 @@ import * as migration_20261201_203138_application_current_step_since from './202
 import * as migration_20261202_054939_portal_read_model from './20261202_054939_portal_read_model';
 import * as migration_20261202_073039_operations_reviews_attention_views from './20261202_073039_operations_reviews_attention_views';
 import * as migration_20261202_203820_conversation_ms_to_decision from './20261202_203820_conversation_ms_to_decision';
+import * as migration_20261207_220757_portal_answers from './20261207_220757_portal_answers';
 
 export const migrations = [
   {
@@ -52,6 +53,11 @@ export const migrations = [
   {
     up: migration_20261202_203820_conversation_ms_to_decision.up,
     down: migration_20261202_203820_conversation_ms_to_decision.down,
-    name: '20261202_203820_conversation_ms_to_decision'
+    name: '20261202_203820_conversation_ms_to_decision',
+  },
+  {
+    up: migration_20261207_220757_portal_answers.up,
+    down: migration_20261207_220757_portal_answers.down,
+    name: '20261207_220757_portal_answers'
   },
 ];

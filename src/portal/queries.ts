@@ -1,43 +1,32 @@
 /**
- * The portal API's reads: a customer's records, newest activity first, by keyset cursor, through
- * the database adapter (one indexed query per page, no hooks). The same shapes on every adapter:
- * dates become ISO strings whatever the driver hands back.
+ * The portal API's reads: a customer's stored answers (src/store/portal.ts makes them when it
+ * writes each record), newest activity first, by keyset cursor, one indexed query per request
+ * (src/store/reads.ts). Nothing is reshaped or validated here: an answer is JSON text the
+ * projection checked against the API's shape when it wrote it, joined into the reply as it is.
  */
-import type { Payload, Where } from 'payload'
+import type { Payload } from 'payload'
+
+import { readIndexed, type Row } from '@/store/reads'
+import { portalStore } from '@/store/portal'
 
 import { PortalError } from './auth'
-import { type ApplicationAnswer, ApplicationSchema, type ConversationAnswer, ConversationSchema } from './schemas'
-
-type Row = Record<string, unknown>
 
 const SOURCES = {
   applications: {
     collection: 'portal-applications',
+    kind: 'portalApplications',
     key: 'applicationNumber',
     time: 'lastUpdateAt',
-    schema: ApplicationSchema,
   },
   conversations: {
     collection: 'portal-conversations',
+    kind: 'portalConversations',
     key: 'conversationId',
     time: 'lastActivityAt',
-    schema: ConversationSchema,
   },
 } as const
 
 type Source = keyof typeof SOURCES
-
-/** Dates as ISO strings, undefined as null: the answer's shape whatever the adapter. */
-const plain = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : (value ?? null))
-
-function answerOf<S extends Source>(
-  source: S,
-  doc: Row,
-): S extends 'applications' ? ApplicationAnswer : ConversationAnswer {
-  const { schema } = SOURCES[source]
-  const fields = Object.keys(schema.shape)
-  return schema.parse(Object.fromEntries(fields.map((field) => [field, plain(doc[field])]))) as never
-}
 
 /** A page's cursor: the last record's order keys, opaque to callers. */
 type Cursor = { at: string | null; key: string }
@@ -54,49 +43,69 @@ function decodeCursor(raw: string): Cursor {
   throw new PortalError(400, 'cursor is not one this API gave out: pass nextCursor from the previous page, or none.')
 }
 
-/** Records after the cursor in (time, key) descending order; records without a time sort last. */
-function afterCursor(time: string, key: string, { at, key: last }: Cursor): Where {
-  const tied: Where = {
-    and: [at === null ? { [time]: { exists: false } } : { [time]: { equals: at } }, { [key]: { less_than: last } }],
-  }
-  if (at === null) return tied
-  return { or: [{ [time]: { less_than: at } }, tied, { [time]: { exists: false } }] }
-}
+let warned = false
 
-export async function listFor<S extends Source>(
-  payload: Payload,
-  source: S,
-  customerId: string,
-  { limit, cursor }: { limit: number; cursor?: string },
-) {
-  const { collection, key, time, schema } = SOURCES[source]
-  const clauses: Where[] = [{ customerId: { equals: customerId } }]
-  if (cursor) clauses.push(afterCursor(time, key, decodeCursor(cursor)))
+/**
+ * The rows' stored answers. A record written before the portal projection's version 2 has none
+ * until `pnpm projections rebuild portal` rewrites it (the version check asks for that rebuild):
+ * its answer is made from its stored state by the function the worker makes answers with, at
+ * the cost of a second read, so customers are answered alike meanwhile.
+ */
+async function answersOf(payload: Payload, source: Source, rows: Row[]): Promise<string[]> {
+  const { collection, kind, key } = SOURCES[source]
+  const unshaped = rows.filter((row) => row.answer === null).map((row) => String(row[key]))
+  if (unshaped.length === 0) return rows.map((row) => row.answer as string)
+  if (!warned) {
+    warned = true
+    payload.logger.warn(
+      'Portal records without a stored answer (written before the portal projection’s version 2) are answered ' +
+        'from their state, one more read each: run `pnpm projections rebuild portal`.',
+    )
+  }
   const { docs } = await payload.db.find({
     collection,
-    where: { and: clauses },
-    sort: [`-${time}`, `-${key}`],
-    limit: limit + 1,
+    where: { [key]: { in: unshaped } },
+    select: { [key]: true, projection: true },
     pagination: false,
-    select: Object.fromEntries(Object.keys(schema.shape).map((field) => [field, true])),
+    limit: 0,
   })
-  const rows = docs as Row[]
+  const derive = portalStore.kinds[kind].derived as (state: unknown) => { answer: string }
+  const made = new Map((docs as Row[]).map((doc) => [String(doc[key]), derive(doc.projection).answer]))
+  return rows.map((row) => (row.answer as string | null) ?? made.get(String(row[key]))!)
+}
+
+/** A customer's page of `source`: the stored answers, and the cursor of the next page (null on the last). */
+export async function listFor(
+  payload: Payload,
+  source: Source,
+  customerId: string,
+  { limit, cursor }: { limit: number; cursor?: string },
+): Promise<{ answers: string[]; nextCursor: string | null }> {
+  const { collection, key, time } = SOURCES[source]
+  const rows = await readIndexed(payload, {
+    collection,
+    columns: ['answer', time, key],
+    equal: { customerId },
+    newestFirst: { time, key, after: cursor === undefined ? undefined : decodeCursor(cursor) },
+    limit: limit + 1,
+  })
   const page = rows.slice(0, limit)
   const last = page.at(-1)
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor({ at: (plain(last[time]) as string | null) ?? null, key: String(last[key]) })
+      ? encodeCursor({ at: (last[time] as string | null) ?? null, key: String(last[key]) })
       : null
-  return { records: page.map((doc) => answerOf(source, doc)), nextCursor }
+  return { answers: await answersOf(payload, source, page), nextCursor }
 }
 
-/** One of the customer's applications; a 404 when there is none by that number, or not theirs. */
-export async function applicationFor(payload: Payload, customerId: string, applicationNumber: string) {
-  const doc = await payload.db.findOne({
+/** One of the customer's applications, its stored answer; a 404 when there is none by that number, or not theirs. */
+export async function applicationFor(payload: Payload, customerId: string, applicationNumber: string): Promise<string> {
+  const [row] = await readIndexed(payload, {
     collection: 'portal-applications',
-    where: { and: [{ applicationNumber: { equals: applicationNumber } }, { customerId: { equals: customerId } }] },
-    select: Object.fromEntries(Object.keys(ApplicationSchema.shape).map((field) => [field, true])),
+    columns: ['answer', 'applicationNumber'],
+    equal: { applicationNumber, customerId },
+    limit: 1,
   })
-  if (!doc) throw new PortalError(404, `No application ${applicationNumber} for this customer.`)
-  return answerOf('applications', doc as Row)
+  if (!row) throw new PortalError(404, `No application ${applicationNumber} for this customer.`)
+  return (await answersOf(payload, 'applications', [row]))[0]!
 }

@@ -2,7 +2,8 @@
  * Rate limits of the customer portal API, per customer and per client address, counted in Redis
  * so every app instance shares them (rate-limiter-flexible). While Redis is unreachable each
  * process counts on its own (an in-memory insurance limiter): customers are not locked out by
- * our outage, and the limits still hold per instance.
+ * our outage, and the limits still hold per instance. A request's two counts go out together
+ * (src/endpoints/portal.ts) on the portal's pipelining connection: one round trip.
  */
 import type { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
@@ -10,12 +11,13 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { PortalError } from './auth'
 import type { PortalSettings } from './settings'
 
-type Limiters = { customer: RateLimiterRedis; client: RateLimiterRedis; id: string }
+type Limiters = { customer: RateLimiterRedis; client: RateLimiterRedis; id: string; redis: Redis }
 let limiters: Limiters | undefined
 
+/** The limiters of these settings on this connection (made again when either changes). */
 function limitersOf(redis: Redis, settings: PortalSettings): Limiters {
   const id = `${settings.perCustomer}/${settings.perClient}/${settings.windowSeconds}`
-  if (limiters?.id === id) return limiters
+  if (limiters?.id === id && limiters.redis === redis) return limiters
   const limiter = (name: string, points: number) =>
     new RateLimiterRedis({
       storeClient: redis,
@@ -29,6 +31,7 @@ function limitersOf(redis: Redis, settings: PortalSettings): Limiters {
     customer: limiter('customer', settings.perCustomer),
     client: limiter('client', settings.perClient),
     id,
+    redis,
   })
 }
 

@@ -26,8 +26,8 @@ type Copy = { columns: readonly string[]; from: (linked: unknown) => Row }
 export type LinkTarget = { id: RecordId | null; state?: unknown }
 
 /**
- * A record's row: its state's fields (the bookkeeping and the omitted ones aside), each link's id
- * and the columns it copies. `resolve` says where a link points; undefined leaves it as stored.
+ * A record's row: its state's fields (the bookkeeping and the omitted ones aside), the columns
+ * its store makes from them, each link's id and the columns it copies. `resolve` says where a link points; undefined leaves it as stored.
  */
 export function recordRow<State extends WithBookkeeping>(
   store: RecordStore<State>,
@@ -37,6 +37,7 @@ export function recordRow<State extends WithBookkeeping>(
   const omitted = new Set(['projection', ...(store.omit ?? [])])
   const row: Row = {}
   for (const [field, value] of Object.entries(state)) if (!omitted.has(field)) row[field] = value ?? null
+  Object.assign(row, store.derived?.(state))
   for (const link of store.links ?? []) {
     const key = link.keyOf(state)
     const target = key === null ? { id: null, state: null } : resolve(link, key)

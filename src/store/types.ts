@@ -76,6 +76,13 @@ export type RecordStore<State> = {
   keyField: string
   /** State fields that are not columns (a business key that a link stands for). */
   omit?: readonly string[]
+  /**
+   * Columns made from the whole state and written with every write of the record, beside its
+   * fields: kept out of the state, so out of its bookkeeping (`projection`) and of every fold.
+   * Verify compares them and rebuilds rewrite them like any other column. May throw when the state
+   * cannot make them: the write fails (the portal's answers, checked against the API's shapes).
+   */
+  derived?(state: State): Record<string, unknown>
   links?: ReadonlyArray<Link<State, never>>
   /** The change-feed message of a committed change; kinds nobody follows live have none. */
   announce?(change: RecordChange<State>): ChangeMessage

@@ -4,6 +4,7 @@ import { expect } from 'vitest'
 import type { Folded, Projections } from '@/projections'
 import type { portal } from '@/projections/portal'
 import { attentionSignalsOf } from '@/projections/dashboard/signals'
+import { portalStore } from '@/store/portal'
 
 /**
  * Array rows lose Payload's row ids; absent, null, empty groups and empty arrays are alike;
@@ -103,18 +104,23 @@ export async function expectPortalToEqual(payload: Payload, oracle: Folded<typeo
     (await payload.find({ collection, depth: 0, pagination: false, limit: 0, showHiddenFields: true }))
       .docs as unknown as Array<Record<string, unknown>>
   const kinds = [
-    ['portal-applications', 'applicationNumber', oracle.portalApplications],
-    ['portal-conversations', 'conversationId', oracle.portalConversations],
+    ['portal-applications', 'applicationNumber', 'portalApplications', oracle.portalApplications],
+    ['portal-conversations', 'conversationId', 'portalConversations', oracle.portalConversations],
   ] as const
-  for (const [collection, key, expected] of kinds) {
+  for (const [collection, key, kind, expected] of kinds) {
     const docs = await read(collection)
     expect(docs.map((doc) => doc[key]).sort(), `${collection}: the same records`).toEqual([...expected.keys()].sort())
+    const { derived } = portalStore.kinds[kind]
     for (const doc of docs) {
       const state = expected.get(String(doc[key]))! as unknown as Record<string, unknown>
       expect(doc.projection, `${collection} ${doc[key]}: stored state`).toEqual(state)
       for (const [field, value] of Object.entries(state)) {
         if (field !== 'projection')
           expect(normalise(doc[field]), `${collection} ${doc[key]}.${field}`).toEqual(normalise(value))
+      }
+      // and the columns made from the state (the API's answer) are what the fold's state makes
+      for (const [field, value] of Object.entries(derived!(state as never))) {
+        expect(doc[field], `${collection} ${doc[key]}.${field}`).toEqual(value)
       }
     }
   }

@@ -16,6 +16,7 @@ import { STORES } from '@/store'
 import { dashboardStore } from '@/store/dashboard'
 import { openTableReader, sqliteAdapterOf } from '@/store/internals/sqlite'
 import { storedLines } from '@/store/lines'
+import { readIndexed, readThroughAdapter } from '@/store/reads'
 import { WRITTEN_FOR } from '@/store/internals/versions'
 import { writerFor } from '@/store/writer'
 
@@ -62,9 +63,9 @@ describe('Payload internals the store relies on', () => {
     }).toEqual(WRITTEN_FOR)
   })
 
-  it.runIf(onSqlite)('SQLite: the adapter exposes its client, drizzle and tables', () => {
+  it.runIf(onSqlite)('SQLite: the adapter exposes its client, drizzle, tables and their names', () => {
     const sqlite = sqliteAdapterOf(payload)
-    expect(sqlite, 'payload.db no longer has client, drizzle and tables').toBeDefined()
+    expect(sqlite, 'payload.db no longer has client, drizzle, tables and tableNameMap').toBeDefined()
     // and a table for each kind of lines (bulk inserts go through drizzle), with the columns they name
     for (const store of Object.values(STORES)) {
       for (const kind of Object.values(store.kinds)) {
@@ -120,6 +121,90 @@ describe('Payload internals the store relies on', () => {
     )
     expect(read.filter((row) => String(row.key).startsWith('conv-read-lines:'))).toEqual(asPayloadReads)
   })
+
+  it.runIf(onSqlite)(
+    'SQLite: a request’s prepared read gives the rows payload.db.find gives, page by page',
+    async () => {
+      // Given a customer's portal applications: times tied, one without a time, one without an answer
+      const customerId = 'CUS-prepared-read'
+      const times = ['2025-03-03T09:00:00.000Z', '2025-03-04T09:00:00.000Z', '2025-03-04T09:00:00.000Z', null, null]
+      for (const [i, lastUpdateAt] of times.entries()) {
+        await payload.db.create({
+          collection: 'portal-applications',
+          data: {
+            applicationNumber: `APP-prepared-${i}`,
+            customerId,
+            status: 'draft',
+            progressPercentage: 0,
+            customerName: 'Pat Prepared',
+            documents: [],
+            outstanding: [],
+            hasOutstanding: false,
+            lastUpdateAt,
+            answer: i === 2 ? null : `{"applicationNumber":"APP-prepared-${i}"}`,
+            outcome: 'pending',
+            identityDocuments: [],
+            version: 1,
+            projection: { stamps: {} },
+          },
+        })
+      }
+      await payload.db.create({
+        collection: 'portal-applications',
+        data: {
+          applicationNumber: 'APP-prepared-other',
+          customerId: 'CUS-someone-else',
+          status: 'draft',
+          progressPercentage: 0,
+          customerName: 'Sam Else',
+          documents: [],
+          outstanding: [],
+          hasOutstanding: false,
+          outcome: 'pending',
+          identityDocuments: [],
+          version: 1,
+          projection: { stamps: {} },
+        },
+      })
+      const columns = ['answer', 'lastUpdateAt', 'applicationNumber']
+      const page = (after?: { at: string | null; key: string }) => ({
+        collection: 'portal-applications',
+        columns,
+        equal: { customerId },
+        newestFirst: { time: 'lastUpdateAt', key: 'applicationNumber', after },
+        limit: 2,
+      })
+
+      // When the customer's newest first are read two at a time, prepared and through the adapter
+      const pages: Array<Array<Record<string, unknown>>> = []
+      let after: { at: string | null; key: string } | undefined
+      for (;;) {
+        const prepared = await readIndexed(payload, page(after))
+        // Then every page is the adapter's, value for value
+        expect(prepared, JSON.stringify(after)).toEqual(await readThroughAdapter(payload, page(after)))
+        if (prepared.length === 0) break
+        pages.push(prepared)
+        const last = prepared.at(-1)!
+        after = { at: last.lastUpdateAt as string | null, key: String(last.applicationNumber) }
+      }
+      // and together they are the customer's five, newest first, those without a time last
+      expect(pages.flat().map((row) => row.applicationNumber)).toEqual([
+        'APP-prepared-2',
+        'APP-prepared-1',
+        'APP-prepared-0',
+        'APP-prepared-4',
+        'APP-prepared-3',
+      ])
+      // and a read by key and owner finds one, or none for another owner
+      const one = { collection: 'portal-applications', columns, limit: 1 }
+      const mine = { ...one, equal: { applicationNumber: 'APP-prepared-1', customerId } }
+      expect(await readIndexed(payload, mine)).toEqual(await readThroughAdapter(payload, mine))
+      expect(await readIndexed(payload, mine)).toHaveLength(1)
+      expect(
+        await readIndexed(payload, { ...one, equal: { applicationNumber: 'APP-prepared-other', customerId } }),
+      ).toEqual([])
+    },
+  )
 
   it.runIf(onSqlite)('SQLite: the committed migrations describe the schema the config declares', async () => {
     // Production mode runs migrations, not a schema push: a collection or field without one is a

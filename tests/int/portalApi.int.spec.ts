@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
+import { applicationAnswerOf, conversationAnswerOf } from '@/projections/portal/answers'
 import { ApplicationSchema, ConversationSchema } from '@/portal/schemas'
 import { mintCustomerToken } from '@/portal/token'
 import { STORES } from '@/store'
@@ -158,6 +159,70 @@ describe('the customer portal API, for a customer with their token', () => {
     for (const conversation of conversations) {
       expect(Object.keys(conversation).sort()).toEqual(Object.keys(ConversationSchema.shape).sort())
     }
+  })
+
+  it('answers, record for record, what the projection stored for the caller’s records, and only theirs', async () => {
+    // Given the oracle's records of a customer with two applications
+    const oracle = portalOracleOf(appended)
+    const applications = [...oracle.portalApplications.values()].filter((a) => a.customerId === repeat)
+    const conversations = [...oracle.portalConversations.values()].filter((c) => c.customerId === repeat)
+    const token = await bearer(repeat)
+
+    // When the customer lists both
+    const listed = await get(`/api/customer/${repeat}/applications?limit=100`, token)
+    const chats = await get(`/api/customer/${repeat}/conversations?limit=100`, token)
+
+    // Then each answer is the one the projection made of that record, and there is one per record of theirs
+    const byNumber = new Map(applications.map((a) => [a.applicationNumber, JSON.parse(applicationAnswerOf(a)!)]))
+    const answered = listed.body.applications as Array<{ applicationNumber: string; customerId: string }>
+    expect(answered.map((a) => a.applicationNumber).sort()).toEqual([...byNumber.keys()].sort())
+    for (const application of answered) {
+      expect(application.customerId).toBe(repeat)
+      expect(application).toEqual(byNumber.get(application.applicationNumber))
+    }
+    const byId = new Map(conversations.map((c) => [c.conversationId, JSON.parse(conversationAnswerOf(c))]))
+    const talked = chats.body.conversations as Array<{ conversationId: string }>
+    expect(talked.map((c) => c.conversationId).sort()).toEqual([...byId.keys()].sort())
+    for (const conversation of talked) expect(conversation).toEqual(byId.get(conversation.conversationId))
+  })
+
+  it('answers records written before the projection kept answers (version 1) alike, from their state', async () => {
+    // Given a customer's answers as they are, then their records' stored answers gone (as version 1 left them)
+    const token = await bearer(repeat)
+    const [application] = [...portalOracleOf(appended).portalApplications.values()].filter(
+      (a) => a.customerId === repeat,
+    )
+    const paths = [
+      `/api/customer/${repeat}/applications`,
+      `/api/customer/${repeat}/conversations`,
+      `/api/customer/${repeat}/application/${application!.applicationNumber}`,
+    ]
+    const before = await Promise.all(paths.map((path) => get(path, token)))
+    for (const collection of ['portal-applications', 'portal-conversations'] as const) {
+      await opened.payload.db.updateMany({
+        collection,
+        where: { customerId: { equals: repeat } },
+        data: { answer: null },
+      })
+    }
+
+    // When the customer asks again
+    const after = await Promise.all(paths.map((path) => get(path, token)))
+
+    // Then the answers are the same
+    for (const [index, answer] of after.entries()) {
+      expect(answer.status, paths[index]).toBe(200)
+      expect(answer.body, paths[index]).toEqual(before[index]!.body)
+    }
+  })
+
+  it('says what each step took in Server-Timing when PORTAL_SERVER_TIMING is on, and nothing otherwise', async () => {
+    const token = await bearer(single)
+    const path = `/api/customer/${single}/applications`
+    const timed = await withEnv({ PORTAL_SERVER_TIMING: 'true' }, () => get(path, token))
+    const steps = (timed.headers.get('server-timing') ?? '').split(',').map((metric) => metric.trim().split(';')[0])
+    expect(steps).toEqual(expect.arrayContaining(['token', 'limits', 'position', 'redis', 'read']))
+    expect((await get(path, token)).headers.get('server-timing')).toBeNull()
   })
 
   it('refuses what it cannot read, with a 400 or 404 that says why', async () => {

@@ -6,6 +6,12 @@ import type { ChatEvent } from '@/events/types'
 import { dashboard, fold, portal } from '@/projections'
 import { dashboardFacts, disagreements, portalFacts } from '@/projections/agreement'
 import type { PortalApplicationState } from '@/projections/portal/application'
+import {
+  applicationAnswerOf,
+  ApplicationSchema,
+  conversationAnswerOf,
+  ConversationSchema,
+} from '@/projections/portal/answers'
 import { portalStatusOf, progressOf } from '@/projections/portal/status'
 
 import { AID, at, CID, event, eventsOf, started, UID } from './given'
@@ -268,6 +274,40 @@ describe('nothing internal in the portal’s records', () => {
     }
     const applications: PortalApplicationState[] = [...portalApplications.values()]
     expect(applications.length).toBeGreaterThan(20)
+  })
+})
+
+describe('the portal’s answers, made when a record is written', () => {
+  const { portalApplications, portalConversations } = fold(
+    portal,
+    eventsOf(generateCorpus({ conversations: 30, seed: 5 })),
+  )
+
+  it('are, for every record of a generated corpus, the record’s fields in the API’s shape and nothing else', () => {
+    const kinds = [
+      [ApplicationSchema, [...portalApplications.values()], applicationAnswerOf],
+      [ConversationSchema, [...portalConversations.values()], conversationAnswerOf],
+    ] as const
+    for (const [schema, records, answerOf] of kinds) {
+      expect(records.length).toBeGreaterThan(20)
+      for (const record of records as unknown as Array<Record<string, unknown>>) {
+        const answer = JSON.parse((answerOf as (state: unknown) => string)(record)) as Record<string, unknown>
+        // Exactly the shape's fields, each as the record holds it, and valid by the shape
+        expect(Object.keys(answer).sort()).toEqual(Object.keys(schema.shape).sort())
+        for (const [field, value] of Object.entries(answer)) expect(value, field).toEqual(record[field] ?? null)
+        expect(() => schema.strict().parse(answer)).not.toThrow()
+      }
+    }
+  })
+
+  it('leaves out an application no customer can ask for (its customer not yet known)', () => {
+    const [application] = portalApplications.values()
+    expect(applicationAnswerOf({ ...application!, customerId: null })).toBeNull()
+  })
+
+  it('refuses a record that does not fit the API’s shape, so that it is never stored', () => {
+    const [application] = portalApplications.values()
+    expect(() => applicationAnswerOf({ ...application!, progressPercentage: 140 })).toThrow(/progressPercentage/)
   })
 })
 

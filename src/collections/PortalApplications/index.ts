@@ -3,7 +3,7 @@ import type { CollectionConfig, JSONField } from 'payload'
 import { OUTSTANDING_ITEMS } from '@/projections/portal/application'
 import { PORTAL_STATUSES } from '@/projections/portal/status'
 
-import { portalAccess, PORTAL_GROUP } from '../portalRecords'
+import { answerField, portalAccess, PORTAL_GROUP } from '../portalRecords'
 import { projectionFields } from '../projected'
 
 type JSONSchema4 = NonNullable<JSONField['jsonSchema']>['schema']
@@ -70,6 +70,7 @@ export const PortalApplications: CollectionConfig = {
     { name: 'decidedAt', type: 'date' },
     { name: 'lastUpdateAt', type: 'date' },
     { name: 'position', type: 'text', admin: { description: 'The chatLedger entry the record reflects.' } },
+    answerField,
     // What the customer-facing fields are derived from (not part of any portal answer).
     {
       type: 'collapsible',

@@ -1,6 +1,6 @@
 import type { CollectionConfig } from 'payload'
 
-import { portalAccess, PORTAL_GROUP } from '../portalRecords'
+import { answerField, portalAccess, PORTAL_GROUP } from '../portalRecords'
 import { projectionFields } from '../projected'
 
 /** One flat summary per conversation, as the customer portal shows it (src/projections/portal). */
@@ -43,6 +43,7 @@ export const PortalConversations: CollectionConfig = {
     { name: 'startedAt', type: 'date' },
     { name: 'lastActivityAt', type: 'date' },
     { name: 'position', type: 'text', admin: { description: 'The chatLedger entry the record reflects.' } },
+    answerField,
     ...projectionFields,
   ],
 }

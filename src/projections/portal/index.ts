@@ -10,7 +10,8 @@ import { evolvePortalConversation } from './conversation'
 
 export const portal = defineProjection({
   name: 'portal',
-  version: 1,
+  // 2: each record keeps the API's answer for it (`answer`, made when the record is written).
+  version: 2,
   group: 'payload-portal',
   kinds: {
     portalApplications: { storage: 'record', keyOf: portalApplicationOf, evolve: evolvePortalApplication },
