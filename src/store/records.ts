@@ -27,7 +27,8 @@ export type LinkTarget = { id: RecordId | null; state?: unknown }
 
 /**
  * A record's row: its state's fields (the bookkeeping and the omitted ones aside), the columns
- * its store makes from them, each link's id and the columns it copies. `resolve` says where a link points; undefined leaves it as stored.
+ * its store makes from them, each link's id and the columns it copies. `resolve` says where a
+ * link points; undefined leaves it as stored.
  */
 export function recordRow<State extends WithBookkeeping>(
   store: RecordStore<State>,

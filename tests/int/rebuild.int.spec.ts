@@ -172,7 +172,8 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
 
     // Then it exits non-zero and names each record and what differs
     expect(code).toBe(1)
-    const drift = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1))
+    // (the report is the one line of JSON; log lines may come before or after it)
+    const drift = JSON.parse(output.split('\n').find((line) => line.startsWith('{"kinds"'))!)
     expect(drift.kinds.conversations.differing).toContainEqual({ key: conversationId, fields: ['status'] })
     expect(drift.kinds.conversations.extra).toEqual(['conv-unjustified'])
     expect(drift.kinds.applications.differing).toContainEqual({ key: applicationNumber, fields: ['projection'] })
