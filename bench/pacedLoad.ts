@@ -16,8 +16,8 @@ export type Load = {
   errors: number
   sent: number
   seconds: number
-  /** Each Server-Timing metric the answers carried (ms, one per answer that had it), and its descriptions. */
-  timings: Map<string, { durations: number[]; descriptions: Map<string, number> }>
+  /** Each Server-Timing metric the answers carried (ms, one per answer that had it), and by description. */
+  timings: Map<string, { durations: number[]; described: Map<string, number[]> }>
 }
 
 export type RequestSpec = { path: string; headers?: Record<string, string> }
@@ -27,16 +27,14 @@ function addTimings(timings: Load['timings'], header: string | undefined): void 
   if (!header) return
   for (const metric of header.split(',')) {
     const [name, ...params] = metric.trim().split(';')
-    const entry = timings.get(name!) ?? { durations: [], descriptions: new Map<string, number>() }
+    const values = Object.fromEntries(params.map((param) => param.split('=') as [string, string]))
+    const entry = timings.get(name!) ?? { durations: [], described: new Map<string, number[]>() }
     timings.set(name!, entry)
-    for (const param of params) {
-      const [key, value = ''] = param.split('=')
-      if (key === 'dur') entry.durations.push(Number(value))
-      if (key === 'desc') {
-        const description = value.replace(/^"|"$/g, '')
-        entry.descriptions.set(description, (entry.descriptions.get(description) ?? 0) + 1)
-      }
-    }
+    const duration = Number(values.dur)
+    entry.durations.push(duration)
+    if (values.desc === undefined) continue
+    const description = values.desc.replace(/^"|"$/g, '')
+    entry.described.set(description, [...(entry.described.get(description) ?? []), duration])
   }
 }
 

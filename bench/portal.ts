@@ -148,27 +148,32 @@ const load = (ports: number[], rate: number, seconds: number, request: () => Req
 
 /**
  * What each step of the answered requests took, from their Server-Timing, over all runs:
- * "name mean / p95 ms", with how often each description (remembered, shared) came up.
+ * "name mean / p95 ms", and for a step whose answers describe it (token: remembered or checked;
+ * position: shared or looked up) the share and mean of each description.
  */
 function stepTimes(runs: Load[], fmt: Fmt): string {
-  const steps = new Map<string, { durations: number[]; descriptions: Map<string, number> }>()
+  const steps = new Map<string, { durations: number[]; described: Map<string, number[]> }>()
   for (const run of runs) {
-    for (const [name, { durations, descriptions }] of run.timings) {
-      const step = steps.get(name) ?? { durations: [], descriptions: new Map<string, number>() }
+    for (const [name, timing] of run.timings) {
+      const step = steps.get(name) ?? { durations: [], described: new Map<string, number[]>() }
       steps.set(name, step)
-      step.durations.push(...durations)
-      for (const [description, n] of descriptions)
-        step.descriptions.set(description, (step.descriptions.get(description) ?? 0) + n)
+      step.durations.push(...timing.durations)
+      for (const [description, durations] of timing.described) {
+        step.described.set(description, [...(step.described.get(description) ?? []), ...durations])
+      }
     }
   }
   if (steps.size === 0) return 'n/a (no Server-Timing)'
+  const mean = (values: number[]) => values.reduce((sum, ms) => sum + ms, 0) / values.length
   return [...steps]
-    .map(([name, { durations, descriptions }]) => {
-      const mean = durations.reduce((sum, ms) => sum + ms, 0) / durations.length
-      const counted = [...descriptions]
-        .map(([description, n]) => `${fmt((n / durations.length) * 100)} % ${description}`)
+    .map(([name, { durations, described }]) => {
+      const shares = [...described]
+        .map(
+          ([description, times]) =>
+            `${fmt((times.length / durations.length) * 100)} % ${description} ${fmt(mean(times), 2)}`,
+        )
         .join(', ')
-      return `${name} ${fmt(mean, 2)} / ${fmt(percentile(durations, 95), 2)}${counted ? ` (${counted})` : ''}`
+      return `${name} ${fmt(mean(durations), 2)} / ${fmt(percentile(durations, 95), 2)}${shares ? ` (${shares})` : ''}`
     })
     .join('; ')
 }

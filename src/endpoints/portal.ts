@@ -159,7 +159,8 @@ function portalHandler<Query extends { after?: string }>({ query: querySchema, r
       const query = querySchema.safeParse(Object.fromEntries(req.searchParams.entries()))
       // The token first (remembered once checked: no Redis), so that both limits go out together.
       const caller = await settled(callerOf(req, settings))
-      clock.lap('token')
+      const who = caller.status === 'fulfilled' ? caller.value : undefined
+      clock.lap('token', who?.kind === 'customer' ? (who.remembered ? 'remembered' : 'checked') : undefined)
       const asking = countedAs(caller, customerId.data)
       const after = query.success ? query.data.after : undefined
       const position =

@@ -13,7 +13,9 @@ import { hasRole } from '@/access/roles'
 
 import type { PortalSettings } from './settings'
 
-export type Caller = { kind: 'customer'; customerId: string } | { kind: 'staff'; userId: number | string }
+export type Caller =
+  /** `remembered`: the token was accepted before, and not checked again (see customerOfToken). */
+  { kind: 'customer'; customerId: string; remembered: boolean } | { kind: 'staff'; userId: number | string }
 
 export class PortalError extends Error {
   constructor(
@@ -117,12 +119,19 @@ function rememberedTokens(settings: PortalSettings) {
   return remembered.tokens
 }
 
-/** The customer a token names, checked as `callerOf` says, at `now` (ms; the clock, unless a test gives one). */
-export async function customerOfToken(token: string, settings: PortalSettings, now = Date.now()): Promise<string> {
+/**
+ * The customer a token names, and whether it was remembered rather than checked, at `now` (ms;
+ * the clock, unless a test gives one). Throws the 401 or 503 that says why it is refused.
+ */
+export async function customerOfToken(
+  token: string,
+  settings: PortalSettings,
+  now = Date.now(),
+): Promise<{ customerId: string; remembered: boolean }> {
   if (settings.unconfigured) throw new PortalError(503, settings.unconfigured)
   const tokens = rememberedTokens(settings)
   const known = tokens.get(token)
-  if (known && now < known.until) return known.customerId
+  if (known && now < known.until) return { customerId: known.customerId, remembered: true }
   if (known) tokens.delete(token)
   const key = await keyOf(settings)
   try {
@@ -147,7 +156,7 @@ export async function customerOfToken(token: string, settings: PortalSettings, n
     )
     if (tokens.size >= REMEMBERED_AT_MOST) tokens.delete(tokens.keys().next().value!)
     tokens.set(token, { customerId, until })
-    return customerId
+    return { customerId, remembered: false }
   } catch (error) {
     throw refusal(error, settings)
   }
@@ -159,7 +168,7 @@ export async function callerOf(req: PayloadRequest, settings: PortalSettings): P
     if (req.user && hasRole(req.user, 'admin', 'supervisor')) return { kind: 'staff', userId: req.user.id }
     throw new PortalError(401, 'Send the customer’s token as Authorization: Bearer <token>.')
   }
-  return { kind: 'customer', customerId: await customerOfToken(token, settings) }
+  return { kind: 'customer', ...(await customerOfToken(token, settings)) }
 }
 
 /**

@@ -46,9 +46,9 @@ describe('a remembered customer token', () => {
   it('is accepted again without a check until its exp, and refused once jose would refuse it', async () => {
     // Given a token living a minute, accepted when it was issued
     const token = await tokenFor('CUS-exp', { exp: T0 + 60 })
-    expect(await customerOfToken(token, settings(), at(T0))).toBe('CUS-exp')
-    // Then it is accepted half a minute later
-    expect(await customerOfToken(token, settings(), at(T0 + 30))).toBe('CUS-exp')
+    expect(await customerOfToken(token, settings(), at(T0))).toEqual({ customerId: 'CUS-exp', remembered: false })
+    // Then it is accepted half a minute later, without a check
+    expect(await customerOfToken(token, settings(), at(T0 + 30))).toEqual({ customerId: 'CUS-exp', remembered: true })
     // and refused past its exp and jose's clock tolerance, remembered or not
     await expect(customerOfToken(token, settings(), at(T0 + 66))).rejects.toThrow(/expired/)
   })
@@ -57,8 +57,8 @@ describe('a remembered customer token', () => {
     // Given tokens accepted for at most 100 s, and one living an hour, accepted when issued
     const short = settings({ maxTokenAgeSeconds: 100 })
     const token = await tokenFor('CUS-age', { exp: T0 + 3_600 })
-    expect(await customerOfToken(token, short, at(T0))).toBe('CUS-age')
-    expect(await customerOfToken(token, short, at(T0 + 50))).toBe('CUS-age')
+    expect(await customerOfToken(token, short, at(T0))).toMatchObject({ customerId: 'CUS-age' })
+    expect(await customerOfToken(token, short, at(T0 + 50))).toMatchObject({ customerId: 'CUS-age' })
     // Then it is refused once it is too old
     await expect(customerOfToken(token, short, at(T0 + 106))).rejects.toThrow(/issued more than 100 s ago/)
   })
@@ -66,13 +66,13 @@ describe('a remembered customer token', () => {
   it('is checked again when a setting that decides acceptance changes', async () => {
     // Given a token accepted for one audience
     const token = await tokenFor('CUS-settings')
-    expect(await customerOfToken(token, settings(), at(T0))).toBe('CUS-settings')
+    expect(await customerOfToken(token, settings(), at(T0))).toMatchObject({ customerId: 'CUS-settings' })
     // Then it is refused once another audience, another issuer or another key is configured
     await expect(customerOfToken(token, settings({ audience: 'another-api' }), at(T0))).rejects.toThrow(/aud claim/)
     await expect(customerOfToken(token, settings({ issuer: 'another-portal' }), at(T0))).rejects.toThrow(/iss claim/)
     await expect(customerOfToken(token, settings({ jwtSecret: 'another secret' }), at(T0))).rejects.toThrow(/signature/)
-    // and accepted again with the settings that accept it
-    expect(await customerOfToken(token, settings(), at(T0))).toBe('CUS-settings')
+    // and accepted again with the settings that accept it, checked again
+    expect(await customerOfToken(token, settings(), at(T0))).toEqual({ customerId: 'CUS-settings', remembered: false })
   })
 
   it('is never a refused one: a token of another type is refused every time', async () => {
@@ -84,7 +84,7 @@ describe('a remembered customer token', () => {
 
   it('is refused with 503 while the API is not configured, remembered or not', async () => {
     const token = await tokenFor('CUS-unconfigured')
-    expect(await customerOfToken(token, settings(), at(T0))).toBe('CUS-unconfigured')
+    expect(await customerOfToken(token, settings(), at(T0))).toMatchObject({ customerId: 'CUS-unconfigured' })
     await expect(
       customerOfToken(token, settings({ unconfigured: 'set PORTAL_JWT_ISSUER' }), at(T0)),
     ).rejects.toMatchObject({ status: 503 })
