@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures'
 
-import { ADMIN, login, screenshot, SUPERVISOR } from './helpers'
+import { ADMIN, screenshot, signIn, SUPERVISOR } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -22,7 +22,7 @@ test('a newcomer creates the first account, which is an admin', async ({ page })
 })
 
 test('the admin opens every collection', async ({ page }) => {
-  await login(page, ADMIN)
+  await signIn(page, ADMIN)
   for (const [slug, heading] of [
     ['conversations', 'Conversations'],
     ['customers', 'Customers'],
@@ -37,7 +37,7 @@ test('the admin opens every collection', async ({ page }) => {
 })
 
 test('the admin invites a supervisor', async ({ page }) => {
-  await login(page, ADMIN)
+  await signIn(page, ADMIN)
   await page.goto('/admin/collections/users/create')
   await page.locator('#field-email').fill(SUPERVISOR.email)
   await page.locator('#field-password').fill(SUPERVISOR.password)

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from './fixtures'
 
-import { ADMIN, appendEntries, login, screenshot, SUPERVISOR, waitForProjection } from './helpers'
+import { ADMIN, appendEntries, screenshot, signIn, SUPERVISOR, waitForProjection } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -43,7 +43,7 @@ test('a conversation crosses an attention threshold: the count and its card chan
   const c = chat('repeat')
   const question = 'What is your date of birth?'
   await appendEntries([c.started(), c.billie(question), c.customer('why?'), c.billie(question), c.customer('hmm')])
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   await waitForProjection(page, [c.cid])
   await page.goto('/admin')
   await expect(cardOf(page, c.cid)).toBeVisible()
@@ -78,13 +78,13 @@ test('a second supervisor sees who is viewing a conversation, on its card and in
   try {
     const samPage = await sam.newPage()
     const adaPage = await ada.newPage()
-    await login(adaPage, ADMIN)
+    await signIn(adaPage, ADMIN)
     await waitForProjection(adaPage, [c.cid])
     await adaPage.goto('/admin')
     await expect(cardOf(adaPage, c.cid)).toBeVisible()
 
     // When Sam opens the conversation
-    await login(samPage, SUPERVISOR)
+    await signIn(samPage, SUPERVISOR)
     await samPage.goto(`/admin/live/${c.cid}`)
 
     // Then Ada's board shows him on its card, live
@@ -111,7 +111,7 @@ test('a second supervisor sees who is viewing a conversation, on its card and in
 })
 
 test('a saved view opens from its link, for another supervisor when shared', async ({ page, browser }) => {
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   await page.goto('/admin?status=active')
   await attentionButton(page).click()
   await expect(page).toHaveURL(/attention=1/)
@@ -129,7 +129,7 @@ test('a saved view opens from its link, for another supervisor when shared', asy
   const ada = await browser.newContext()
   try {
     const adaPage = await ada.newPage()
-    await login(adaPage, ADMIN)
+    await signIn(adaPage, ADMIN)
     await adaPage.goto(link)
     await expect(attentionButton(adaPage)).toHaveAttribute('aria-pressed', 'true')
     await expect(adaPage.getByRole('button', { name: 'Active', exact: true })).toHaveAttribute('aria-pressed', 'true')
@@ -146,7 +146,7 @@ test('keyboard: move through cards, open one, previous/next, back, and ? lists t
   const a = chat('keys-a')
   const b = chat('keys-b')
   await appendEntries([a.started(), a.billie('Hi A'), b.started(), b.billie('Hi B')])
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   await waitForProjection(page, [a.cid, b.cid])
   await page.goto('/admin')
   const cards = page.locator('.billie-live__grid .billie-card')
@@ -187,7 +187,7 @@ test('keyboard: move through cards, open one, previous/next, back, and ? lists t
 test('pause gathers live updates behind a count and applies them on resume', async ({ page }) => {
   const c = chat('pause')
   await appendEntries([c.started(), c.billie('First line')])
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   await waitForProjection(page, [c.cid])
   await page.goto('/admin')
   const card = cardOf(page, c.cid)

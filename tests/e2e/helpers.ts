@@ -19,13 +19,18 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /**
- * Signs in through Payload's login endpoint (the page's context keeps the session cookie) and opens
- * the admin, where a login lands: the form itself is tested once (loginThroughForm), and skipping
- * its page load in every other test saves the suite about a minute.
+ * Signs in through Payload's login endpoint: the page's context keeps the session cookie, and the
+ * test opens the page it is about (a page that needs a session sends anyone without one to the
+ * login). The form itself is tested once (loginThroughForm); a page load saved per test adds up.
  */
-export async function login(page: Page, user: { email: string; password: string }) {
+export async function signIn(page: Page, user: { email: string; password: string }) {
   const response = await page.request.post('/api/users/login', { data: { email: user.email, password: user.password } })
   expect(response.ok(), `login of ${user.email}: ${response.status()}`).toBe(true)
+}
+
+/** Signs in (signIn) and opens the admin, where a login lands. */
+export async function login(page: Page, user: { email: string; password: string }) {
+  await signIn(page, user)
   await page.goto('/admin')
   await expect(page).not.toHaveURL(/\/admin\/login/)
 }

@@ -1,13 +1,14 @@
 import { expect, type Page, test } from './fixtures'
 
 import {
-  appendConversationStart,
   appendConversations,
+  appendConversationStart,
   appendEntries,
   appendLongConversation,
   appendPastConversations,
   login,
   screenshot,
+  signIn,
   startedConversations,
   SUPERVISOR,
   waitForProjection,
@@ -197,7 +198,7 @@ test('a chat that has begun but has no message yet is at the top, live and after
 
 test('the conversation view shows the transcript live, and customer text only as text', async ({ page }) => {
   forbidDialogs(page)
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   const [started] = startedConversations(await appendConversations(1, 4301))
   const cid = started!.cid!
   await waitForProjection(page, [cid])
@@ -277,7 +278,7 @@ test('the conversation view shows the transcript live, and customer text only as
 })
 
 test('a long transcript opens at its latest lines and loads earlier ones on request', async ({ page }) => {
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   const entries = await appendLongConversation(260, 4401)
   const cid = startedConversations(entries)[0]!.cid!
   await waitForProjection(page, [cid])
@@ -302,7 +303,7 @@ test('a long transcript opens at its latest lines and loads earlier ones on requ
 })
 
 test('the conversation view works at tablet width and in the dark theme', async ({ page }) => {
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   const { docs } = await findConversations(page, { status: { equals: 'approved' } }, 1)
   await page.setViewportSize({ width: 820, height: 1180 })
   await page.goto(`/admin/live/${docs[0]!.conversationId}`)
@@ -322,7 +323,7 @@ test('the conversation view works at tablet width and in the dark theme', async 
 test('customers are searchable by name, email and id, and list their applications and conversations', async ({
   page,
 }) => {
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   const response = await page.request.get(
     `/api/customers?depth=0&limit=1&where=${encodeURIComponent(JSON.stringify({ emailAddress: { exists: true } }))}`,
   )

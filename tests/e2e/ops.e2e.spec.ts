@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page, test } from './fixtures'
 
-import { ADMIN, appendConversations, appendEntries, login, screenshot, SUPERVISOR } from './helpers'
+import { ADMIN, appendConversations, appendEntries, login, screenshot, signIn, SUPERVISOR } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -21,10 +21,10 @@ const figureCell = (section: Locator, row: string, cell: number) =>
 
 test('an admin watches the figures move as events arrive', async ({ page }) => {
   // Given an admin on the Operations view, reached from the nav
-  await login(page, ADMIN)
-  await expect(page.locator('#nav-operations')).toHaveAttribute('href', '/admin/operations')
+  await signIn(page, ADMIN)
   await page.goto('/admin/operations')
   await expect(page.getByRole('heading', { name: 'Operations', level: 1 })).toBeVisible()
+  await expect(page.locator('#nav-operations')).toHaveAttribute('href', '/admin/operations')
   const dashboard = dashboardSection(page)
   await expect(dashboard.getByTestId('lag-entries-dashboard')).toHaveText(/^\d+ entries$/)
   const projected = figureCell(dashboard, 'Throughput', 1)
@@ -51,7 +51,7 @@ test('an admin retries one group of dead letters and discards another, and sees 
   const lines = generateCorpus({ conversations: 1, seed: 6102 }).filter((fields) => fields.typ === 'user_input')
   const badJson = lines.slice(0, 3).map((line) => ({ ...line, dat: '{"utterance": "I earn $5,000' }))
   const badSeq = lines.slice(3, 5).map((line) => ({ ...line, seq: 'abc', dat: JSON.stringify({ u: 'Hi' }) }))
-  await login(page, ADMIN)
+  await signIn(page, ADMIN)
   await page.goto('/admin/operations')
   await expect(dashboardSection(page)).toBeVisible()
   await appendEntries([...badJson, ...badSeq])

@@ -2,7 +2,7 @@ import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 
 import { expect, test } from './fixtures'
-import { ADMIN, login, loginThroughForm, logout } from './helpers'
+import { ADMIN, loginThroughForm, logout, signIn } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -29,7 +29,7 @@ test.afterAll(async () => {
 
 test('a supervisor who forgot their password resets it from the emailed link', async ({ page }) => {
   // Given a supervisor account
-  await login(page, ADMIN)
+  await signIn(page, ADMIN)
   const created = await page.request.post('/api/users', { data: { ...FORGETFUL, role: 'supervisor' } })
   expect(created.ok()).toBe(true)
   await logout(page)

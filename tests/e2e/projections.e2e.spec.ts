@@ -8,6 +8,7 @@ import {
   appendConversations,
   login,
   screenshot,
+  signIn,
   startedConversations,
   SUPERVISOR,
   waitForProjection,
@@ -24,7 +25,7 @@ test('an admin verifies, sees the drift, rebuilds, and the board shows the right
   // Given a projected conversation whose customer name was changed behind the projection's back
   const admin = await browser.newContext()
   const board = await admin.newPage()
-  await login(board, ADMIN)
+  await signIn(board, ADMIN)
   const corpus = await appendConversations(1, 5101)
   const [conversationId] = startedConversations(corpus).map((fields) => fields.cid!)
   await waitForProjection(board, [conversationId!])
@@ -54,9 +55,8 @@ test('an admin verifies, sees the drift, rebuilds, and the board shows the right
 
   // When the admin opens Projections (linked in the nav) and verifies the dashboard
   const console = await admin.newPage()
-  await console.goto('/admin')
-  await expect(console.locator('#nav-projections')).toHaveAttribute('href', '/admin/projections')
   await console.goto('/admin/projections')
+  await expect(console.locator('#nav-projections')).toHaveAttribute('href', '/admin/projections')
   const dashboard = console.getByRole('region', { name: 'dashboard projection' })
   await dashboard.getByRole('button', { name: 'Verify' }).click()
   // Then a confirmation says how much it reads, and nothing is written

@@ -5,8 +5,8 @@ import { expect, type Page, test } from './fixtures'
 import {
   ADMIN,
   appendConversations,
-  login,
   screenshot,
+  signIn,
   startedConversations,
   SUPERVISOR,
   waitForProjection,
@@ -39,7 +39,7 @@ test('a supervisor flags a conversation; the admin sees it live, they talk in no
   const conversationId = started!.cid!
   const supervisor = await browser.newContext()
   const conversation = await supervisor.newPage()
-  await login(conversation, SUPERVISOR)
+  await signIn(conversation, SUPERVISOR)
   await waitForProjection(conversation, [conversationId])
   const byId = encodeURIComponent(JSON.stringify({ conversationId: { equals: conversationId } }))
   const response = await conversation.request.get(`/api/conversations?depth=0&limit=1&where=${byId}`)
@@ -49,7 +49,7 @@ test('a supervisor flags a conversation; the admin sees it live, they talk in no
   // and the admin, in a second browser, watching the board and the review queue
   const admin = await browser.newContext()
   const board = await admin.newPage()
-  await login(board, ADMIN)
+  await signIn(board, ADMIN)
   await board.goto(`/admin?q=${applicationNumber}`)
   const card = board.locator(`.billie-card[data-conversation-id="${conversationId}"]`)
   await expect(card).toBeVisible()
@@ -141,7 +141,7 @@ test('the board’s review filter shows the conversations in review, and follows
   // Given two projected conversations, neither in review, and the admin's board filtered to reviews
   const corpus = await appendConversations(2, 7102)
   const [flagged, other] = startedConversations(corpus).map((event) => event.cid!)
-  await login(page, ADMIN)
+  await signIn(page, ADMIN)
   await waitForProjection(page, [flagged!, other!])
   await page.goto('/admin')
   // (the board is live, so hydrated: a choice made before would be reset by it)
@@ -184,7 +184,7 @@ for (const theme of ['light', 'dark'] as const) {
     test(`the analytics charts render in the ${theme} theme at ${width} px`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: theme })
       await page.setViewportSize({ width, height: width > 1000 ? 900 : 1180 })
-      await login(page, SUPERVISOR)
+      await signIn(page, SUPERVISOR)
       await page.goto('/admin/analytics')
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme)
       await expect(page.getByRole('heading', { name: 'Analytics', level: 1 })).toBeVisible()

@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures'
 
-import { appendConversations, login, screenshot, SUPERVISOR } from './helpers'
+import { appendConversations, screenshot, signIn, SUPERVISOR } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -10,7 +10,7 @@ test('a supervisor sees conversations the worker projected, read-only', async ({
   const started = corpus.find((fields) => fields.typ === 'conversation_started')!
 
   // When the supervisor logs in
-  await login(page, SUPERVISOR)
+  await signIn(page, SUPERVISOR)
   const me = await (await page.request.get('/api/users/me')).json()
   expect(me.user.role).toBe('supervisor')
 

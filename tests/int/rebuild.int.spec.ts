@@ -68,7 +68,7 @@ function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> }
 
 beforeAll(async () => {
   process.env.CHAT_LEDGER_STREAM = stream
-  appended = await appendAll(opened.redis, stream, generateCorpus({ events: 3_000, seed: 91, retries: 20 }))
+  appended = await appendAll(opened.redis, stream, generateCorpus({ events: 2_000, seed: 91, retries: 20 }))
   await Promise.all([drain('dashboard'), drain('portal')])
 })
 
@@ -116,9 +116,10 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     await expect.poll(async () => (await progress())?.state, { timeout: 10_000, interval: 10 }).toBe('paused')
     appended.push(...(await appendAll(redis, stream, arriving)))
     await waitUntilDrained(redis, stream, group)
+    // (paused where it was meant to be, the rest of the comparison may go in pages of the usual size)
+    delete process.env.REBUILD_PAGE_SIZE
     await controlJob(redis, stream, group, 'resume')
     const verified = await verifying
-    delete process.env.REBUILD_PAGE_SIZE
     await live.worker.stop()
     await live.done
 
@@ -202,11 +203,11 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
       await sqlite.execute('UPDATE conversations SET message_count = -1')
       const { group } = PROJECTIONS.dashboard
 
-      // When a rebuild (writing one record per transaction) is killed (SIGKILL) three times while
-      // writing, at different points
+      // When a rebuild (writing one record per transaction) is killed (SIGKILL) while writing, at
+      // its first record and again half way
       process.env.REBUILD_PAGE_SIZE = '1'
       const conversations = oracle.conversations.size
-      for (const after of [1, Math.floor(conversations / 4), Math.floor(conversations / 2)]) {
+      for (const after of [1, Math.floor(conversations / 2)]) {
         const killed = await cli(['rebuild', 'dashboard', '--yes'], {
           killWhen: async () => {
             const progress = await readProgress(redis, stream, group)
@@ -228,9 +229,9 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
       }
       sqlite.close()
 
-      // When it runs to the end
-      const finished = await cli(['rebuild', 'dashboard', '--yes'])
+      // When it runs to the end (in pages of the usual size)
       delete process.env.REBUILD_PAGE_SIZE
+      const finished = await cli(['rebuild', 'dashboard', '--yes'])
 
       // Then it took over the dead runs' lock, and the records are the oracle's
       expect(finished.code, finished.output).toBe(0)
@@ -410,9 +411,9 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     await controlJob(redis, stream, group, 'pause')
     await expect.poll(async () => (await progress())?.state, { timeout: 10_000, interval: 10 }).toBe('paused')
     appended.push(...(await appendAll(redis, stream, generateCorpus({ conversations: 1, seed: 93 }))))
+    delete process.env.REBUILD_PAGE_SIZE
     await controlJob(redis, stream, group, 'resume')
     await rebuilding
-    delete process.env.REBUILD_PAGE_SIZE
 
     // and the live worker then takes the new events
     await drain()

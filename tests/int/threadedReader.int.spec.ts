@@ -16,6 +16,7 @@ import { kindsOf } from '@/store/kinds'
 import { STORES } from '@/store/stores'
 
 import { appendAll, type Appended } from '../helpers/stream'
+import { sleep } from '../helpers/wait'
 
 const stream = `test:reader:${crypto.randomUUID()}`
 let redis: Redis
@@ -60,16 +61,19 @@ describe('the reader thread', () => {
 
   it('makes the lines of the pages the job is not waiting for, as the job would make them', async () => {
     // Given five pages, and a job that folds slowly: it takes a page, then is busy for a while
-    // (the thread reads two pages ahead of the one taken: the fourth is read while the job is busy)
+    // (the thread reads two pages ahead of the one taken: the fourth is read while the job is busy).
+    // A while is the time the first page took (the thread's start, a read and a parse) four times
+    // over, and at least 3 s: on a busy machine the thread is slower, and the job waits longer.
     const long = `${stream}:long`
     await appendAll(redis, long, generateCorpus({ events: 25_000, seed: 18, retries: 10 }))
     const { lines } = kindsOf(STORES.dashboard)
     const expected = await collect(readStream(redis, long))
     expect(expected.length).toBe(5)
     const taken: StreamPage[] = []
+    const started = performance.now()
     for await (const page of readThreaded(redis, long, {}, { lines: 'dashboard' })) {
       taken.push(page)
-      if (taken.length === 1) await new Promise((resolve) => setTimeout(resolve, 3_000))
+      if (taken.length === 1) await sleep(Math.max(3_000, 4 * (performance.now() - started)))
     }
 
     // Then the thread made the lines of a page meanwhile, the same as the job makes them itself
