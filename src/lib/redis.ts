@@ -51,16 +51,15 @@ function sharedConnection(slot: keyof Shared, log: Payload['logger'], options: R
 export const appRedis = (log: Payload['logger']): Redis => sharedConnection('commands', log, { connectionName: 'app' })
 
 /**
- * The portal API's connection in a server process (rate limits, its stream position), with
- * ioredis's auto-pipelining: every command issued in one turn of the event loop (a request's two
- * rate limits, and those of the requests beside it) goes out in one socket write. Profiling the
- * production server under load put one write per command at about a tenth of its CPU, more than
- * any other step of a portal request; counted with strace, 8,000 rate-limit commands from
- * concurrent requests took 8,146 writes one by one and 1,227 pipelined. Its own connection, so
- * that the rest of the app keeps one write per command.
+ * The portal API's connection in a server process (rate limits, its stream position): its own, so
+ * that a request's commands go out together in one explicit pipeline. Not ioredis's
+ * auto-pipelining, though it cut socket writes (8,000 rate-limit commands from concurrent requests:
+ * 8,146 writes one by one, 1,227 auto-pipelined): in ioredis 5.9.2 a connection closed with
+ * commands in an auto-pipeline throws an uncaught TypeError ("results[i] is not iterable",
+ * autoPipelining.js), which would end the server process.
  */
 export const portalRedis = (log: Payload['logger']): Redis =>
-  sharedConnection('portal', log, { connectionName: 'portal', enableAutoPipelining: true })
+  sharedConnection('portal', log, { connectionName: 'portal' })
 
 /** Closes the shared connections (tests, shutdown); the next use opens new ones. */
 export function closeAppRedis(): void {
