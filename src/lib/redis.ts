@@ -51,9 +51,9 @@ function sharedConnection(slot: keyof Shared, log: Payload['logger'], options: R
 export const appRedis = (log: Payload['logger']): Redis => sharedConnection('commands', log, { connectionName: 'app' })
 
 /**
- * The portal API's connection in a server process (rate limits, its stream position): its own, so
- * that a request's commands go out together in one explicit pipeline. Not ioredis's
- * auto-pipelining, though it cut socket writes (8,000 rate-limit commands from concurrent requests:
+ * The portal API's connection in a server process (rate limits, its stream position), its own; a
+ * request's commands are issued together and awaited once. Not ioredis's auto-pipelining, though
+ * it cut socket writes (8,000 rate-limit commands from concurrent requests:
  * 8,146 writes one by one, 1,227 auto-pipelined): in ioredis 5.9.2 a connection closed with
  * commands in an auto-pipeline throws an uncaught TypeError ("results[i] is not iterable",
  * autoPipelining.js), which would end the server process.
