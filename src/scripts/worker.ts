@@ -7,11 +7,19 @@ import 'dotenv/config'
 
 import { parseArgs } from 'node:util'
 
-import { getPayload } from 'payload'
+// A signal while the worker boots (modules, Payload, the database) finds nothing in hand: it exits
+// 0 at once, as an orchestrator stopping a starting container expects. Once running, `stop`
+// finishes the batch in hand first. The modules are imported after the handlers are in place.
+let stop = async (_signal: string): Promise<void> => process.exit(0)
+process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('SIGINT', () => void stop('SIGINT'))
 
-import config from '../payload.config'
-import { runWorkers } from '../worker/runWorker'
-import { selectProjections, stopWhenIdleMs } from '../worker/settings'
+const [{ getPayload }, { default: config }, { runWorkers }, { selectProjections, stopWhenIdleMs }] = await Promise.all([
+  import('payload'),
+  import('../payload.config'),
+  import('../worker/runWorker'),
+  import('../worker/settings'),
+])
 
 // Everything above is module loading: performance.now() counts from the process's start.
 const modulesLoadedMs = performance.now()
@@ -28,7 +36,7 @@ payload.logger.info(
 const running = runWorkers(payload, { projections, stopWhenIdleMs: stopWhenIdleMs() })
 
 let stopping = false
-const stop = async (signal: string) => {
+stop = async (signal: string) => {
   if (stopping) return
   stopping = true
   payload.logger.info({ signal }, 'stopping worker: finishing the batch in hand')
@@ -36,8 +44,6 @@ const stop = async (signal: string) => {
   await payload.destroy().catch(() => undefined)
   process.exit(0)
 }
-process.on('SIGTERM', () => void stop('SIGTERM'))
-process.on('SIGINT', () => void stop('SIGINT'))
 
 await running.done
 await stop('idle')
