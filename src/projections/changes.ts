@@ -427,18 +427,24 @@ const REQUIRED: { [C in FeedCollection]: ReadonlyArray<keyof CardOf[C] & string>
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
-/**
- * Reads a change message (an SSE frame's `data`), or undefined when it is not one. `event` is the
- * frame's event name, which names the collection when the message does not.
- */
-export function readChangeMessage(data: string, event?: string): ChangeMessage | undefined {
+/** An SSE frame's data as an object carrying a `doc` object, or undefined when it is not one. */
+function framed(data: string): (Record<string, unknown> & { doc: Record<string, unknown> }) | undefined {
   let message: unknown
   try {
     message = JSON.parse(data)
   } catch {
     return undefined
   }
-  if (!isObject(message) || !isObject(message.doc)) return undefined
+  return isObject(message) && isObject(message.doc) ? (message as ReturnType<typeof framed>) : undefined
+}
+
+/**
+ * Reads a change message (an SSE frame's `data`), or undefined when it is not one. `event` is the
+ * frame's event name, which names the collection when the message does not.
+ */
+export function readChangeMessage(data: string, event?: string): ChangeMessage | undefined {
+  const message = framed(data)
+  if (!message) return undefined
   const collection = typeof message.collection === 'string' ? message.collection : event
   const id = message.id ?? message.doc.id
   if (collection === undefined || !isFeedCollection(collection)) return undefined
@@ -477,13 +483,8 @@ export const presenceMessage = (conversationId: string, viewers: PresentViewer[]
 
 /** Reads a presence message (an SSE `presence` frame's `data`); viewers not well formed are left out. */
 export function readPresenceMessage(data: string): PresenceMessage | undefined {
-  let message: unknown
-  try {
-    message = JSON.parse(data)
-  } catch {
-    return undefined
-  }
-  if (!isObject(message) || !isObject(message.doc)) return undefined
+  const message = framed(data)
+  if (!message) return undefined
   const { conversationId, viewers } = message.doc
   if (typeof conversationId !== 'string' || !Array.isArray(viewers)) return undefined
   return presenceMessage(

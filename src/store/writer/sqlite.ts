@@ -60,14 +60,20 @@ export type SqliteDatabase = {
 
 /** A column of a collection's table and where its value sits in a document (`group.field`). */
 type Slot = { path: string[]; key: string; column: Column }
-type ArrayTable = { table: Table; slots: Slot[] }
-/** How one collection's documents map to its tables. */
-type Plan = {
-  slug: string
+/** A table and how a document (or an array's row) fills it. */
+type TableMap = {
   table: Table
   /** Top-level field → the columns it fills. */
   slots: Map<string, Slot[]>
-  arrays: Map<string, ArrayTable>
+  /** Fields a document may name that are not written to this table (arrays; an array row's id). */
+  skipped: ReadonlySet<string>
+  /** How many columns the table has: the most values one of its rows binds. */
+  width: number
+}
+/** How one collection's documents map to its tables. */
+type Plan = TableMap & {
+  slug: string
+  arrays: Map<string, TableMap>
   /** Fields the writer cannot write, and why. */
   unwritable: Map<string, string>
 }
@@ -134,9 +140,10 @@ function planOf(db: SqliteDatabase, payload: Payload, slug: string): Plan {
   const tableName = snake(slug)
   const table = tableNamed(db, tableName)
   if (!table) throw new Error(`no table for ${slug}: the SQLite adapter's tables changed`)
-  const plan: Plan = { slug, table, slots: new Map(), arrays: new Map(), unwritable: new Map() }
+  const arrays = new Map<string, TableMap>()
+  const reasons = new Map<string, string>()
   const fields = payload.collections[slug as CollectionSlug].config.flattenedFields
-  const unwritable = (path: string[], reason: string) => plan.unwritable.set(path[0]!, `${path.join('.')}: ${reason}`)
+  const unwritable = (path: string[], reason: string) => void reasons.set(path[0]!, `${path.join('.')}: ${reason}`)
   const slots = slotsOf(
     table,
     fields,
@@ -151,11 +158,11 @@ function planOf(db: SqliteDatabase, payload: Payload, slug: string): Plan {
         () => unwritable(path, 'an array in an array'),
         (inner, reason) => unwritable(path, `${inner.join('.')}: ${reason}`),
       )
-      plan.arrays.set(field.name, { table: arrayTable, slots: rowSlots })
+      arrays.set(field.name, tableMap(arrayTable, rowSlots, new Set(['id'])))
     },
     unwritable,
   )
-  for (const slot of slots) plan.slots.set(slot.path[0]!, [...(plan.slots.get(slot.path[0]!) ?? []), slot])
+  const plan: Plan = { slug, ...tableMap(table, slots, new Set(arrays.keys())), arrays, unwritable: reasons }
   // Bookkeeping columns every projected collection has (src/collections/projected.ts).
   for (const name of ['id', 'version', 'projection', 'createdAt', 'updatedAt']) {
     const column = table[name]
@@ -163,6 +170,20 @@ function planOf(db: SqliteDatabase, payload: Payload, slug: string): Plan {
   }
   return plan
 }
+
+/** Slots by the top-level field they come from (a group fills several columns). */
+function byField(slots: Slot[]): Map<string, Slot[]> {
+  const fields = new Map<string, Slot[]>()
+  for (const slot of slots) fields.set(slot.path[0]!, [...(fields.get(slot.path[0]!) ?? []), slot])
+  return fields
+}
+
+const tableMap = (table: Table, slots: Slot[], skipped: ReadonlySet<string>): TableMap => ({
+  table,
+  slots: byField(slots),
+  skipped,
+  width: Object.values(table).filter(isColumn).length,
+})
 
 const valueAt = (value: unknown, path: string[]): unknown => {
   let current = value
@@ -173,22 +194,18 @@ const valueAt = (value: unknown, path: string[]): unknown => {
   return current instanceof Date ? current.toISOString() : (current ?? null)
 }
 
-/** A document's columns (by Drizzle key) for the fields it names; arrays apart. */
-function flatten(plan: Plan, document: Row, slots = plan.slots): Row {
+/** A document's columns (by Drizzle key) in `into` (the collection's table, or an array's), for the fields it names. */
+function flatten(plan: Plan, document: Row, into: TableMap = plan): Row {
   const out: Row = {}
   for (const [field, value] of Object.entries(document)) {
-    if (value === undefined || plan.arrays.has(field)) continue
-    const filled = slots.get(field)
-    if (!filled) {
-      if (field === 'id' && slots !== plan.slots) continue
+    if (value === undefined || into.skipped.has(field)) continue
+    const filled = into.slots.get(field)
+    if (!filled)
       throw new Error(`${plan.slug}: cannot write ${field} (${plan.unwritable.get(field) ?? 'no such field'})`)
-    }
     for (const slot of filled) out[slot.key] = valueAt(value, slot.path.slice(1))
   }
   return out
 }
-
-const keysOf = (slots: Slot[]) => new Map(slots.map((slot) => [slot.path[0]!, [slot]]))
 
 class SqliteTransaction implements WriteTransaction {
   constructor(
@@ -252,7 +269,7 @@ class SqliteTransaction implements WriteTransaction {
         updatedAt: now,
       }))
       const key = this.column(plan, keyField)
-      for (const chunk of chunksOf(rows, rowsPerStatement(Object.keys(rows[0]!).length))) {
+      for (const chunk of chunksOf(rows, rowsPerStatement(plan.width))) {
         // A key another writer stored meanwhile is skipped here, and is a conflict below.
         const inserted = await this.tx
           .insert(plan.table)
@@ -327,7 +344,8 @@ class SqliteTransaction implements WriteTransaction {
 
   /** Rewrites the array tables of the records that name an array field (and changed it, when said). */
   private async writeArrays<State>(plan: Plan, writes: Array<RecordWrite<State>>, ids: Map<string, RecordId>) {
-    for (const [field, { table, slots }] of plan.arrays) {
+    for (const [field, array] of plan.arrays) {
+      const { table } = array
       const rewritten = writes.filter(
         (write) => write.row[field] !== undefined && (!write.changed || !write.stored || write.changed.has(field)),
       )
@@ -335,17 +353,16 @@ class SqliteTransaction implements WriteTransaction {
       const parents = rewritten.map((write) => ids.get(write.key)!)
       const parent = table._parentID as never
       for (const chunk of chunksOf(parents, 10_000)) await this.tx.delete(table).where(inArray(parent, chunk))
-      const rowSlots = keysOf(slots)
       const rows = rewritten.flatMap((write) =>
         ((write.row[field] as Row[] | null) ?? []).map((item, index) => ({
-          ...flatten({ ...plan, slots: rowSlots }, item, rowSlots),
+          ...flatten(plan, item, array),
           _order: index + 1,
           _parentID: ids.get(write.key),
           id: typeof item.id === 'string' ? item.id : crypto.randomUUID(),
         })),
       )
       if (rows.length === 0) continue
-      for (const chunk of chunksOf(rows, rowsPerStatement(slots.length + 3)))
+      for (const chunk of chunksOf(rows, rowsPerStatement(array.width)))
         await this.tx.insert(table).values(chunk).onConflictDoNothing().returning({ id: table.id })
     }
   }
@@ -394,7 +411,7 @@ class SqliteTransaction implements WriteTransaction {
       }
     }
     const updatable = Object.keys(flat[0]!).filter((name) => name !== 'key' && name !== 'createdAt' && name !== 'id')
-    for (const chunk of chunksOf(flat, rowsPerStatement(Object.keys(flat[0]!).length))) {
+    for (const chunk of chunksOf(flat, rowsPerStatement(plan.width))) {
       const insert = this.tx.insert(plan.table).values(chunk)
       const lines = replace
         ? await insert
