@@ -1,10 +1,12 @@
 /**
  * `pnpm test`: every suite, each started as soon as what it needs is done, so that both cores stay
- * busy. ESLint, Prettier, tsc and vitest (unit, then integration; with coverage) start at once;
- * the production build starts once tsc is done (tsc reads the types a build writes into .next/),
- * the end-to-end suite once the build is, and the coverage report once vitest and the end-to-end
- * suite are. vitest and the end-to-end suite spend much of their time waiting (for workers, servers
- * and the browser), and each fills the other's waits.
+ * busy. The production build, ESLint, Prettier and vitest (unit, then integration; with coverage)
+ * start at once; the end-to-end suite once the build is done, and tsc too (after the build whatever
+ * its result, so that it checks the route types the build writes into .next/ rather than race it
+ * for them); the coverage report once vitest and the end-to-end suite are done. The build comes
+ * first because the end-to-end suite, which waits on it, is the longest chain; vitest and the
+ * end-to-end suite spend much of their time waiting (for workers, servers and the browser), and
+ * each fills the other's waits.
  *
  * Each suite is a package.json script or the tool it runs, so any one of them runs alone as well.
  * Their output comes through line by line behind the suite's name. A suite whose prerequisite
@@ -13,16 +15,19 @@
 import { spawn } from 'node:child_process'
 import readline from 'node:readline'
 
-/** A pnpm command (a package.json script, `run …`, or a tool of the project, `exec …`), after `needs`. */
-type Suite = { pnpm: string[]; needs?: string[]; env?: Record<string, string> }
+/**
+ * A pnpm command (a package.json script, `run …`, or a tool of the project, `exec …`), started once
+ * the suites it `needs` have passed and those it comes `after` have ended.
+ */
+type Suite = { pnpm: string[]; needs?: string[]; after?: string[]; env?: Record<string, string> }
 
 const E2E_ENV = { E2E_COVERAGE: '1', BUILD_FOR_TESTS: '1' }
 const SUITES: Record<string, Suite> = {
+  build: { pnpm: ['run', 'build'], env: E2E_ENV },
   eslint: { pnpm: ['run', 'lint:eslint'] },
   prettier: { pnpm: ['run', 'lint:format'] },
-  typecheck: { pnpm: ['run', 'typecheck'] },
   vitest: { pnpm: ['run', 'test:vitest'] },
-  build: { pnpm: ['run', 'build'], needs: ['typecheck'], env: E2E_ENV },
+  typecheck: { pnpm: ['run', 'typecheck'], after: ['build'] },
   e2e: { pnpm: ['exec', 'playwright', 'test'], needs: ['build'], env: E2E_ENV },
   coverage: { pnpm: ['run', 'coverage:report'], needs: ['vitest', 'e2e'] },
 }
@@ -55,7 +60,9 @@ const outcome = (name: string): Promise<boolean> => {
   let promise = outcomes.get(name)
   if (!promise) {
     const suite = SUITES[name]!
-    promise = Promise.all((suite.needs ?? []).map(outcome)).then((ready) => {
+    const needed = Promise.all((suite.needs ?? []).map(outcome))
+    const after = Promise.all((suite.after ?? []).map(outcome))
+    promise = Promise.all([needed, after]).then(([ready]) => {
       if (ready.every(Boolean)) return run(name, suite)
       results.set(name, { result: 'not run' })
       return false
