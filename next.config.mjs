@@ -3,8 +3,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
-// `pnpm test` builds once, for the end-to-end suite, right after its own `tsc --noEmit`: that build
-// checks no types a second time and writes no build cache for a next build that will not come.
+// `pnpm test` builds once, for the end-to-end suite, and runs its own `tsc --noEmit` beside it: that
+// build checks no types a second time and writes no build cache for a next build that will not come.
 const buildForTests = process.env.BUILD_FOR_TESTS === '1'
 
 /** @type {import('next').NextConfig} */

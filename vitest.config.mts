@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
+import LongestFirst from './tests/int/sequencer'
+
 export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
@@ -16,6 +18,8 @@ export default defineConfig({
       reportsDirectory: 'coverage',
       reportOnFailure: true,
     },
+    // The longest integration files first, also on a fresh clone (tests/int/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
@@ -30,9 +34,10 @@ export default defineConfig({
           setupFiles: ['./tests/int/setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Two files at a time (each has its own SQLite file and, through VITEST_POOL_ID, its own
-          // Redis database: tests/int/setup.ts); after the unit project, not beside it.
-          maxWorkers: 2,
+          // Three files at a time (each has its own SQLite file and, through VITEST_POOL_ID, its own
+          // Redis database: tests/int/setup.ts), as they wait on workers, servers and timers for much
+          // of their time; after the unit project, not beside it.
+          maxWorkers: 3,
           sequence: { groupOrder: 1 },
         },
       },

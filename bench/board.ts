@@ -13,6 +13,8 @@ import type { Payload } from 'payload'
 
 import type { Finder } from '@/board/finder'
 
+import { seedConversations } from '../tests/helpers/seedConversations'
+
 type Line = (label: string, value: string) => void
 type Fmt = (n: number, digits?: number) => string
 
@@ -87,40 +89,18 @@ export default async function runBoard(line: Line, fmt: Fmt): Promise<void> {
 }
 
 /** 50,000 conversations with varied attention signals, straight into the table (no hooks, no feed). */
-async function seed(payload: Payload) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the adapter's drizzle handle (bench only)
-  const db = payload.db as any
-  const table = db.tables.conversations
-  const statuses = ['active', 'paused', 'soft_end', 'hard_end', 'approved', 'declined'] as const
-  const base = Date.parse('2025-03-03T09:00:00.000Z')
-  for (let start = 0; start < CONVERSATIONS; start += 500) {
-    const rows = []
-    for (let j = start; j < Math.min(CONVERSATIONS, start + 500); j++) {
-      const at = new Date(base + j * 7_000).toISOString()
-      const status = statuses[j % statuses.length]!
-      rows.push({
-        conversationId: `bench-conv-${String(j).padStart(6, '0')}`,
-        customerName: `Customer ${j}`,
-        applicationNumber: `APP-${String(1_000_000 + j)}`,
-        status,
-        finalDecision: status === 'approved' || status === 'declined' ? status : null,
-        startedAt: at,
-        lastUtteranceAt: at,
-        lastActivityAt: at,
-        messageCount: (j % 40) + 1,
-        identityRiskScore: (j * 37) % 100,
-        identityRiskBand: (j * 37) % 100 >= 70 ? 'HIGH' : 'LOW',
-        fraudResult: j % 11 === 0 ? 'REVIEW' : j % 29 === 0 ? 'FAIL' : 'PASS',
-        serviceable: j % 13 !== 0,
-        currentStep: 'loan_amount',
-        stepSince: at,
-        waitingOn: j % 2 ? 'customer' : 'assistant',
-        questionRepeats: j % 17 === 0 ? 3 : 1,
-        version: 1,
-        updatedAt: at,
-        createdAt: at,
-      })
-    }
-    await db.drizzle.insert(table).values(rows)
-  }
+function seed(payload: Payload) {
+  return seedConversations(payload, CONVERSATIONS, {
+    prefix: 'bench-conv',
+    more: (j, at) => ({
+      identityRiskScore: (j * 37) % 100,
+      identityRiskBand: (j * 37) % 100 >= 70 ? 'HIGH' : 'LOW',
+      fraudResult: j % 11 === 0 ? 'REVIEW' : j % 29 === 0 ? 'FAIL' : 'PASS',
+      serviceable: j % 13 !== 0,
+      currentStep: 'loan_amount',
+      stepSince: at,
+      waitingOn: j % 2 ? 'customer' : 'assistant',
+      questionRepeats: j % 17 === 0 ? 3 : 1,
+    }),
+  })
 }

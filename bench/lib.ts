@@ -8,10 +8,14 @@ import type { Redis } from 'ioredis'
 
 import { freePort } from '@/server/freePort'
 
+import { cmdline, descendants } from '../tests/helpers/processes'
+import { sleep } from '../tests/helpers/wait'
+
+// The tests' helpers, for the sections that import everything from here.
+export { cmdline, descendants, sleep }
+
 export type Line = (label: string, value: string) => void
 export type Fmt = (n: number, digits?: number) => string
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * A fresh clone has no .env: the bench's own processes (workers, the app, the CLIs it starts)
@@ -123,38 +127,6 @@ export function cpuMeter(pids: Record<string, number | undefined>) {
     return Object.fromEntries(
       Object.entries(pids).map(([name, pid]) => [name, pid ? (cpuSeconds(pid) - before[name]!) / seconds : NaN]),
     )
-  }
-}
-
-/** Every process below `root` (walking /proc). */
-export function descendants(root: number): number[] {
-  const children = new Map<number, number[]>()
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
-    } catch {
-      // gone
-    }
-  }
-  const found: number[] = []
-  const queue = [root]
-  while (queue.length) {
-    for (const pid of children.get(queue.shift()!) ?? []) {
-      found.push(pid)
-      queue.push(pid)
-    }
-  }
-  return found
-}
-
-export const cmdline = (pid: number) => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
-  } catch {
-    return ''
   }
 }
 

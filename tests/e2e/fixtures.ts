@@ -4,7 +4,7 @@
  * of contexts the test opens itself, are turned into line hits in `src/` through the build's
  * source maps and written there as one JSON file per test (tests/coverage/report.ts adds them up).
  */
-import { type Browser, type BrowserContext, type Page, test as base } from '@playwright/test'
+import { type Browser, type BrowserContext, type CDPSession, type Page, test as base } from '@playwright/test'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -26,17 +26,30 @@ function builtFile(url: string): string | undefined {
   }
 }
 
+/**
+ * The pages being covered, each with its DevTools session: V8's block coverage with counts, as
+ * Playwright's `page.coverage` starts it, without that API's copy of every script's source (about
+ * 6 MB a page, which the mapping does not read). The debugger keeps the scripts of pages navigated
+ * away from, so that their coverage is still there at the end.
+ */
+const sessions = new WeakMap<Page, CDPSession>()
+
 async function collect(page: Page, hits: LineHits) {
-  if (page.isClosed()) return
-  const entries = await page.coverage.stopJSCoverage().catch(() => [])
-  for (const entry of entries) {
-    const file = builtFile(entry.url)
-    if (file) addScriptHits(hits, file, entry.functions, root)
+  const session = sessions.get(page)
+  if (page.isClosed() || !session) return
+  const { result } = await session.send('Profiler.takePreciseCoverage').catch(() => ({ result: [] }))
+  for (const script of result) {
+    const file = builtFile(script.url)
+    if (file) addScriptHits(hits, file, script.functions, root)
   }
 }
 
 const covered = async (page: Page) => {
-  await page.coverage.startJSCoverage({ resetOnNavigation: false })
+  const session = await page.context().newCDPSession(page)
+  await session.send('Debugger.enable')
+  await session.send('Profiler.enable')
+  await session.send('Profiler.startPreciseCoverage', { callCount: true, detailed: true })
+  sessions.set(page, session)
   return page
 }
 

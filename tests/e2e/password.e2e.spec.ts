@@ -61,9 +61,16 @@ test('a supervisor who forgot their password resets it from the emailed link', a
 
   // And following it, they set a new password and are signed in with it
   await page.goto(link!)
-  await page.locator('#field-password').fill('second-pass-456')
-  await page.locator('#field-confirm-password').fill('second-pass-456')
-  await page.locator('button[type="submit"]').click()
+  // (this form too submits nothing until it has hydrated)
+  await expect(async () => {
+    await page.locator('#field-password').fill('second-pass-456')
+    await page.locator('#field-confirm-password').fill('second-pass-456')
+    const [response] = await Promise.all([
+      page.waitForResponse((each) => each.url().endsWith('/api/users/reset-password'), { timeout: 10_000 }),
+      page.locator('button[type="submit"]').click(),
+    ])
+    expect(response.ok()).toBe(true)
+  }).toPass({ timeout: 40_000 })
   await expect(page).not.toHaveURL(/\/admin\/reset\//)
   await logout(page)
   await loginThroughForm(page, { email: FORGETFUL.email, password: 'second-pass-456' })

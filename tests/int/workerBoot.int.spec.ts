@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { schemaMarkerOf } from '@/store/internals/schemaMode'
 
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
+import { cmdline, descendants } from '../helpers/processes'
 import { openSqlite } from '../helpers/sqlite'
 import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } from '../helpers/workerProcess'
 
@@ -21,33 +22,8 @@ const opened = openPayloadAndRedis()
 const spawned: WorkerProcess[] = []
 afterAll(() => killAll(spawned))
 
-/** Every process below `root` with its command line (from /proc). */
-function descendantCommands(root: number): string[] {
-  const children = new Map<number, number[]>()
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const commands: string[] = []
-  const queue = [root]
-  while (queue.length) {
-    for (const pid of children.get(queue.shift()!) ?? []) {
-      queue.push(pid)
-      try {
-        commands.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '))
-      } catch {
-        // gone meanwhile
-      }
-    }
-  }
-  return commands
-}
+/** The command lines of every process below `root`. */
+const descendantCommands = (root: number): string[] => descendants(root).map(cmdline)
 
 /** Boots a worker, records its child processes until it has registered, then stops it. */
 async function bootOnce(name: string) {

@@ -28,13 +28,13 @@ const baseEnv = () => ({ DATABASE_URI: process.env.DATABASE_URI!, PAYLOAD_SECRET
 describe('pnpm worker on SIGTERM', () => {
   it('stops mid-drain with exit code 0 and leaves nothing lost: a second worker finishes the stream', async () => {
     const { payload, redis } = opened
-    // Given a worker draining 5,000 events
+    // Given a worker draining 2,000 events
     const stream = `test:shutdown:${crypto.randomUUID()}`
     const group = PROJECTIONS.dashboard.group
     const appended = await appendAll(
       redis,
       stream,
-      generateCorpus({ events: 5_000, seed: 505, retries: 20, foreignAgents: 10 }),
+      generateCorpus({ events: 2_000, seed: 505, retries: 8, foreignAgents: 4 }),
     )
     const env = {
       ...baseEnv(),
