@@ -35,12 +35,35 @@ export async function login(page: Page, user: { email: string; password: string 
   await expect(page).not.toHaveURL(/\/admin\/login/)
 }
 
+/**
+ * Fills a Payload form as a person does and submits it, until the request it sends succeeds.
+ * Text filled in before the page has hydrated is not in the form's state: a click then submits
+ * nothing, or the empty value (the forgot-password view answers "Email Sent" even to that 400).
+ * Each attempt opens the page afresh (its scripts are cached by then), so a stale form is never
+ * submitted twice.
+ */
+export async function submitForm(
+  page: Page,
+  { url, fields, endpoint }: { url: string; fields: Record<string, string>; endpoint: string },
+) {
+  await expect(async () => {
+    await page.goto(url)
+    for (const [selector, value] of Object.entries(fields)) await page.locator(selector).fill(value)
+    const [response] = await Promise.all([
+      page.waitForResponse((each) => new URL(each.url()).pathname === endpoint, { timeout: 10_000 }),
+      page.locator('button[type="submit"]').click(),
+    ])
+    expect(response.ok(), `${endpoint}: ${response.status()} ${await response.text()}`).toBe(true)
+  }).toPass({ timeout: 60_000 })
+}
+
 /** Signs in as a person does: the login form. */
 export async function loginThroughForm(page: Page, user: { email: string; password: string }) {
-  await page.goto('/admin/login')
-  await page.locator('#field-email').fill(user.email)
-  await page.locator('#field-password').fill(user.password)
-  await page.locator('button[type="submit"]').click()
+  await submitForm(page, {
+    url: '/admin/login',
+    fields: { '#field-email': user.email, '#field-password': user.password },
+    endpoint: '/api/users/login',
+  })
   await expect(page).not.toHaveURL(/\/admin\/login/)
 }
 

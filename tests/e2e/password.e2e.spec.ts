@@ -2,7 +2,7 @@ import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 
 import { expect, test } from './fixtures'
-import { ADMIN, login, loginThroughForm, logout } from './helpers'
+import { ADMIN, login, loginThroughForm, logout, submitForm } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -38,15 +38,13 @@ test('a supervisor who forgot their password resets it from the emailed link', a
   // When they ask for a reset on the login page
   await page.goto('/admin/login')
   await page.getByRole('link', { name: /forgot/i }).click()
-  // (until the form has hydrated, a click submits nothing: fill and submit until the request goes)
-  await expect(async () => {
-    await page.locator('#field-email').fill(FORGETFUL.email)
-    const [response] = await Promise.all([
-      page.waitForResponse((each) => each.url().endsWith('/api/users/forgot-password'), { timeout: 5_000 }),
-      page.locator('button[type="submit"]').click(),
-    ])
-    expect(response.ok()).toBe(true)
-  }).toPass({ timeout: 60_000 })
+  await expect(page).toHaveURL(/\/admin\/forgot/)
+  await submitForm(page, {
+    url: '/admin/forgot',
+    fields: { '#field-email': FORGETFUL.email },
+    endpoint: '/api/users/forgot-password',
+  })
+  await expect(page.getByText(/email sent/i)).toBeVisible()
 
   // Then an email reaches them with a link to choose a new password
   await expect
@@ -60,17 +58,11 @@ test('a supervisor who forgot their password resets it from the emailed link', a
   expect(link, `a reset link in the email: ${String(mail.html || mail.text)}`).toBeTruthy()
 
   // And following it, they set a new password and are signed in with it
-  await page.goto(link!)
-  // (this form too submits nothing until it has hydrated)
-  await expect(async () => {
-    await page.locator('#field-password').fill('second-pass-456')
-    await page.locator('#field-confirm-password').fill('second-pass-456')
-    const [response] = await Promise.all([
-      page.waitForResponse((each) => each.url().endsWith('/api/users/reset-password'), { timeout: 10_000 }),
-      page.locator('button[type="submit"]').click(),
-    ])
-    expect(response.ok()).toBe(true)
-  }).toPass({ timeout: 40_000 })
+  await submitForm(page, {
+    url: link!,
+    fields: { '#field-password': 'second-pass-456', '#field-confirm-password': 'second-pass-456' },
+    endpoint: '/api/users/reset-password',
+  })
   await expect(page).not.toHaveURL(/\/admin\/reset\//)
   await logout(page)
   await loginThroughForm(page, { email: FORGETFUL.email, password: 'second-pass-456' })
