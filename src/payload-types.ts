@@ -79,6 +79,7 @@ export interface Config {
     users: User;
     media: Media;
     'audit-log': AuditLog;
+    'projection-fences': ProjectionFence;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -109,6 +110,7 @@ export interface Config {
     users: UsersSelect<false> | UsersSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
+    'projection-fences': ProjectionFencesSelect<false> | ProjectionFencesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -756,6 +758,17 @@ export interface AuditLog {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "projection-fences".
+ */
+export interface ProjectionFence {
+  id: number;
+  projection: string;
+  token: number;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -825,6 +838,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'audit-log';
         value: number | AuditLog;
+      } | null)
+    | ({
+        relationTo: 'projection-fences';
+        value: number | ProjectionFence;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -1215,6 +1232,16 @@ export interface AuditLogSelect<T extends boolean = true> {
   user?: T;
   actor?: T;
   detail?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "projection-fences_select".
+ */
+export interface ProjectionFencesSelect<T extends boolean = true> {
+  projection?: T;
+  token?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -6,6 +6,7 @@ import sharp from 'sharp'
 import { readBusinessTimeZone } from './analytics/settings'
 import { Applications } from './collections/Applications'
 import { AuditLog } from './collections/AuditLog'
+import { ProjectionFences } from './collections/ProjectionFences'
 import { Conversations } from './collections/Conversations'
 import { Customers } from './collections/Customers'
 import { Media } from './collections/Media'
@@ -131,6 +132,7 @@ export default buildConfig({
     Users,
     Media,
     AuditLog,
+    ProjectionFences,
   ],
   // Settings read once, at start, for endpoints and views (req.payload.config.custom).
   custom: { businessTimeZone: readBusinessTimeZone() },

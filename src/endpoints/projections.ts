@@ -18,7 +18,7 @@ import { hasRole } from '@/access/roles'
 import { appRedis } from '@/lib/redis'
 import { recordAudit } from '@/ops/audit'
 import { isProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
-import { Cancelled, controlJob, JobAlreadyRunning, runJob } from '@/rebuild'
+import { Cancelled, CodeIsOlder, controlJob, JobAlreadyRunning, runJob } from '@/rebuild'
 import { jobPlan, projectionStatuses } from '@/rebuild/status'
 import { chatLedgerStream } from '@/lib/stream'
 
@@ -78,7 +78,7 @@ const start =
         (error: unknown) => {
           reject(error)
           if (error instanceof Cancelled) payload.logger.info({ projection: name, job }, `${job} of ${name} cancelled`)
-          else if (!(error instanceof JobAlreadyRunning))
+          else if (!(error instanceof JobAlreadyRunning || error instanceof CodeIsOlder))
             payload.logger.error({ err: error, projection: name }, `${job} failed`)
         },
       )
@@ -86,7 +86,7 @@ const start =
     try {
       return json(202, { id: await started, job, projection: name })
     } catch (error) {
-      if (error instanceof JobAlreadyRunning) return refuse(409, error.message)
+      if (error instanceof JobAlreadyRunning || error instanceof CodeIsOlder) return refuse(409, error.message)
       return refuse(503, `The ${job} could not start: ${error instanceof Error ? error.message : String(error)}`)
     }
   }

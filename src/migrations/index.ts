@@ -8,6 +8,7 @@ import * as migration_20261202_054939_portal_read_model from './20261202_054939_
 import * as migration_20261202_073039_operations_reviews_attention_views from './20261202_073039_operations_reviews_attention_views';
 import * as migration_20261202_203820_conversation_ms_to_decision from './20261202_203820_conversation_ms_to_decision';
 import * as migration_20261207_220757_portal_answers from './20261207_220757_portal_answers';
+import * as migration_20261208_013811_projection_fences from './20261208_013811_projection_fences';
 
 export const migrations = [
   {
@@ -58,6 +59,11 @@ export const migrations = [
   {
     up: migration_20261207_220757_portal_answers.up,
     down: migration_20261207_220757_portal_answers.down,
-    name: '20261207_220757_portal_answers'
+    name: '20261207_220757_portal_answers',
+  },
+  {
+    up: migration_20261208_013811_projection_fences.up,
+    down: migration_20261208_013811_projection_fences.down,
+    name: '20261208_013811_projection_fences'
   },
 ];

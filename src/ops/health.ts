@@ -6,7 +6,7 @@
  */
 import type { Payload } from 'payload'
 
-import { rebuildReason } from '@/rebuild/control'
+import { olderCodeReason, rebuildReason } from '@/rebuild/control'
 
 import { type Agreement, compareProjections } from './agreement'
 import { opsRedis, within } from './redis'
@@ -82,6 +82,7 @@ export function projectionCheck(projection: ProjectionSnapshot, settings: OpsSet
     problems.push(`lag ${projection.lagEntries} entries above ${settings.lagDegradedEntries}`)
   if (projection.rebuildNeeded)
     problems.push(`rebuild needed: ${rebuildReason(projection.deployedVersion, projection.storedVersion)}`)
+  if (projection.codeOlder) problems.push(olderCodeReason(projection.deployedVersion, projection.storedVersion))
   return {
     status: problems.length ? 'warn' : 'pass',
     problems,

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis'
 
 import { entryIdBefore } from '@/events/entryId'
 import { type ProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
-import { jobKeys, rebuildNeeded } from '@/rebuild/control'
+import { codeIsOlder, jobKeys, rebuildNeeded } from '@/rebuild/control'
 import { metricsKeys } from '@/worker/metrics'
 import { chatLedgerStream, deadLetterStreamOf } from '@/lib/stream'
 
@@ -50,6 +50,8 @@ export type ProjectionSnapshot = {
   storedVersion: number | null
   /** See rebuildNeeded in src/rebuild/control.ts. */
   rebuildNeeded: boolean
+  /** See codeIsOlder in src/rebuild/control.ts. */
+  codeOlder: boolean
 }
 
 export type Snapshot = { at: number; stream: string; projections: ProjectionSnapshot[] }
@@ -170,6 +172,7 @@ async function projectionSnapshot(
     deployedVersion: version,
     storedVersion,
     rebuildNeeded: rebuildNeeded({ version, stored: storedVersion, delivered: info ? lastDelivered : null }),
+    codeOlder: codeIsOlder(version, storedVersion),
   }
 }
 

@@ -15,6 +15,8 @@ import type { EntryId } from '@/events/entryId'
 import { type PhaseStart, paceOf, phaseWork } from './progress'
 import { versionKeyOf } from '@/lib/checkpoint'
 import { describeError } from '@/lib/failures'
+import { positiveIntSetting } from '@/lib/env'
+import type { Fence } from '@/store/writer'
 
 export type Job = 'verify' | 'rebuild' | 'replay'
 export type JobState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
@@ -52,10 +54,19 @@ export const jobKeys = (stream: string, group: string) => ({
   version: versionKeyOf(stream, group),
 })
 
-const LOCK_MS = 60_000
+/**
+ * How long a job's lock outlives its holder's last renewal (REBUILD_LOCK_MS, 60 s): a job stalled
+ * longer (an event loop blocked, a process stopped, Redis out of reach) has lost it, and another
+ * may start. Renewed six times as often.
+ */
+const lockMs = () => positiveIntSetting('REBUILD_LOCK_MS', 60_000)
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
 const RENEW =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+/** Writes the progress only while the lock is the job's: a job that lost it never overwrites its successor's. */
+const REPORT = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('hset', KEYS[2], unpack(ARGV, 2))
+return 1`
 
 /**
  * Where this process's id means something: the host name, and the process-id namespace where
@@ -92,6 +103,17 @@ export class JobAlreadyRunning extends Error {
   }
 }
 
+/** A job whose lock lapsed (it stalled past the lock's time) or went to another job: it stops before writing again. */
+export class LockLost extends Error {
+  constructor(projection: string, holder: string | null) {
+    super(
+      `lost the lock on ${projection}: ${holder ? `${holder} holds it now` : 'it lapsed'} ` +
+        `(the job stalled longer than the lock's ${lockMs() / 1000} s); it stopped before writing again`,
+    )
+    this.name = 'LockLost'
+  }
+}
+
 export class Cancelled extends Error {
   constructor() {
     super('cancelled')
@@ -119,10 +141,11 @@ export class EntryFailed extends Error {
  * health, metrics, the operations and projections views and the CLI.
  * Records are written only by the projection's worker, through its consumer group, and by
  * rebuilds, which record the version; a worker that creates the group records its own. So:
- * records built by another version need one. With no version recorded, the group says whether
- * there are records: it has delivered entries, so its records were built by code that recorded no
- * version (before versions were kept, or the key was lost), and they need one; it has delivered
- * nothing, or there is no group yet, so nothing is stored, and the first worker records its version.
+ * records built by an older version need one (by a newer one: see codeIsOlder). With no version
+ * recorded, the group says whether there are records: it has delivered entries, so its records
+ * were built by code that recorded no version (before versions were kept, or the key was lost),
+ * and they need one; it has delivered nothing, or there is no group yet, so nothing is stored, and
+ * the first worker records its version.
  */
 export function rebuildNeeded({
   version,
@@ -134,8 +157,30 @@ export function rebuildNeeded({
   /** The group's last delivered entry id; null when there is no group. */
   delivered: string | null
 }): boolean {
-  if (stored !== null) return stored !== version
+  if (stored !== null) return stored < version
   return delivered !== null && delivered !== '0-0'
+}
+
+/**
+ * Whether the deployed code is older than the code that built the stored records (the old half
+ * of a rolling deploy, or a rollback): it goes on projecting new events, says so, and never
+ * rebuilds or replays, which would take the records back to its older version.
+ */
+export const codeIsOlder = (version: number, stored: number | null): boolean => stored !== null && stored > version
+
+/** What codeIsOlder means, in words an operator acts on. */
+export const olderCodeReason = (version: number, stored: number | null): string =>
+  `code older than the stored projection: records built by version ${stored}, this code is version ${version}`
+
+/** A rebuild or replay refused: the deployed code is older than the stored records (see codeIsOlder). */
+export class CodeIsOlder extends Error {
+  constructor(projection: string, version: number, stored: number) {
+    super(
+      `${projection}: ${olderCodeReason(version, stored)}; a rebuild or replay would take the records back, ` +
+        'so it runs only from code at that version or newer',
+    )
+    this.name = 'CodeIsOlder'
+  }
 }
 
 /** Why a rebuild is needed, in words an operator acts on (see rebuildNeeded). */
@@ -182,6 +227,10 @@ export class JobRun {
   private readonly started = Date.now()
   private phaseStart: PhaseStart = { at: this.started, done: 0 }
   private lastReport = 0
+  /** Set when a renewal or a report found the lock no longer the job's: it stops at its next report. */
+  private lost = false
+  /** The job's fencing token, which every write it makes carries (runJob takes it once the lock is held). */
+  fence?: Fence
   progress: Progress
 
   private constructor(
@@ -221,7 +270,7 @@ export class JobRun {
    */
   static async start(redis: Redis, stream: string, group: string, job: Job, projection: string, by: string) {
     const run = new JobRun(redis, stream, group, job, projection, by)
-    const take = () => redis.set(run.keys.lock, run.holder, 'PX', LOCK_MS, 'NX')
+    const take = () => redis.set(run.keys.lock, run.holder, 'PX', lockMs(), 'NX')
     if ((await take()) !== 'OK') {
       const holder = (await redis.get(run.keys.lock)) ?? ''
       if (!holderIsGone(holder)) throw new JobAlreadyRunning(projection, holder || 'unknown')
@@ -230,17 +279,29 @@ export class JobRun {
         throw new JobAlreadyRunning(projection, (await redis.get(run.keys.lock)) ?? 'unknown')
     }
     await redis.del(run.keys.control, run.keys.progress)
+    // A renewal Redis refuses (the lock lapsed or is another's) loses the lock; one that fails
+    // (Redis out of reach) is tried again at the next.
     run.renewal = setInterval(
-      () => void redis.eval(RENEW, 1, run.keys.lock, run.holder, LOCK_MS).catch(() => undefined),
-      10_000,
+      () =>
+        void redis
+          .eval(RENEW, 1, run.keys.lock, run.holder, lockMs())
+          .then((renewed) => {
+            if (renewed === 0) run.lost = true
+          })
+          .catch(() => undefined),
+      Math.ceil(lockMs() / 6),
     )
     run.renewal.unref()
     await run.report({}, true)
     return run
   }
 
-  /** Updates the progress (written to Redis at most every 250 ms, unless `now`). */
+  /**
+   * Updates the progress (written to Redis at most every 250 ms, unless `now`). Throws LockLost,
+   * writing nothing, once the lock is no longer the job's.
+   */
   async report(changes: Partial<Progress>, now = false): Promise<void> {
+    if (this.lost) throw await this.lockLost()
     const phase = this.progress.phase
     Object.assign(this.progress, changes, { updatedAt: new Date().toISOString() })
     const at = Date.now()
@@ -254,7 +315,19 @@ export class JobRun {
         value === null || value === undefined ? '' : String(value),
       ]),
     )
-    await this.redis.hset(this.keys.progress, fields)
+    if (!(await this.writeProgress(fields))) throw await this.lockLost()
+  }
+
+  /** Writes progress fields while the lock is the job's; false (and the job lost) once it is not. */
+  private async writeProgress(fields: Record<string, string>): Promise<boolean> {
+    const { lock, progress } = this.keys
+    const written = await this.redis.eval(REPORT, 2, lock, progress, this.holder, ...Object.entries(fields).flat())
+    if (written === 0) this.lost = true
+    return written !== 0
+  }
+
+  private async lockLost(): Promise<LockLost> {
+    return new LockLost(this.progress.projection, await this.redis.get(this.keys.lock).catch(() => null))
   }
 
   /** A checkpoint (a page read or written): reports progress, waits while paused, throws Cancelled when asked to. */
@@ -272,9 +345,16 @@ export class JobRun {
     }
   }
 
+  /** Records how the job ended and releases the lock; a job that lost its lock leaves its successor's state alone. */
   async finish(state: 'done' | 'failed' | 'cancelled', changes: Partial<Progress> = {}): Promise<void> {
     clearInterval(this.renewal)
-    await this.report({ ...changes, state, phase: state === 'done' ? 'done' : this.progress.phase }, true)
+    if (this.lost) return
+    try {
+      await this.report({ ...changes, state, phase: state === 'done' ? 'done' : this.progress.phase }, true)
+    } catch (error) {
+      if (error instanceof LockLost) return
+      throw error
+    }
     await this.redis.eval(RELEASE, 1, this.keys.lock, this.holder)
     await this.redis.del(this.keys.control)
   }

@@ -8,12 +8,14 @@ import type { Payload, TypedUser } from 'payload'
 import { type AuditEntry, recordAudit } from '@/ops/audit'
 import { type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
+import { writerFor } from '@/store/writer'
 
-import { Cancelled, EntryFailed, type Job, JobRun } from './control'
+import { Cancelled, CodeIsOlder, codeIsOlder, EntryFailed, type Job, JobRun } from './control'
 import { rebuild, type RebuildReport } from './rebuild'
 import { replay, type ReplayReport } from './replay'
 import { type Drift, hasDrift, verify } from './verify'
 import { chatLedgerStream } from '@/lib/stream'
+import { storedVersion } from '@/lib/checkpoint'
 
 export type JobOptions = {
   /** Who asked, as recorded in the progress and the audit log: `admin:<email>`, `cli:<user>@<host>`, … */
@@ -42,10 +44,16 @@ export async function runJob(
 ): Promise<JobResult> {
   const stream = chatLedgerStream()
   const projection = PROJECTIONS[name]
+  if (job !== 'verify') {
+    const stored = (await storedVersion(redis, stream, projection.group)) ?? null
+    if (codeIsOlder(projection.version, stored)) throw new CodeIsOlder(name, projection.version, stored!)
+  }
   const run = await JobRun.start(redis, stream, projection.group, job, name, options.by)
   options.onStart?.(run)
   const context = { payload, redis, stream, store: STORES[name], run }
   try {
+    // The job's fencing token: any job of this projection before it now writes nothing more.
+    run.fence = await writerFor(payload).transaction(job, (tx) => tx.nextFence(name))
     let result: JobResult
     if (job === 'verify') {
       const drift = await verify(context)
@@ -96,8 +104,8 @@ export async function runJob(
   }
 }
 
-export { storedVersion } from '@/lib/checkpoint'
-export { Cancelled, controlJob, EntryFailed, JobAlreadyRunning, readProgress } from './control'
+export { storedVersion }
+export { Cancelled, CodeIsOlder, controlJob, EntryFailed, JobAlreadyRunning, LockLost, readProgress } from './control'
 export type { Drift } from './verify'
 export type { RebuildReport } from './rebuild'
 export type { ReplayReport } from './replay'

@@ -20,7 +20,7 @@ import {
   writeKind,
   writeLineKind,
 } from '@/store/records'
-import { writerFor } from '@/store/writer'
+import { writerFor, type WriteTransaction } from '@/store/writer'
 import { isTransient } from '@/lib/failures'
 import { WriteConflict } from '@/store/errors'
 import { setStoredVersion } from '@/lib/checkpoint'
@@ -59,6 +59,10 @@ export type RebuildReport = {
   upTo: string
   kinds: Record<string, { updated: number; created: number; removed: number; unchanged: number }>
 }
+
+/** Runs `work` in one transaction of the writer, fenced by the job's token: a job that lost its lock writes nothing. */
+const fencedWrite = <T>(context: JobContext, work: (tx: WriteTransaction) => Promise<T>): Promise<T> =>
+  writerFor(context.payload).transaction('rebuild', work, { fence: context.run.fence })
 
 /** Each kind's page writer, by kind: a later kind writes the records it links to that nobody stored yet. */
 type Writers = Map<string, (keys: string[]) => Promise<void>>
@@ -131,7 +135,7 @@ async function rebuildRecords(
         writes.push({ key, stored, state, row: columns })
       }
       try {
-        const changes = await writerFor(context.payload).transaction('rebuild', (tx) => writeKind(tx, store, writes))
+        const changes = await fencedWrite(context, (tx) => writeKind(tx, store, writes))
         for (const change of changes) {
           ids.get(entry.name)!.set(change.key, change.id)
           if (change.operation === 'update') counts.updated++
@@ -214,9 +218,7 @@ async function rebuildLines(
   const remove = extra.filter((key) => !targets.has(key))
   for (let i = 0; i < remove.length; i += pageSize()) {
     const keys = remove.slice(i, i + pageSize())
-    counts.removed += await writerFor(payload).transaction('rebuild', (tx) =>
-      tx.removeLines(entry.store.collection, keys),
-    )
+    counts.removed += await fencedWrite(context, (tx) => tx.removeLines(entry.store.collection, keys))
   }
   // The lines to insert, each made again from the event that made it (read back by its entry id).
   const insert = [...wrong, ...missing]
@@ -244,9 +246,7 @@ async function rebuildLines(
       return parent === undefined ? [] : [{ key, line, parent }]
     })
     const write = async (part: typeof lines) => {
-      const written = await writerFor(payload).transaction('rebuild', (tx) =>
-        writeLineKind(tx, entry.store, part, { replace: true }),
-      )
+      const written = await fencedWrite(context, (tx) => writeLineKind(tx, entry.store, part, { replace: true }))
       for (const change of written) {
         if (change.operation === 'update') counts.updated++
         else counts.created++
@@ -279,9 +279,7 @@ async function removeRecords(
       id: row.id as number | string,
       version: Number(row.version ?? 0),
     }))
-    const removed = await writerFor(context.payload).transaction('rebuild', (tx) =>
-      tx.removeRecords(store.collection, found),
-    )
+    const removed = await fencedWrite(context, (tx) => tx.removeRecords(store.collection, found))
     counts.removed += removed.length
     const keyOf = new Map([...rows].map(([key, row]) => [String(row.id), key]))
     await publish(

@@ -32,7 +32,8 @@ export async function replay(
     skip(report.skipped, page.malformed)
     const events = conversation ? page.events.filter((event) => event.conversationId === conversation) : page.events
     const project = async (part: ChatEvent[]) => {
-      const changes = await projectBatch(context.payload, context.store, part)
+      const { fence } = context.run
+      const changes = await projectBatch(context.payload, context.store, part, { source: 'replay', fence })
       report.replayed += part.length
       report.changed += Object.values(changes.records).reduce((sum, list) => sum + (list?.length ?? 0), 0)
       await publish(context, changes.messages)

@@ -9,7 +9,7 @@ import type { Payload } from 'payload'
 import { PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '@/projections'
 import { STORES } from '@/store'
 
-import { holderIsGone, jobKeys, type Progress, readProgress, rebuildNeeded } from './control'
+import { codeIsOlder, holderIsGone, jobKeys, type Progress, readProgress, rebuildNeeded } from './control'
 import { streamExtent } from './streamReader'
 import { groupProgress, storedVersion } from '@/lib/checkpoint'
 import { chatLedgerStream } from '@/lib/stream'
@@ -20,8 +20,10 @@ export type ProjectionStatus = {
   version: number
   /** The version of the code that last built the stored records; null before any worker ran. */
   storedVersion: number | null
-  /** The stored records were built by other code than the deployed one (see rebuildNeeded). */
+  /** The stored records were built by older code than the deployed one (see rebuildNeeded). */
   rebuildNeeded: boolean
+  /** The stored records were built by newer code than the deployed one (see codeIsOlder). */
+  codeOlder: boolean
   job: Progress | null
 }
 
@@ -54,6 +56,7 @@ export async function projectionStatus(redis: Redis, name: ProjectionName): Prom
     version,
     storedVersion: stored ?? null,
     rebuildNeeded: rebuildNeeded({ version, stored: stored ?? null, delivered: progress?.lastDelivered ?? null }),
+    codeOlder: codeIsOlder(version, stored ?? null),
     job: job && isActive(job) && (held === null || holderIsGone(held)) ? abandoned(job) : (job ?? null),
   }
 }

@@ -25,7 +25,7 @@ import { compareProjections } from '../ops/agreement'
 import config from '../payload.config'
 import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '../projections'
 import { controlJob, runJob } from '../rebuild'
-import { type JobRun, rebuildReason } from '../rebuild/control'
+import { type JobRun, olderCodeReason, rebuildReason } from '../rebuild/control'
 import { phaseWork } from '../rebuild/progress'
 import { jobPlan, projectionStatus } from '../rebuild/status'
 import { chatLedgerStream } from '../lib/stream'
@@ -115,12 +115,20 @@ async function main(): Promise<number> {
     }
     if (command === 'status') {
       for (const projection of name ? [projectionArg()] : PROJECTION_NAMES) {
-        const { version, storedVersion: stored, rebuildNeeded, job } = await projectionStatus(redis, projection)
+        const {
+          version,
+          storedVersion: stored,
+          rebuildNeeded,
+          codeOlder,
+          job,
+        } = await projectionStatus(redis, projection)
         const due = rebuildNeeded
           ? `rebuild needed (${rebuildReason(version, stored)})`
-          : stored === null
-            ? 'no stored version yet (nothing projected)'
-            : 'current'
+          : codeOlder
+            ? `${olderCodeReason(version, stored)} (it projects new events; rebuild and replay refused)`
+            : stored === null
+              ? 'no stored version yet (nothing projected)'
+              : 'current'
         console.log(`${projection}: code version ${version}, ${due}`)
         if (job) console.log(`  last job: ${job.job} ${job.state} (${job.phase}), ${job.updatedAt}`)
       }

@@ -10,3 +10,14 @@ export class WriteConflict extends Error implements TransientError {
     this.name = 'WriteConflict'
   }
 }
+
+/** A job's write refused: a newer job has taken the projection's lock and fencing token (src/store/writer). */
+export class FenceLost extends Error {
+  constructor(readonly fence: { projection: string; token: number }) {
+    super(
+      `lost the lock on ${fence.projection}: a newer job has taken it ` +
+        `(fencing token ${fence.token} is not the newest), so this one writes nothing more`,
+    )
+    this.name = 'FenceLost'
+  }
+}

@@ -21,7 +21,7 @@ import type { ChangeMessage, RecordId } from '@/projections/changes'
 import { kindsOf, type LineEntry, type RecordEntry } from './kinds'
 import { announceLines, announceRecords, type KindWrite, recordRow, writeKind, writeLineKind } from './records'
 import type { BatchChanges, RecordStore, StoredProjection } from './types'
-import { type StoredRecord, writerFor, type WriteTransaction } from './writer'
+import { type Fence, type StoredRecord, writerFor, type WriteTransaction } from './writer'
 
 /** One record of a batch: as stored, before the batch, after it, and the entries that made it. */
 type FoldedRecord = {
@@ -152,38 +152,42 @@ export async function projectBatch<P extends Projection>(
   payload: Payload,
   stored: StoredProjection<P>,
   events: ChatEvent[],
-  source = 'worker',
+  { source = 'worker', fence }: { source?: string; fence?: Fence } = {},
 ): Promise<BatchChanges<P>> {
   const changes = { records: {}, lines: {}, messages: [] } as BatchChanges<P>
   if (events.length === 0) return changes
   const { records, lines } = kindsOf(stored as StoredProjection)
 
-  return writerFor(payload).transaction(source, async (tx) => {
-    const batch: Batch = { tx, folded: new Map(), ids: new Map() }
-    for (const { name, kind, store } of records) {
-      const keys = new Set<string>()
-      for (const event of events) {
-        const key = kind.keyOf(event)
-        if (key !== undefined) keys.add(key)
+  return writerFor(payload).transaction(
+    source,
+    async (tx) => {
+      const batch: Batch = { tx, folded: new Map(), ids: new Map() }
+      for (const { name, kind, store } of records) {
+        const keys = new Set<string>()
+        for (const event of events) {
+          const key = kind.keyOf(event)
+          if (key !== undefined) keys.add(key)
+        }
+        const found = await tx.load<WithBookkeeping>(store.collection, store.keyField, keys, carriedColumns(store))
+        batch.folded.set(name, foldRecords(kind, keys, found, events))
+        batch.ids.set(name, new Map([...found].map(([key, record]) => [key, record.id])))
       }
-      const found = await tx.load<WithBookkeeping>(store.collection, store.keyField, keys, carriedColumns(store))
-      batch.folded.set(name, foldRecords(kind, keys, found, events))
-      batch.ids.set(name, new Map([...found].map(([key, record]) => [key, record.id])))
-    }
 
-    const messages: ChangeMessage[] = []
-    for (const [index, entry] of records.entries()) {
-      const written = await saveKind(batch, entry)
-      await updateCopies(batch, entry.name, records.slice(index + 1))
-      ;(changes.records as Record<string, unknown>)[entry.name] = written
-      messages.push(...announceRecords(entry.store, written))
-    }
-    for (const entry of lines) {
-      const inserted = await insertKind(batch, entry, events)
-      ;(changes.lines as Record<string, unknown>)[entry.name] = inserted
-      messages.push(...announceLines(entry.store, inserted))
-    }
-    changes.messages = messages
-    return changes
-  })
+      const messages: ChangeMessage[] = []
+      for (const [index, entry] of records.entries()) {
+        const written = await saveKind(batch, entry)
+        await updateCopies(batch, entry.name, records.slice(index + 1))
+        ;(changes.records as Record<string, unknown>)[entry.name] = written
+        messages.push(...announceRecords(entry.store, written))
+      }
+      for (const entry of lines) {
+        const inserted = await insertKind(batch, entry, events)
+        ;(changes.lines as Record<string, unknown>)[entry.name] = inserted
+        messages.push(...announceLines(entry.store, inserted))
+      }
+      changes.messages = messages
+      return changes
+    },
+    { fence },
+  )
 }

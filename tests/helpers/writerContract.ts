@@ -6,7 +6,7 @@
 import type { Payload } from 'payload'
 import { describe, expect, it } from 'vitest'
 
-import { WriteConflict } from '@/store/errors'
+import { FenceLost, WriteConflict } from '@/store/errors'
 import { writerFor } from '@/store/writer'
 
 const bookkeeping = { stamps: {} }
@@ -273,6 +273,39 @@ export function writerContract(payloadOf: () => Payload) {
       expect(removed.map(String)).toEqual([String(ids.get(keys[0]!))])
       const { docs } = await payload.find({ collection: 'customers', where: { customerId: { in: keys } }, depth: 0 })
       expect(docs.map((doc) => doc.customerId)).toEqual([keys[1]])
+    })
+
+    it('fences off a job once a newer one took its projection: it writes nothing, saying why', async () => {
+      const payload = payloadOf()
+      const writer = writerFor(payload)
+      const projection = `fenced-${unique()}`
+      // Given a job's token, then a newer job's
+      const first = await writer.transaction('test', (t) => t.nextFence(projection))
+      expect(first).toEqual({ projection, token: 1 })
+      const second = await writer.transaction('test', (t) => t.nextFence(projection))
+      expect(second.token).toBe(2)
+
+      // When the first job writes a record
+      const key = `CUS-${unique()}`
+      const write = (fence: typeof first) =>
+        writer.transaction(
+          'test',
+          (t) =>
+            t.writeRecords('customers', 'customerId', [
+              { key, stored: undefined, state: bookkeeping as never, row: { customerId: key } },
+            ]),
+          { fence },
+        )
+      // Then it is refused before anything is written, naming the projection
+      await expect(write(first)).rejects.toThrow(FenceLost)
+      await expect(write(first)).rejects.toThrow(new RegExp(`lost the lock on ${projection}`))
+      const stored = async () =>
+        (await payload.find({ collection: 'customers', where: { customerId: { equals: key } } })).totalDocs
+      expect(await stored()).toBe(0)
+
+      // And the newer job's write goes through
+      await write(second)
+      expect(await stored()).toBe(1)
     })
   })
 }

@@ -194,6 +194,42 @@ describe('GET /api/health', () => {
     }
   })
 
+  it('says when the deployed code is older than the stored projection, and asks for no rebuild', async () => {
+    // Given the dashboard's records built by a newer version (the new half of a rolling deploy)
+    const redis = createRedis(local.url)
+    const versionKey = jobKeys(stream, STORES.dashboard.projection.group).version
+    const version = Number(await redis.get(versionKey))
+    await redis.set(versionKey, version + 1)
+    try {
+      // When an admin reads health and the projections view
+      const health = (await get('/api/health', admin)).body
+      const view = await fetch(`${server.url}/api/projections`, { headers: { authorization: admin } })
+      const { projections } = (await view.json()) as {
+        projections: Array<{ name: string; rebuildNeeded: boolean; codeOlder: boolean }>
+      }
+      // Then both say this code is the older one, and neither asks for a rebuild
+      const { problems } = health.checks.projections.dashboard
+      expect(problems).toContain(
+        'code older than the stored projection: ' +
+          `records built by version ${version + 1}, this code is version ${version}`,
+      )
+      expect(problems.join('; ')).not.toMatch(/rebuild needed/)
+      const dashboard = projections.find((p) => p.name === 'dashboard')!
+      expect(dashboard).toMatchObject({ rebuildNeeded: false, codeOlder: true })
+      // And an admin's rebuild is refused, saying why
+      const refused = await fetch(`${server.url}/api/projections/dashboard/rebuild`, {
+        method: 'POST',
+        headers: { authorization: admin, 'content-type': 'application/json' },
+        body: JSON.stringify({ confirmed: true }),
+      })
+      expect(refused.status).toBe(409)
+      expect(((await refused.json()) as { message: string }).message).toMatch(/would take the records back/)
+    } finally {
+      await redis.set(versionKey, version)
+      redis.disconnect()
+    }
+  })
+
   it('is unhealthy (503) while Redis is stopped and healthy once it is back; live stays 200', async () => {
     // When Redis stops
     await local.stop()

@@ -1,80 +1,25 @@
 /*
- * Verify, rebuild and replay against a real redis-server and the test's SQLite file, with the
- * live worker running beside them where a production rebuild would have it.
+ * Verify and rebuild against a real redis-server and the test's SQLite file, with the live worker
+ * running beside them where a production rebuild would have it. Jobs killed, stalled and failing,
+ * replay and the projections API are in rebuildRuns.int.spec.ts.
  */
-import { spawn } from 'node:child_process'
-import crypto from 'node:crypto'
-
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
-import { lineKeyOf, PROJECTIONS } from '@/projections'
-import { controlJob, readProgress, runJob } from '@/rebuild'
-import { projectionStatus } from '@/rebuild/status'
-import { STORES } from '@/store'
+
+import { PROJECTIONS } from '@/projections'
+import { controlJob, readProgress } from '@/rebuild'
 
 import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
 import { startWorker } from '../helpers/inProcessWorker'
-import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
-import { type ApiServer, login, serveApi } from '../helpers/serveApi'
+import { rebuildFixture } from '../helpers/rebuildFixture'
+import { type ApiServer, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
 import { until } from '../helpers/wait'
-import {
-  appendAll,
-  type Appended,
-  deadLettersOf,
-  eventsOfAppended,
-  oracleOf,
-  portalOracleOf,
-  waitUntilDrained,
-} from '../helpers/stream'
+import { appendAll, oracleOf, portalOracleOf, waitUntilDrained } from '../helpers/stream'
 
-const opened = openPayloadAndRedis()
-const databaseUri = process.env.DATABASE_URI ?? 'file:'
-const onSqlite = databaseUri.startsWith('file:')
-if (!onSqlite) console.warn('[rebuild.int] SKIPPED in part: the tampering and snapshots use SQLite directly.')
-
-const stream = `test:rebuild:${crypto.randomUUID()}`
-let appended: Appended[] = []
-
-const drain = async (projection: 'dashboard' | 'portal' = 'dashboard') =>
-  startWorker(opened.payload, stream, { connectionName: `live-${projection}`, store: STORES[projection] }).done
-
-const job = (name: 'verify' | 'rebuild', projection: 'dashboard' | 'portal' = 'dashboard') =>
-  runJob(opened.payload, opened.redis, name, projection, { by: 'test' })
-
-/** `pnpm projections …` as a real child process; resolves with its exit code (null: killed) and output. */
-function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/scripts/projections.ts', ...args], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const watch = killWhen
-    ? setInterval(() => {
-        void killWhen().then((now) => now && child.exitCode === null && child.kill('SIGKILL'))
-      }, 10)
-    : undefined
-  return new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.once('exit', (code) => {
-      clearInterval(watch)
-      resolve({ code, output })
-    }),
-  )
-}
-
-beforeAll(async () => {
-  process.env.CHAT_LEDGER_STREAM = stream
-  appended = await appendAll(opened.redis, stream, generateCorpus({ events: 2_000, seed: 91, retries: 20 }))
-  await Promise.all([drain('dashboard'), drain('portal')])
-})
-
-afterAll(() => {
-  delete process.env.CHAT_LEDGER_STREAM
-})
+const { opened, databaseUri, onSqlite, stream, appended, drain, job, cli } = rebuildFixture('rebuild.int')
 
 describe.runIf(onSqlite)('verify and rebuild', () => {
   it('find nothing to do on records the worker projected', async () => {
@@ -191,53 +136,6 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     const again = await job('verify')
     expect(again.job === 'verify' && again.drifted).toBe(false)
   })
-
-  it(
-    'killed at any point, resumes on the next run and ends equal to the oracle, each record old or new',
-    { timeout: 300_000 },
-    async () => {
-      // Given every conversation's message count damaged (so a rebuild writes them all)
-      const { payload, redis } = opened
-      const oracle = oracleOf(appended)
-      const sqlite = openSqlite(databaseUri)
-      await sqlite.execute('UPDATE conversations SET message_count = -1')
-      const { group } = PROJECTIONS.dashboard
-
-      // When a rebuild (writing one record per transaction) is killed (SIGKILL) while writing, at
-      // its first record and again half way
-      process.env.REBUILD_PAGE_SIZE = '1'
-      const conversations = oracle.conversations.size
-      for (const after of [1, Math.floor(conversations / 2)]) {
-        const killed = await cli(['rebuild', 'dashboard', '--yes'], {
-          killWhen: async () => {
-            const progress = await readProgress(redis, stream, group)
-            return progress?.phase === 'writing' && progress.written >= after
-          },
-        })
-        expect(killed.code, killed.output).toBeNull()
-        // Then its status says at once that it ended without finishing (its lock names a process that is gone)
-        expect((await projectionStatus(redis, 'dashboard')).job).toMatchObject({
-          state: 'failed',
-          error: expect.stringContaining('ended without finishing'),
-        })
-        // Then each conversation is either as damaged or as the stream says: never a mix
-        const { rows } = await sqlite.execute('SELECT conversation_id, message_count FROM conversations')
-        for (const row of rows) {
-          const expected = oracle.conversations.get(String(row.conversation_id))!.messageCount
-          expect([-1, expected]).toContain(Number(row.message_count))
-        }
-      }
-      sqlite.close()
-
-      // When it runs to the end (in pages of the usual size)
-      delete process.env.REBUILD_PAGE_SIZE
-      const finished = await cli(['rebuild', 'dashboard', '--yes'])
-
-      // Then it took over the dead runs' lock, and the records are the oracle's
-      expect(finished.code, finished.output).toBe(0)
-      await expectDatabaseToEqual(payload, oracle)
-    },
-  )
 
   it('keeps the board answering, its count never dropping, and ends with events appended meanwhile', async () => {
     // Given a live worker, the board's list API served, and damage for the rebuild to repair
@@ -442,243 +340,5 @@ describe.runIf(onSqlite)('verify and rebuild', () => {
     await expectPortalToEqual(opened.payload, portalOracleOf(appended))
     expect(await snapshot()).toBe(dashboardBefore)
     sqlite.close()
-  })
-
-  it('failing on a line the database refuses, names the entry that made it', async () => {
-    // Given a transcript line lost from the database, and a database that refuses it back
-    const { payload, redis } = opened
-    const lineKey = [...oracleOf(appended).utterances.keys()][7]!
-    const madeBy = eventsOfAppended(appended).find((event) => lineKeyOf(event) === lineKey)!.entryId
-    const sqlite = openSqlite(databaseUri)
-    await sqlite.execute(`DELETE FROM utterances WHERE key = '${lineKey}'`)
-    await sqlite.execute(
-      `CREATE TRIGGER refuse_line BEFORE INSERT ON utterances WHEN NEW.key = '${lineKey}' ` +
-        `BEGIN SELECT RAISE(ABORT, 'line refused'); END`,
-    )
-    try {
-      // When a rebuild puts the lines back
-      const rebuilding = job('rebuild')
-
-      // Then it fails naming the entry that made the line, to the CLI and in the progress the view reads
-      await expect(rebuilding).rejects.toThrow(`writing the line of entry ${madeBy} failed`)
-      expect(await readProgress(redis, stream, PROJECTIONS.dashboard.group)).toMatchObject({
-        state: 'failed',
-        errorEntryId: madeBy,
-        error: expect.stringMatching(/^writing the line of the entry failed: .*line refused$/),
-      })
-    } finally {
-      await sqlite.execute('DROP TRIGGER refuse_line')
-      sqlite.close()
-    }
-    // and, the database fixed, the next rebuild puts the line back
-    await job('rebuild')
-    await expectDatabaseToEqual(payload, oracleOf(appended))
-  })
-})
-
-describe.runIf(onSqlite)('replay', () => {
-  it('projects a conversation’s events again into the live projection, and a second time changes nothing', async () => {
-    // Given a conversation the database refused, its events dead-lettered at the first failure
-    const { payload, redis } = opened
-    const corpus = generateCorpus({ conversations: 2, seed: 93 })
-    const refused = corpus[0]!.cid!
-    const sqlite = openSqlite(databaseUri)
-    await sqlite.execute(
-      `CREATE TRIGGER refuse_replay BEFORE INSERT ON conversations WHEN NEW.conversation_id = '${refused}' ` +
-        `BEGIN SELECT RAISE(ABORT, 'refused'); END`,
-    )
-    const start = appended.at(-1)!.id
-    appended.push(...(await appendAll(redis, stream, corpus)))
-    // and, among them, an entry that is no event at all (the worker dead-letters it)
-    const malformed = (await redis.xadd(
-      stream,
-      '*',
-      ...['agt', 'broker', 'typ', 'user_input', 'cid', 'conv-malformed', 'seq', 'abc', 'dat', '{}'],
-    ))!
-    await startWorker(payload, stream, { connectionName: 'refusing', maxAttempts: 1 }).done
-    expect((await deadLettersOf(redis, stream)).some((letter) => letter.fields.includes(refused))).toBe(true)
-    await sqlite.execute('DROP TRIGGER refuse_replay')
-    sqlite.close()
-
-    // When the operator replays that conversation from where its events began
-    const first = await runJob(payload, redis, 'replay', 'dashboard', {
-      by: 'test',
-      from: start,
-      conversation: refused,
-    })
-    const second = await runJob(payload, redis, 'replay', 'dashboard', {
-      by: 'test',
-      from: start,
-      conversation: refused,
-    })
-
-    // Then the first projects it as the stream says, and the second changes nothing
-    expect(first.job === 'replay' && first.report.changed).toBeGreaterThan(0)
-    expect(second.job === 'replay' && second.report).toMatchObject({ changed: 0 })
-    // and both say which entry of the range they left out, and why it is not in the result
-    expect(first.job === 'replay' && first.report.skipped).toEqual({ count: 1, firstIds: [malformed] })
-    const conversation = oracleOf(appended).conversations.get(refused)!
-    const stored = await payload.find({ collection: 'conversations', where: { conversationId: { equals: refused } } })
-    expect(stored.docs[0]).toMatchObject({ messageCount: conversation.messageCount, status: conversation.status })
-  })
-
-  it('failing on an event the database refuses, names its entry', async () => {
-    // Given new chats, one of whose conversations the database refuses
-    const { payload, redis } = opened
-    const corpus = generateCorpus({ conversations: 3, seed: 96 })
-    const refused = corpus.at(-1)!.cid!
-    const sqlite = openSqlite(databaseUri)
-    await sqlite.execute(
-      `CREATE TRIGGER refuse_conversation BEFORE INSERT ON conversations WHEN NEW.conversation_id = '${refused}' ` +
-        `BEGIN SELECT RAISE(ABORT, 'conversation refused'); END`,
-    )
-    const added = await appendAll(redis, stream, corpus)
-    appended.push(...added)
-    const events = eventsOfAppended(added)
-    const firstOfRefused = events.find((event) => event.conversationId === refused)!.entryId
-    try {
-      // When the operator replays them
-      const replaying = runJob(payload, redis, 'replay', 'dashboard', { by: 'test', from: added[0]!.id })
-
-      // Then it fails naming the refused conversation's first entry, to the CLI and in the progress the view reads
-      await expect(replaying).rejects.toThrow(`projecting entry ${firstOfRefused} failed`)
-      expect(await readProgress(redis, stream, PROJECTIONS.dashboard.group)).toMatchObject({
-        state: 'failed',
-        errorEntryId: firstOfRefused,
-        error: expect.stringMatching(/^projecting the entry failed: .*conversation refused$/),
-      })
-      // and what came before that entry was replayed
-      const before = events.slice(
-        0,
-        events.findIndex((event) => event.entryId === firstOfRefused),
-      )
-      const started = [...new Set(before.map((event) => event.conversationId!))]
-      const stored = await payload.find({ collection: 'conversations', where: { conversationId: { in: started } } })
-      expect(stored.totalDocs).toBe(started.length)
-    } finally {
-      await sqlite.execute('DROP TRIGGER refuse_conversation')
-      sqlite.close()
-    }
-    await drain()
-  })
-})
-
-/** The API served, an admin and a supervisor (Authorization headers), and a request to /api/projections<path>. */
-async function projectionsApi(emailPrefix: string) {
-  const server = await serveApi(config)
-  const tokenOf = async (email: string, role: 'admin' | 'supervisor') => {
-    await opened.payload.create({
-      collection: 'users',
-      data: { email, password: 'projections-1', firstName: 'P', lastName: role, role },
-    })
-    return login(server.url, email, 'projections-1')
-  }
-  const admin = await tokenOf(`${emailPrefix}-admin@example.com`, 'admin')
-  const supervisor = await tokenOf(`${emailPrefix}-supervisor@example.com`, 'supervisor')
-  const call = (path: string, auth?: string, body?: unknown) =>
-    fetch(`${server.url}/api/projections${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  return { server, admin, supervisor, call }
-}
-
-describe.runIf(onSqlite)('the projections API', () => {
-  it('is for admins only, says what a job touches, runs one job per projection, and reports it', async () => {
-    // Given the API served, an admin and a supervisor
-    const { payload } = opened
-    const { server, admin, supervisor, call } = await projectionsApi('projections')
-    try {
-      // Then anonymous callers and supervisors are refused, with a message
-      expect((await call('')).status).toBe(401)
-      const refused = await call('/dashboard/rebuild', supervisor, { confirmed: true })
-      expect(refused.status).toBe(403)
-      expect(((await refused.json()) as { message: string }).message).toMatch(/admins/)
-
-      // and an admin sees each projection with what a job would touch
-      const listed = (await (await call('', admin)).json()) as {
-        projections: Array<{ name: string; version: number; rebuildNeeded: boolean; plan: { events: number } }>
-      }
-      expect(listed.projections.map(({ name }) => name)).toEqual(['dashboard', 'portal'])
-      expect(listed.projections[0]!.plan.events).toBe(await opened.redis.xlen(stream))
-      expect(listed.projections.every(({ rebuildNeeded }) => !rebuildNeeded)).toBe(true)
-
-      // When an admin asks without confirming, or for a projection that does not exist
-      expect((await call('/dashboard/rebuild', admin, {})).status).toBe(400)
-      expect((await call('/nothing/verify', admin, { confirmed: true })).status).toBe(404)
-
-      // When an admin starts a rebuild, pauses it, and starts another meanwhile
-      expect((await call('/dashboard/rebuild', admin, { confirmed: true })).status).toBe(202)
-      expect((await call('/dashboard/control', admin, { action: 'pause' })).status).toBe(200)
-      const second = await call('/dashboard/verify', admin, { confirmed: true })
-      // Then the second is refused while the first holds the projection
-      expect(second.status).toBe(409)
-      expect(((await second.json()) as { message: string }).message).toMatch(/already running/)
-
-      // When it is resumed, it runs to the end, and its report is there to read
-      expect((await call('/dashboard/control', admin, { action: 'resume' })).status).toBe(200)
-      await expect
-        .poll(
-          async () => {
-            const { projections } = (await (await call('', admin)).json()) as {
-              projections: Array<{ job: { job: string; state: string; by: string } | null }>
-            }
-            return projections[0]!.job
-          },
-          { timeout: 60_000, interval: 200 },
-        )
-        .toMatchObject({ job: 'rebuild', state: 'done', by: 'admin:projections-admin@example.com' })
-
-      // and the audit log says who did what, and how it went
-      const [adminUser] = (
-        await payload.find({ collection: 'users', where: { email: { equals: 'projections-admin@example.com' } } })
-      ).docs
-      const { docs } = await payload.find({
-        collection: 'audit-log',
-        where: { target: { equals: 'dashboard' }, user: { equals: adminUser!.id } },
-        sort: 'createdAt',
-        depth: 0,
-        limit: 10,
-      })
-      expect(docs.map(({ action, result }) => [action, result])).toEqual([
-        ['projection.pause', 'succeeded'],
-        ['projection.resume', 'succeeded'],
-        ['projection.rebuild', 'succeeded'],
-      ])
-    } finally {
-      await server.close()
-    }
-  })
-
-  it('refuses a name no projection has, even one every object inherits, and starts nothing', async () => {
-    // Given the API served, an admin, and the Redis keys of this stream as they stand
-    const { payload, redis } = opened
-    const { server, admin, call } = await projectionsApi('inherited')
-    const keysBefore = (await redis.keys(`${stream}*`)).sort()
-    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty']
-    try {
-      for (const name of names) {
-        for (const [action, body] of [
-          ['verify', { confirmed: true }],
-          ['rebuild', { confirmed: true }],
-          ['control', { action: 'pause' }],
-        ] as const) {
-          // When an admin asks to verify or rebuild it, or to pause its job
-          const answer = await call(`/${name}/${action}`, admin, body)
-          // Then it is an unknown projection, and the answer says which ones there are
-          expect(answer.status, `${action} ${name}`).toBe(404)
-          expect(((await answer.json()) as { message: string }).message).toBe(
-            `There is no projection named “${name}”: choose dashboard or portal.`,
-          )
-        }
-      }
-      // and no job started: no Redis state, no audit entry
-      expect((await redis.keys(`${stream}*`)).sort()).toEqual(keysBefore)
-      const audited = await payload.find({ collection: 'audit-log', where: { target: { in: names } }, depth: 0 })
-      expect(audited.docs).toEqual([])
-    } finally {
-      await server.close()
-    }
   })
 })

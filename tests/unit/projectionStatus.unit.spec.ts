@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { ChatEvent } from '@/events/types'
-import { EntryFailed, type Progress, rebuildNeeded } from '@/rebuild/control'
+import { codeIsOlder, EntryFailed, olderCodeReason, type Progress, rebuildNeeded } from '@/rebuild/control'
 import { paceOf } from '@/rebuild/progress'
 import { lineFactsOf, ExpectedProjection } from '@/rebuild/target'
 import { STORES } from '@/store/stores'
@@ -16,7 +16,8 @@ import { event } from './given'
 describe('rebuild needed', () => {
   it.each([
     ['records built by the deployed version', { stored: 4, delivered: '1700-0' }, false],
-    ['records built by another version', { stored: 3, delivered: '1700-0' }, true],
+    ['records built by an older version', { stored: 3, delivered: '1700-0' }, true],
+    ['records built by a newer version (this code is the older one)', { stored: 5, delivered: '1700-0' }, false],
     ['no version, no consumer group yet: nothing stored', { stored: null, delivered: null }, false],
     ['no version, a group that has delivered nothing: nothing stored', { stored: null, delivered: '0-0' }, false],
     [
@@ -26,6 +27,14 @@ describe('rebuild needed', () => {
     ],
   ] as const)('%s', (_, facts, expected) => {
     expect(rebuildNeeded({ version: 4, ...facts })).toBe(expected)
+  })
+
+  it('is never asked of code older than the stored records, which says so instead', () => {
+    expect(codeIsOlder(4, 5)).toBe(true)
+    expect([codeIsOlder(4, 4), codeIsOlder(4, 3), codeIsOlder(4, null)]).toEqual([false, false, false])
+    expect(olderCodeReason(4, 5)).toBe(
+      'code older than the stored projection: records built by version 5, this code is version 4',
+    )
   })
 })
 

@@ -23,9 +23,11 @@ import {
 import type { RecordId } from '@/projections/changes'
 
 import { WriteConflict } from '../errors'
-import type { LineRow, Moved, RecordWrite, StoredRecord, Writer, WriteTransaction } from './types'
+import type { Fence, LineRow, Moved, RecordWrite, StoredRecord, Writer, WriteTransaction } from './types'
 
 type Row = Record<string, unknown>
+
+const FENCES = 'projection-fences'
 
 /**
  * Array rows need ids, which the Local API would assign. Arrays are rewritten whole, as a full
@@ -228,6 +230,54 @@ class AdapterTransaction implements WriteTransaction {
       removed.push(id)
     }
     return removed
+  }
+
+  async nextFence(projection: string): Promise<Fence> {
+    const { payload, req } = this
+    const now = new Date().toISOString()
+    for (;;) {
+      const stored = (await payload.db.findOne({
+        collection: FENCES,
+        where: { projection: { equals: projection } },
+        req,
+      })) as {
+        token: number
+      } | null
+      if (!stored) {
+        try {
+          await payload.db.create({
+            collection: FENCES,
+            data: { projection, token: 1, createdAt: now, updatedAt: now },
+            req,
+          })
+          return { projection, token: 1 }
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error
+          continue // another job created it first: take the next one after theirs
+        }
+      }
+      const token = Number(stored.token) + 1
+      const where: Where = { and: [{ projection: { equals: projection } }, { token: { equals: stored.token } }] }
+      if (
+        await payload.db.updateOne({
+          collection: FENCES,
+          where,
+          data: { token, updatedAt: now },
+          select: { id: true },
+          req,
+        })
+      )
+        return { projection, token }
+    }
+  }
+
+  async holdsFence({ projection, token }: Fence): Promise<boolean> {
+    const where: Where = { and: [{ projection: { equals: projection } }, { token: { equals: token } }] }
+    const data = { updatedAt: new Date().toISOString() }
+    return (
+      (await this.payload.db.updateOne({ collection: FENCES, where, data, select: { id: true }, req: this.req })) !==
+      null
+    )
   }
 
   async removeLines(collection: CollectionSlug, keys: string[]): Promise<number> {

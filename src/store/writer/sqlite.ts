@@ -13,13 +13,13 @@
  */
 import crypto from 'node:crypto'
 
-import { eq, getTableName, inArray, type SQL, sql } from '@payloadcms/db-sqlite/drizzle'
+import { and, eq, getTableName, inArray, type SQL, sql } from '@payloadcms/db-sqlite/drizzle'
 import type { CollectionSlug, FlattenedField, Payload } from 'payload'
 
 import type { RecordId } from '@/projections/changes'
 
 import { WriteConflict } from '../errors'
-import type { LineRow, Moved, RecordWrite, StoredRecord, Writer, WriteTransaction } from './types'
+import type { Fence, LineRow, Moved, RecordWrite, StoredRecord, Writer, WriteTransaction } from './types'
 
 /** A Drizzle column: its SQL name and how a value becomes what the driver stores. */
 type Column = { name: string; mapToDriverValue: (value: unknown) => unknown }
@@ -452,6 +452,33 @@ class SqliteTransaction implements WriteTransaction {
       removed.push(...ids)
     }
     return removed
+  }
+
+  async nextFence(projection: string): Promise<Fence> {
+    const plan = this.plans('projection-fences')
+    const token = this.column(plan, 'token')
+    const now = new Date().toISOString()
+    const [row] = await this.tx
+      .insert(plan.table)
+      .values([{ projection, token: 1, createdAt: now, updatedAt: now }])
+      .onConflictDoUpdate({
+        target: this.column(plan, 'projection'),
+        set: { token: sql`${token} + 1`, updatedAt: now },
+      })
+      .returning({ token })
+    return { projection, token: Number(row!.token) }
+  }
+
+  async holdsFence({ projection, token }: Fence): Promise<boolean> {
+    const plan = this.plans('projection-fences')
+    const held = await this.tx
+      .update(plan.table)
+      .set({ updatedAt: new Date().toISOString() })
+      .where(
+        and(eq(this.column(plan, 'projection') as never, projection), eq(this.column(plan, 'token') as never, token))!,
+      )
+      .returning({ id: this.column(plan, 'id') })
+    return held.length > 0
   }
 
   async removeLines(collection: CollectionSlug, keys: string[]): Promise<number> {

@@ -81,12 +81,27 @@ export type WriteTransaction = {
   removeRecords(collection: CollectionSlug, records: Moved[]): Promise<RecordId[]>
   /** Removes the lines with these keys. */
   removeLines(collection: CollectionSlug, keys: string[]): Promise<number>
+  /** Takes a projection's next fencing token (1 for its first job): any job holding an older one is fenced off. */
+  nextFence(projection: string): Promise<Fence>
+  /**
+   * Whether `fence` is still its projection's newest token. It writes the token's row, so a
+   * nextFence that commits meanwhile makes one of the two transactions fail rather than both pass.
+   */
+  holdsFence(fence: Fence): Promise<boolean>
 }
+
+/**
+ * A job's fencing token for a projection: the database hands out one more for each job that takes
+ * the projection's lock (nextFence), and a job's writes check that theirs is still the newest.
+ */
+export type Fence = { projection: string; token: number }
 
 export type Writer = {
   /**
    * Runs `work` in one transaction: committed when it resolves (a failed commit throws), rolled
-   * back when it throws. `source` says who writes, for logs and hooks.
+   * back when it throws. `source` says who writes, for logs and hooks. With a `fence`, the
+   * transaction first checks that it is still the projection's newest token, and throws
+   * FenceLost before any write when it is not: a job that lost its lock writes nothing more.
    */
-  transaction<T>(source: string, work: (tx: WriteTransaction) => Promise<T>): Promise<T>
+  transaction<T>(source: string, work: (tx: WriteTransaction) => Promise<T>, options?: { fence?: Fence }): Promise<T>
 }

@@ -80,6 +80,11 @@ export function Operations() {
                   deployed v{p.deployedVersion})
                 </span>
               )}
+              {p.codeOlder && (
+                <span className="billie-ops__state billie-ops__state--warn">
+                  code older than the stored projection (stored v{p.storedVersion}, deployed v{p.deployedVersion})
+                </span>
+              )}
             </h2>
             <table className="billie-ops__figures">
               <tbody>

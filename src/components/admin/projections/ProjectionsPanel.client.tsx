@@ -191,6 +191,12 @@ function ProjectionCard({ status, refresh }: { status: Status; refresh: () => vo
             {status.storedVersion === null ? 'code that recorded no version' : `version ${status.storedVersion}`}
           </span>
         )}
+        {status.codeOlder && (
+          <span className="billie-projections__due" role="status">
+            Code older than the stored projection: the records were built by version {status.storedVersion}. This code
+            goes on projecting new events; a rebuild or replay runs only from version {status.storedVersion} or newer.
+          </span>
+        )}
       </header>
       <p>
         {number(status.plan.events)} events in the stream · {number(status.plan.records)} records stored
