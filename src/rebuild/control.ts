@@ -45,7 +45,20 @@ export type Progress = {
   errorEntryId?: string
   /** The job's report (a verify's drift, a rebuild's counts), as JSON. */
   report?: string
+  /** While paused: since when. */
+  pausedAt?: string
+  /** The killed job of the same kind this one took over from, in words (see JobRun.start). */
+  resumed?: string
+  /** How far a rebuild's writing is, as JSON (a Checkpoint): where a run that takes over starts. */
+  checkpoint?: string
 }
+
+/**
+ * How far a rebuild has written, for a run that takes over after it is killed: the record kinds
+ * before `kind` are done (all of them when `kind` is empty), and `kind`'s stored records up to the
+ * key `after`. Only for the projection's `version` that wrote it.
+ */
+export type Checkpoint = { version: number; kind: string; after: string | null }
 
 export const jobKeys = (stream: string, group: string) => ({
   lock: `${stream}:${group}:rebuild:lock`,
@@ -92,6 +105,17 @@ export function holderIsGone(holder: string): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH'
   }
+}
+
+/** What a run that takes over says of the killed one: when and by whom it started, and how far it got. */
+export function resumedFrom(previous: Progress): string {
+  const figures =
+    previous.phase === 'writing' || previous.phase === 'comparing'
+      ? `${previous.compared.toLocaleString('en')} of ${previous.records.toLocaleString('en')} records compared, ` +
+        `${previous.written.toLocaleString('en')} written`
+      : `${previous.read.toLocaleString('en')} of ${previous.total.toLocaleString('en')} events read`
+  const { job, startedAt, by, phase } = previous
+  return `resumed the ${job} started ${startedAt} by ${by}, killed while ${phase} (${figures})`
 }
 
 export class JobAlreadyRunning extends Error {
@@ -194,6 +218,8 @@ export async function readProgress(redis: Redis, stream: string, group: string):
   const raw = await redis.hgetall(jobKeys(stream, group).progress)
   if (!raw.id) return undefined
   const number = (value: string | undefined) => (value === undefined || value === '' ? 0 : Number(value))
+  // (a field written empty is one the job has cleared)
+  for (const [key, value] of Object.entries(raw)) if (value === '') delete raw[key]
   return {
     ...(raw as unknown as Progress),
     read: number(raw.read),
@@ -231,6 +257,8 @@ export class JobRun {
   private lost = false
   /** The job's fencing token, which every write it makes carries (runJob takes it once the lock is held). */
   fence?: Fence
+  /** The progress of the killed job of the same kind this one takes over from, if any. */
+  private previous?: Progress
   progress: Progress
 
   private constructor(
@@ -266,9 +294,18 @@ export class JobRun {
   /**
    * Takes the projection's lock, or throws JobAlreadyRunning naming who holds it. A lock left by a
    * process of this host that is gone (killed mid-job) is taken over at once; one of another host
-   * lapses within a minute of its holder's end.
+   * lapses within a minute of its holder's end. A job of the same kind that was killed (its
+   * progress still says running or paused) is resumed from its checkpoint unless `restart`.
    */
-  static async start(redis: Redis, stream: string, group: string, job: Job, projection: string, by: string) {
+  static async start(
+    redis: Redis,
+    stream: string,
+    group: string,
+    job: Job,
+    projection: string,
+    by: string,
+    { restart = false }: { restart?: boolean } = {},
+  ) {
     const run = new JobRun(redis, stream, group, job, projection, by)
     const take = () => redis.set(run.keys.lock, run.holder, 'PX', lockMs(), 'NX')
     if ((await take()) !== 'OK') {
@@ -278,7 +315,11 @@ export class JobRun {
       if ((await take()) !== 'OK')
         throw new JobAlreadyRunning(projection, (await redis.get(run.keys.lock)) ?? 'unknown')
     }
+    const previous = await readProgress(redis, stream, group)
+    if (!restart && previous?.job === job && (previous.state === 'running' || previous.state === 'paused'))
+      run.previous = previous
     await redis.del(run.keys.control, run.keys.progress)
+    if (run.previous) run.progress.resumed = resumedFrom(run.previous)
     // A renewal Redis refuses (the lock lapsed or is another's) loses the lock; one that fails
     // (Redis out of reach) is tried again at the next.
     run.renewal = setInterval(
@@ -330,6 +371,13 @@ export class JobRun {
     return new LockLost(this.progress.projection, await this.redis.get(this.keys.lock).catch(() => null))
   }
 
+  /** Where the killed job this one took over had written to, if it was for this version of the projection. */
+  resumeAt(version: number): Checkpoint | undefined {
+    if (!this.previous?.checkpoint) return undefined
+    const checkpoint = JSON.parse(this.previous.checkpoint) as Checkpoint
+    return checkpoint.version === version ? checkpoint : undefined
+  }
+
   /** A checkpoint (a page read or written): reports progress, waits while paused, throws Cancelled when asked to. */
   async checkpoint(): Promise<void> {
     await this.report({}, true)
@@ -337,10 +385,11 @@ export class JobRun {
       const word = await this.redis.get(this.keys.control)
       if (word === 'cancel') throw new Cancelled()
       if (word !== 'pause') {
-        if (this.progress.state === 'paused') await this.report({ state: 'running' }, true)
+        if (this.progress.state === 'paused') await this.report({ state: 'running', pausedAt: '' }, true)
         return
       }
-      if (this.progress.state !== 'paused') await this.report({ state: 'paused' }, true)
+      if (this.progress.state !== 'paused')
+        await this.report({ state: 'paused', pausedAt: new Date().toISOString() }, true)
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
   }

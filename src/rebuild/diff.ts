@@ -151,8 +151,12 @@ export const expectedColumns = (
 export const WITHOUT_JOINS = { joins: false } as unknown as Pick<FindArgs, 'joins'>
 
 /** The stored records of a kind, whole, a page at a time in key order. */
-export async function* storedPages(payload: Payload, { collection, keyField }: RecordStore<WithBookkeeping>) {
-  let after: string | undefined
+export async function* storedPages(
+  payload: Payload,
+  { collection, keyField }: RecordStore<WithBookkeeping>,
+  from?: string,
+) {
+  let after = from
   for (;;) {
     const where: Where | undefined = after === undefined ? undefined : { [keyField]: { greater_than: after } }
     const { docs } = await payload.db.find({

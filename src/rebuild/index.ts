@@ -26,6 +26,8 @@ export type JobOptions = {
   from?: string
   to?: string
   conversation?: string
+  /** Starts over even when a killed job of the same kind left a checkpoint to resume from. */
+  restart?: boolean
   /** Called with the run as soon as it holds the lock (the CLI's progress bar follows it). */
   onStart?: (run: JobRun) => void
 }
@@ -48,7 +50,9 @@ export async function runJob(
     const stored = (await storedVersion(redis, stream, projection.group)) ?? null
     if (codeIsOlder(projection.version, stored)) throw new CodeIsOlder(name, projection.version, stored!)
   }
-  const run = await JobRun.start(redis, stream, projection.group, job, name, options.by)
+  const run = await JobRun.start(redis, stream, projection.group, job, name, options.by, {
+    restart: options.restart,
+  })
   options.onStart?.(run)
   const context = { payload, redis, stream, store: STORES[name], run }
   try {

@@ -28,6 +28,7 @@ import { setStoredVersion } from '@/lib/checkpoint'
 import { differingFields } from './compare'
 import { type Skipped } from './streamReader'
 import { type ExpectedProjection } from './target'
+import type { Checkpoint } from './control'
 import { readThreaded } from './threadedReader'
 import {
   pageSize,
@@ -79,11 +80,14 @@ async function rebuildRecords(
   position: { at: string },
   counts: RebuildReport['kinds'][string],
   writers: Writers,
+  /** Where a killed run left this kind: done, or done up to a key; null to start at its beginning. */
+  resume: 'done' | string | null,
 ): Promise<string[]> {
   const states = target.states.get(entry.name)!
   const { store } = entry
   const extra: string[] = []
   const seen = new Set<string>()
+  const version = context.store.projection.version
 
   /**
    * Writes the linked records the target holds and the database does not: an event caught up
@@ -154,12 +158,30 @@ async function rebuildRecords(
   }
 
   writers.set(entry.name, (keys) => writePage(keys))
-  for await (const rows of storedPages(context.payload, store)) {
+  if (resume !== null) {
+    // Compared (and written where they differed) by the killed run: skipped, and counted as compared.
+    // (Keys are ASCII ids: the database's order of them is JavaScript's.)
+    let skipped = 0
+    for (const key of ids.get(entry.name)!.keys()) {
+      if (resume !== 'done' && key > resume) continue
+      seen.add(key)
+      if (!states.has(key)) extra.push(key)
+      skipped++
+    }
+    await context.run.report({ phase: 'writing', compared: context.run.progress.compared + skipped })
+  }
+  const pages = resume === 'done' ? [] : storedPages(context.payload, store, resume ?? undefined)
+  for await (const rows of pages) {
     const byKey = new Map(rows.map((row) => [String(row[store.keyField]), row]))
     for (const key of byKey.keys()) seen.add(key)
     await writePage([...byKey.keys()], byKey)
     for (const key of byKey.keys()) if (!states.has(key)) extra.push(key)
-    await context.run.report({ phase: 'writing', compared: context.run.progress.compared + rows.length })
+    const checkpoint: Checkpoint = { version, kind: entry.name, after: [...byKey.keys()].at(-1)! }
+    await context.run.report({
+      phase: 'writing',
+      compared: context.run.progress.compared + rows.length,
+      checkpoint: JSON.stringify(checkpoint),
+    })
     await context.run.checkpoint()
   }
   position.at = await catchUp(context, target, position.at)
@@ -305,9 +327,17 @@ export async function rebuild(context: JobContext): Promise<RebuildReport> {
     report.kinds[entry.name] = { updated: 0, created: 0, removed: 0, unchanged: 0 }
   }
   const writers: Writers = new Map()
-  for (const entry of target.records) {
+  // A killed run's checkpoint: the kinds before its kind are done, and its kind up to a key.
+  const { version } = context.store.projection
+  const resume = context.run.resumeAt(version)
+  const kinds = target.records.map(({ name }) => name)
+  const resumeAt = !resume ? -1 : resume.kind === '' ? kinds.length : kinds.indexOf(resume.kind)
+  for (const [index, entry] of target.records.entries()) {
     const counts = report.kinds[entry.name]!
-    extras.set(entry.name, await rebuildRecords(context, target, entry, ids, position, counts, writers))
+    const from = index < resumeAt ? 'done' : index === resumeAt ? resume!.after : null
+    extras.set(entry.name, await rebuildRecords(context, target, entry, ids, position, counts, writers, from))
+    const next: Checkpoint = { version, kind: kinds[index + 1] ?? '', after: null }
+    await context.run.report({ checkpoint: JSON.stringify(next) }, true)
   }
   for (const entry of target.lines) await rebuildLines(context, target, entry, ids, position, report.kinds[entry.name]!)
   await context.run.report({ phase: 'catching up' }, true)
@@ -317,7 +347,6 @@ export async function rebuild(context: JobContext): Promise<RebuildReport> {
   }
   report.events = target.events
   report.upTo = position.at
-  const { group, version } = context.store.projection
-  await setStoredVersion(context.redis, context.stream, group, version)
+  await setStoredVersion(context.redis, context.stream, context.store.projection.group, version)
   return report
 }

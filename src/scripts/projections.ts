@@ -3,7 +3,9 @@
  * how they stand.
  *
  *   verify <name>                            fold the stream, compare with what is stored; exit 1 on drift
- *   rebuild <name> [--yes]                   rewrite what differs, while the projection stays live
+ *   rebuild <name> [--yes] [--restart]       rewrite what differs, while the projection stays live;
+ *                                            after a killed rebuild, resumes from its checkpoint
+ *                                            (--restart: from the beginning)
  *   replay <name> --from <id|ISO> [--to …] [--conversation <cid>]   project a range again (idempotent)
  *   status [name]                            versions, and the running or last job
  *   pause|resume|cancel <name>               control the running job
@@ -39,6 +41,7 @@ const { positionals, values } = parseArgs({
     conversation: { type: 'string' },
     by: { type: 'string' },
     json: { type: 'boolean', default: false },
+    restart: { type: 'boolean', default: false },
   },
 })
 const [command, name] = positionals
@@ -130,7 +133,11 @@ async function main(): Promise<number> {
               ? 'no stored version yet (nothing projected)'
               : 'current'
         console.log(`${projection}: code version ${version}, ${due}`)
-        if (job) console.log(`  last job: ${job.job} ${job.state} (${job.phase}), ${job.updatedAt}`)
+        if (job) {
+          const paused = job.state === 'paused' && job.pausedAt ? `, paused since ${job.pausedAt}` : ''
+          console.log(`  last job: ${job.job} ${job.state} (${job.phase})${paused}, ${job.updatedAt}`)
+          if (job.resumed) console.log(`  ${job.resumed}`)
+        }
       }
       return 0
     }
@@ -163,7 +170,11 @@ async function main(): Promise<number> {
         from: values.from,
         to: values.to,
         conversation: values.conversation,
-        onStart: (run) => (stop = follow(run)),
+        restart: values.restart,
+        onStart: (run) => {
+          if (run.progress.resumed) console.error(`${projection}: ${run.progress.resumed}`)
+          stop = follow(run)
+        },
       }).finally(() => stop())
       if (result.job === 'verify') {
         console.log(JSON.stringify(result.drift, null, values.json ? 0 : 2))

@@ -15,7 +15,7 @@ import { projectionStatus } from '@/rebuild/status'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
 import { startWorker } from '../helpers/inProcessWorker'
-import { rebuildFixture } from '../helpers/rebuildFixture'
+import { type CliRun, rebuildFixture } from '../helpers/rebuildFixture'
 import { login, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
 import { until } from '../helpers/wait'
@@ -47,6 +47,8 @@ describe.runIf(onSqlite)('a rebuild', () => {
           },
         })
         expect(killed.code, killed.output).toBeNull()
+        // (the second run took over from the first, and said so)
+        if (after > 1) expect(killed.output).toMatch(/dashboard: resumed the rebuild started .* killed while writing/)
         // Then its status says at once that it ended without finishing (its lock names a process that is gone)
         expect((await projectionStatus(redis, 'dashboard')).job).toMatchObject({
           state: 'failed',
@@ -63,10 +65,35 @@ describe.runIf(onSqlite)('a rebuild', () => {
 
       // When it runs to the end (in pages of the usual size)
       delete process.env.REBUILD_PAGE_SIZE
-      const finished = await cli(['rebuild', 'dashboard', '--yes'])
+      const finished = await cli(['rebuild', 'dashboard', '--yes', '--json'])
 
-      // Then it took over the dead runs' lock, and the records are the oracle's
+      // Then it took over the dead runs' lock, resumed from where they had written to (the
+      // conversations before it are not compared again), and the records are the oracle's
       expect(finished.code, finished.output).toBe(0)
+      expect(finished.output).toMatch(/dashboard: resumed the rebuild started .* killed while writing/)
+      const compared = (run: CliRun) => {
+        const { kinds } = JSON.parse(run.output.split('\n').find((line) => line.startsWith('{"events"'))!) as {
+          kinds: Record<string, { updated: number; created: number; unchanged: number }>
+        }
+        const { updated, created, unchanged } = kinds.conversations!
+        return updated + created + unchanged
+      }
+      expect(compared(finished)).toBeLessThan(conversations / 2)
+      await expectDatabaseToEqual(payload, oracle)
+
+      // And killed again, `--restart` starts over: every conversation compared, nothing said of resuming
+      const damaged = openSqlite(databaseUri)
+      await damaged.execute('UPDATE conversations SET message_count = -1')
+      damaged.close()
+      process.env.REBUILD_PAGE_SIZE = '1'
+      await cli(['rebuild', 'dashboard', '--yes'], {
+        killWhen: async () => ((await readProgress(redis, stream, group))?.written ?? 0) >= 2,
+      })
+      delete process.env.REBUILD_PAGE_SIZE
+      const restarted = await cli(['rebuild', 'dashboard', '--yes', '--json', '--restart'])
+      expect(restarted.code, restarted.output).toBe(0)
+      expect(restarted.output).not.toMatch(/resumed/)
+      expect(compared(restarted)).toBe(conversations)
       await expectDatabaseToEqual(payload, oracle)
     },
   )

@@ -93,6 +93,18 @@ function DriftReport({ report }: { report: { kinds: Record<string, KindDrift>; e
   )
 }
 
+/** How long a job has been paused, counting on while it shows. */
+function PausedFor({ since }: { since: string }) {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000)
+    return () => clearInterval(timer)
+  }, [])
+  const seconds = Math.max(0, Math.round((now - Date.parse(since)) / 1000))
+  const minutes = Math.floor(seconds / 60)
+  return <> · paused for {minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`}</>
+}
+
 function JobProgress({ job }: { job: Progress }) {
   const percent = percentOf(job)
   const report = job.report ? (JSON.parse(job.report) as Record<string, unknown>) : undefined
@@ -102,7 +114,9 @@ function JobProgress({ job }: { job: Progress }) {
         {job.job} by {job.by}: <strong data-testid="job-state">{job.state}</strong>
         {job.state === 'running' || job.state === 'paused' ? ` (${job.phase})` : ''}, started{' '}
         {new Date(job.startedAt).toLocaleString()}
+        {job.state === 'paused' && job.pausedAt && <PausedFor since={job.pausedAt} />}
       </p>
+      {job.resumed && <p data-testid="job-resumed">This run {job.resumed}.</p>}
       <div
         aria-label={`${job.job} progress`}
         aria-valuemax={100}
