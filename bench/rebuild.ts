@@ -6,7 +6,9 @@
  *      board's list API (the production build beside it, no workers inside) p50/p95 meanwhile,
  *      beside the same API's figures on the quiet server just before;
  *   2. verify the result (the whole stream folded and compared): time, peak RSS;
- *   3. rebuild again, with nothing to rewrite (fold and compare only): time, events/s.
+ *   3. rebuild again, with nothing to rewrite (fold and compare only): time, events/s;
+ *   4. rebuild into another empty projection, killed (SIGKILL) half way by the first one's time, then
+ *      started again, which resumes it: both times, and their total against the first rebuild's.
  * The raw baseline beside the times: XRANGE of the whole stream with no parsing, same run.
  */
 import { spawn } from 'node:child_process'
@@ -17,6 +19,7 @@ import path from 'node:path'
 import type { Redis } from 'ioredis'
 
 import { generateCorpus } from '@/events/generate'
+import { PROJECTIONS } from '@/projections'
 import { freePort } from '@/server/freePort'
 
 import {
@@ -79,8 +82,11 @@ const projectionsScript = (): string[] => {
   return node
 }
 
-/** `pnpm projections <args>` (with its node flags) in a process of its own, its peak RSS followed from /proc. */
-function projections(args: string[], env: Record<string, string>): Promise<Job> {
+/**
+ * `pnpm projections <args>` (with its node flags) in a process of its own, its peak RSS followed
+ * from /proc; `killAfterSeconds`: killed (SIGKILL) that long after it started.
+ */
+function projections(args: string[], env: Record<string, string>, { killAfterSeconds = 0 } = {}): Promise<Job> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(process.execPath, [...projectionsScript(), ...args], {
@@ -91,9 +97,12 @@ function projections(args: string[], env: Record<string, string>): Promise<Job> 
     let peak = 0
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const timer = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!))), 250)
+    const kill = killAfterSeconds ? setTimeout(() => child.kill('SIGKILL'), killAfterSeconds * 1000) : undefined
     child.once('exit', (code) => {
       clearInterval(timer)
+      clearTimeout(kill)
       const seconds = (performance.now() - started) / 1000
+      if (killAfterSeconds && code === null) return resolve({ seconds, peakMb: peak, output, code })
       // verify exits 1 on drift; anything else non-zero failed
       if (code !== 0 && !(args[0] === 'verify' && code === 1))
         return reject(new Error(`pnpm projections ${args.join(' ')} exited ${code}:\n${output.slice(-2_000)}`))
@@ -190,6 +199,7 @@ export default async function runRebuild(
   fs.mkdirSync(dir, { recursive: true })
   const stream = `bench:rebuild:${crypto.randomUUID()}`
   const file = path.join(dir, `rebuild-${crypto.randomUUID()}.db`)
+  const killedFile = path.join(dir, `rebuild-killed-${crypto.randomUUID()}.db`)
   const env = { DATABASE_URI: `file:${file}`, REDIS_URL: redisUrl, CHAT_LEDGER_STREAM: stream, NODE_ENV: 'production' }
   const generated = performance.now()
   const conversations = await appendCorpus(redis, stream, events)
@@ -246,10 +256,25 @@ export default async function runRebuild(
       'rebuild again, nothing to rewrite: time; events/s',
       `${fmt(again.seconds, 1)} s; ${fmt(events / again.seconds)}`,
     )
+    // The same rebuild into another empty projection, killed half way (by the first one's time) and started again.
+    const killedEnv = { ...env, DATABASE_URI: `file:${killedFile}` }
+    const killed = await projections(['rebuild', 'dashboard', '--yes', '--json'], killedEnv, {
+      killAfterSeconds: first.seconds / 2,
+    })
+    const progress = await redis.hgetall(`${stream}:${PROJECTIONS.dashboard.group}:rebuild`)
+    const resumed = await projections(['rebuild', 'dashboard', '--yes', '--json'], killedEnv)
+    const total = killed.seconds + resumed.seconds
+    line(
+      'rebuild into an empty projection killed half way, then resumed: total; of uninterrupted',
+      `${fmt(killed.seconds, 1)} + ${fmt(resumed.seconds, 1)} = ${fmt(total, 1)} s; ` +
+        `${fmt(total / first.seconds, 2)}× (target ≤ 1.3×; killed while ${progress.phase}, ` +
+        `${fmt(Number(progress.compared || 0))} of ${fmt(Number(progress.records || 0))} records compared)`,
+    )
     console.log('   (times include the job process booting: Payload and its modules)')
   } finally {
     await app.stop()
     await redis.del(stream)
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true })
+    for (const db of [file, killedFile])
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${db}${suffix}`, { force: true })
   }
 }

@@ -187,7 +187,10 @@ async function rebuildRecords(
   position.at = await catchUp(context, target, position.at)
   const missing = [...states.keys()].filter((key) => !seen.has(key))
   for (let i = 0; i < missing.length; i += pageSize()) {
-    await writePage(missing.slice(i, i + pageSize()))
+    const keys = missing.slice(i, i + pageSize())
+    await writePage(keys)
+    // (each one compared with its absence: the phase's figures and ETA move while it writes them)
+    await context.run.report({ compared: context.run.progress.compared + keys.length })
     await context.run.checkpoint()
   }
   return extra
@@ -244,6 +247,7 @@ async function rebuildLines(
   }
   // The lines to insert, each made again from the event that made it (read back by its entry id).
   const insert = [...wrong, ...missing]
+  const missingKeys = new Set(missing)
   const pages: string[][] = []
   for (let i = 0; i < insert.length; i += pageSize()) pages.push(insert.slice(i, i + pageSize()))
   // Each page's entry ids made as the reader asks for it: they are not all held at once.
@@ -276,7 +280,11 @@ async function rebuildLines(
       await publish(context, announceLines(entry.store, written))
     }
     await namingTheEntry(lines, write, (line) => targets.eventIdOf(line.key)!, 'writing the line of')
-    await context.run.report({ written: context.run.progress.written + lines.length })
+    const absent = [...keys].filter((key) => missingKeys.has(key)).length
+    await context.run.report({
+      written: context.run.progress.written + lines.length,
+      compared: context.run.progress.compared + absent,
+    })
     await context.run.checkpoint()
   }
 }

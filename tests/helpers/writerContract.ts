@@ -15,6 +15,15 @@ export function writerContract(payloadOf: () => Payload) {
   const unique = () => Math.random().toString(36).slice(2, 10)
   const tx = <T>(work: Parameters<ReturnType<typeof writerFor>['transaction']>[1]) =>
     writerFor(payloadOf()).transaction('writer-test', work) as Promise<T>
+  /** Creates records (each row names its key field) as a first projection would; their ids by key. */
+  const create = (collection: 'customers' | 'conversations', keyField: string, rows: Array<Record<string, unknown>>) =>
+    tx<Map<string, string | number>>((t) =>
+      t.writeRecords(
+        collection,
+        keyField,
+        rows.map((row) => ({ key: String(row[keyField]), stored: undefined, state: bookkeeping as never, row })),
+      ),
+    )
 
   describe('the projection writer', () => {
     it('creates records with groups, arrays, JSON and links, and reads them back as Payload does', async () => {
@@ -56,21 +65,14 @@ export function writerContract(payloadOf: () => Payload) {
       ])
 
       const conversationKey = `conv-${unique()}`
-      const conversationIds = await tx<Map<string, string | number>>((t) =>
-        t.writeRecords('conversations', 'conversationId', [
-          {
-            key: conversationKey,
-            stored: undefined,
-            state: bookkeeping as never,
-            row: {
-              conversationId: conversationKey,
-              status: 'active',
-              customer: ids.get(key),
-              customerName: 'Ada Lovelace',
-            },
-          },
-        ]),
-      )
+      const conversationIds = await create('conversations', 'conversationId', [
+        {
+          conversationId: conversationKey,
+          status: 'active',
+          customer: ids.get(key),
+          customerName: 'Ada Lovelace',
+        },
+      ])
       const conversation = await payload.findByID({
         collection: 'conversations',
         id: conversationIds.get(conversationKey)!,
@@ -82,20 +84,13 @@ export function writerContract(payloadOf: () => Payload) {
     it('updates a record only at the version it was read at; a stale write conflicts and is undone', async () => {
       const payload = payloadOf()
       const key = `CUS-${unique()}`
-      const created = await tx<Map<string, string | number>>((t) =>
-        t.writeRecords('customers', 'customerId', [
-          {
-            key,
-            stored: undefined,
-            state: bookkeeping as never,
-            row: {
-              customerId: key,
-              firstName: 'Old',
-              identityDocuments: [{ documentType: 'passport', documentNumber: 'P1' }],
-            },
-          },
-        ]),
-      )
+      const created = await create('customers', 'customerId', [
+        {
+          customerId: key,
+          firstName: 'Old',
+          identityDocuments: [{ documentType: 'passport', documentNumber: 'P1' }],
+        },
+      ])
       const id = created.get(key)!
       // Updated at version 1: the row's fields change, those it does not name stay, arrays are rewritten
       await tx((t) =>
@@ -146,29 +141,13 @@ export function writerContract(payloadOf: () => Payload) {
     it('puts copies on every linking record and moves their versions, so an older copy cannot come back', async () => {
       const payload = payloadOf()
       const customerKey = `CUS-${unique()}`
-      const customers = await tx<Map<string, string | number>>((t) =>
-        t.writeRecords('customers', 'customerId', [
-          {
-            key: customerKey,
-            stored: undefined,
-            state: bookkeeping as never,
-            row: { customerId: customerKey, fullName: 'Before' },
-          },
-        ]),
-      )
+      const customers = await create('customers', 'customerId', [{ customerId: customerKey, fullName: 'Before' }])
       const customer = customers.get(customerKey)!
       const keys = [`conv-${unique()}`, `conv-${unique()}`]
-      const conversations = await tx<Map<string, string | number>>((t) =>
-        t.writeRecords(
-          'conversations',
-          'conversationId',
-          keys.map((key) => ({
-            key,
-            stored: undefined,
-            state: bookkeeping as never,
-            row: { conversationId: key, status: 'active', customer, customerName: 'Before' },
-          })),
-        ),
+      const conversations = await create(
+        'conversations',
+        'conversationId',
+        keys.map((key) => ({ conversationId: key, status: 'active', customer, customerName: 'Before' })),
       )
       const moved = await tx<Array<{ id: string | number; version: number }>>((t) =>
         t.updateCopies('conversations', 'customer', customer, { customerName: 'After' }),
@@ -201,16 +180,9 @@ export function writerContract(payloadOf: () => Payload) {
     it('inserts lines once, replaces them in place when asked (same id), and removes them by key', async () => {
       const payload = payloadOf()
       const conversationKey = `conv-${unique()}`
-      const parents = await tx<Map<string, string | number>>((t) =>
-        t.writeRecords('conversations', 'conversationId', [
-          {
-            key: conversationKey,
-            stored: undefined,
-            state: bookkeeping as never,
-            row: { conversationId: conversationKey, status: 'active' },
-          },
-        ]),
-      )
+      const parents = await create('conversations', 'conversationId', [
+        { conversationId: conversationKey, status: 'active' },
+      ])
       const line = (seq: number, utterance: string) => ({
         key: `${conversationKey}:user_input:${seq}`,
         conversation: parents.get(conversationKey),
@@ -252,17 +224,13 @@ export function writerContract(payloadOf: () => Payload) {
     it('removes a record only while it is at the version it was found at', async () => {
       const payload = payloadOf()
       const keys = [`CUS-${unique()}`, `CUS-${unique()}`]
-      const ids = await tx<Map<string, string | number>>((t) =>
-        t.writeRecords(
-          'customers',
-          'customerId',
-          keys.map((key) => ({
-            key,
-            stored: undefined,
-            state: bookkeeping as never,
-            row: { customerId: key, identityDocuments: [{ documentType: 'passport', documentNumber: 'P1' }] },
-          })),
-        ),
+      const ids = await create(
+        'customers',
+        'customerId',
+        keys.map((key) => ({
+          customerId: key,
+          identityDocuments: [{ documentType: 'passport', documentNumber: 'P1' }],
+        })),
       )
       const removed = await tx<Array<string | number>>((t) =>
         t.removeRecords('customers', [
