@@ -16,6 +16,7 @@ import { presenceSettings } from './presence/presence'
 import { PROJECTIONS } from './projections'
 import { realtimeSettings } from './realtime/settings'
 import { pageSize as rebuildPageSize } from './rebuild/diff'
+import { supervisorSettings } from './ops/jobSupervisor'
 import { selectProjections, stopWhenIdleMs, workerSettings } from './worker/settings'
 
 /** PAYLOAD_SECRET: required; it signs sessions and tokens. */
@@ -32,7 +33,7 @@ const READERS: Array<() => unknown> = [
   () => selectProjections(),
   () => workerSettings(PROJECTIONS.dashboard),
   stopWhenIdleMs,
-  () => booleanSetting('REBUILD_ON_VERSION_CHANGE', false),
+  supervisorSettings,
   rebuildPageSize,
   realtimeSettings,
   presenceSettings,

@@ -7,9 +7,10 @@
  *   POST /api/projections/:name/rebuild      { confirmed: true } starts a rebuild; 202 with the job's id
  *   POST /api/projections/:name/control      { action: 'pause' | 'resume' | 'cancel' }
  *
- * A job runs in this app process and reports its progress in Redis, where every instance (and
- * `pnpm projections status`) sees it; one job per projection at a time across the deployment
- * (409 otherwise). Errors are JSON `{ message }`.
+ * A job runs in a process of its own (never in this one: it outlives the request, and a deploy of
+ * the app) and reports its progress in Redis, where every instance (and `pnpm projections
+ * status`) sees it; one job per projection at a time across the deployment, and none from code
+ * older than the stored projection (409 otherwise). Errors are JSON `{ message }`.
  */
 import type { Endpoint, PayloadHandler, PayloadRequest } from 'payload'
 import { z } from 'zod'
@@ -18,7 +19,8 @@ import { hasRole } from '@/access/roles'
 import { appRedis } from '@/lib/redis'
 import { recordAudit } from '@/ops/audit'
 import { isProjectionName, PROJECTION_NAMES, PROJECTIONS } from '@/projections'
-import { Cancelled, CodeIsOlder, controlJob, JobAlreadyRunning, runJob } from '@/rebuild'
+import { controlJob } from '@/rebuild'
+import { JobRefused, startJobProcess } from '@/rebuild/jobProcess'
 import { jobPlan, projectionStatuses } from '@/rebuild/status'
 import { chatLedgerStream } from '@/lib/stream'
 
@@ -59,7 +61,7 @@ const list: PayloadHandler = async (req) => {
   return json(200, { projections })
 }
 
-/** Starts a verify or rebuild in the background; answers once it holds the projection's lock. */
+/** Starts a verify or rebuild in a process of its own (src/rebuild/jobProcess.ts); answers once it holds the lock. */
 const start =
   (job: 'verify' | 'rebuild'): PayloadHandler =>
   async (req) => {
@@ -71,22 +73,16 @@ const start =
     if (!confirmed.success) return refuse(400, confirmed.error.issues.map((issue) => issue.message).join('; '))
     const { payload, user } = req
     const redis = appRedis(payload.logger)
-    const by = `admin:${user!.email ?? user!.id}`
-    const started = new Promise<string>((resolve, reject) => {
-      runJob(payload, redis, job, name, { by, user: user!, onStart: (run) => resolve(run.id) }).then(
-        (result) => payload.logger.info({ projection: name, job, result: result.job }, `${job} of ${name} finished`),
-        (error: unknown) => {
-          reject(error)
-          if (error instanceof Cancelled) payload.logger.info({ projection: name, job }, `${job} of ${name} cancelled`)
-          else if (!(error instanceof JobAlreadyRunning || error instanceof CodeIsOlder))
-            payload.logger.error({ err: error, projection: name }, `${job} failed`)
-        },
-      )
-    })
     try {
-      return json(202, { id: await started, job, projection: name })
+      const started = await startJobProcess(redis, job, name, {
+        by: `admin:${user!.email ?? user!.id}`,
+        userId: user!.id,
+      })
+      payload.logger.info({ projection: name, job, jobPid: started.pid, log: started.log }, `${job} of ${name} started`)
+      return json(202, { id: started.id, job, projection: name })
     } catch (error) {
-      if (error instanceof JobAlreadyRunning || error instanceof CodeIsOlder) return refuse(409, error.message)
+      if (error instanceof JobRefused) return refuse(409, error.message)
+      payload.logger.error({ err: error, projection: name }, `${job} could not start`)
       return refuse(503, `The ${job} could not start: ${error instanceof Error ? error.message : String(error)}`)
     }
   }

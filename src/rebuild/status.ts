@@ -25,6 +25,8 @@ export type ProjectionStatus = {
   /** The stored records were built by newer code than the deployed one (see codeIsOlder). */
   codeOlder: boolean
   job: Progress | null
+  /** The job's process ended without finishing it (shown as failed; the worker resumes it). */
+  abandoned: boolean
 }
 
 const isActive = (job: Progress) => job.state === 'running' || job.state === 'paused'
@@ -36,7 +38,7 @@ const isActive = (job: Progress) => job.state === 'running' || job.state === 'pa
 const abandoned = (job: Progress): Progress => ({
   ...job,
   state: 'failed',
-  error: `the ${job.job}'s process ended without finishing (killed or crashed); start it again`,
+  error: `the ${job.job}'s process ended without finishing (killed or crashed); started again, it resumes`,
 })
 
 export type JobPlan = { events: number; records: number }
@@ -50,6 +52,7 @@ export async function projectionStatus(redis: Redis, name: ProjectionName): Prom
     redis.get(jobKeys(stream, group).lock),
     groupProgress(redis, stream, group),
   ])
+  const ended = job && isActive(job) && (held === null || holderIsGone(held))
   return {
     name,
     group,
@@ -57,7 +60,8 @@ export async function projectionStatus(redis: Redis, name: ProjectionName): Prom
     storedVersion: stored ?? null,
     rebuildNeeded: rebuildNeeded({ version, stored: stored ?? null, delivered: progress?.lastDelivered ?? null }),
     codeOlder: codeIsOlder(version, stored ?? null),
-    job: job && isActive(job) && (held === null || holderIsGone(held)) ? abandoned(job) : (job ?? null),
+    job: ended ? abandoned(job) : (job ?? null),
+    abandoned: Boolean(ended),
   }
 }
 

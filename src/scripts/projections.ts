@@ -20,13 +20,14 @@ import readline from 'node:readline/promises'
 import { parseArgs } from 'node:util'
 
 import { SingleBar } from 'cli-progress'
-import { getPayload } from 'payload'
+import { getPayload, type TypedUser } from 'payload'
 
 import { createRedis, describeRedisUrl, redisUrl } from '../lib/redis'
 import { compareProjections } from '../ops/agreement'
 import config from '../payload.config'
 import { isProjectionName, PROJECTION_NAMES, type ProjectionName, PROJECTIONS } from '../projections'
-import { controlJob, runJob } from '../rebuild'
+import { CodeIsOlder, controlJob, JobAlreadyRunning, runJob } from '../rebuild'
+import { REFUSED_EXIT } from '../rebuild/jobProcess'
 import { type JobRun, olderCodeReason, rebuildReason } from '../rebuild/control'
 import { phaseWork } from '../rebuild/progress'
 import { jobPlan, projectionStatus } from '../rebuild/status'
@@ -40,6 +41,7 @@ const { positionals, values } = parseArgs({
     to: { type: 'string' },
     conversation: { type: 'string' },
     by: { type: 'string' },
+    user: { type: 'string' },
     json: { type: 'boolean', default: false },
     restart: { type: 'boolean', default: false },
   },
@@ -165,8 +167,12 @@ async function main(): Promise<number> {
         }
       }
       let stop = () => {}
+      // (--user: the id of the admin who asked, when a job process runs for them: the audit log links them)
+      const userId = values.user && /^\d+$/.test(values.user) ? Number(values.user) : values.user
+      const user = userId === undefined ? undefined : { id: userId as TypedUser['id'], email: by }
       const result = await runJob(payload, redis, command, projection, {
         by,
+        user,
         from: values.from,
         to: values.to,
         conversation: values.conversation,
@@ -195,6 +201,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error)
-    process.exit(2)
+    process.exit(error instanceof JobAlreadyRunning || error instanceof CodeIsOlder ? REFUSED_EXIT : 2)
   },
 )

@@ -6,7 +6,8 @@ import type { ProjectionName } from '@/projections'
 import { publishMessages } from '@/realtime/changeFeed'
 import { STORES } from '@/store'
 
-import { refuseRebuildOnVersionChange, selectProjections, workerSettings } from './settings'
+import { selectProjections, workerSettings } from './settings'
+import { superviseJobs } from '@/ops/jobSupervisor'
 import { Worker } from './worker'
 
 export type RunningWorkers = { workers: Worker[]; done: Promise<void>; stop: () => Promise<void> }
@@ -15,7 +16,8 @@ export type RunningWorkers = { workers: Worker[]; done: Promise<void>; stop: () 
  * Starts one worker per projection on this Payload instance, each with two Redis connections of
  * its own, so a failure or a slow batch in one never holds another back. Each committed batch's
  * change-feed messages are published (src/realtime) in one pipeline. stop() stops them all.
- * Refuses REBUILD_ON_VERSION_CHANGE=true before starting anything (./settings.ts says why).
+ * Beside them, the watch over verify and rebuild jobs (src/ops/jobSupervisor.ts): jobs whose
+ * process died are started again, in processes of their own.
  */
 export function runWorkers(
   payload: Payload,
@@ -24,7 +26,6 @@ export function runWorkers(
     stopWhenIdleMs,
   }: { projections?: ProjectionName[]; stopWhenIdleMs?: number } = {},
 ): RunningWorkers {
-  refuseRebuildOnVersionChange()
   const url = redisUrl()
   const connections = projections.flatMap((name) => {
     const reader = createRedis(url, { connectionName: `worker-reader-${name}` })
@@ -56,11 +57,13 @@ export function runWorkers(
   const monitorRedis = createRedis(url, { connectionName: 'ops-monitor' })
   monitorRedis.on('error', () => undefined)
   const monitor = startMonitor(monitorRedis, payload.logger)
+  const supervisor = superviseJobs(monitorRedis, payload.logger, projections)
   return {
     workers,
     done,
     stop: async () => {
       monitor.stop()
+      supervisor.stop()
       monitorRedis.disconnect()
       await Promise.all(workers.map((worker) => worker.stop()))
       await done.catch(() => undefined)

@@ -64,18 +64,3 @@ export function selectProjections(names?: string[]): ProjectionName[] {
 /** WORKER_STOP_WHEN_IDLE_MS (tests, benchmarks): a worker stops once the stream is idle this long; unset: never. */
 export const stopWhenIdleMs = (): number | undefined =>
   process.env.WORKER_STOP_WHEN_IDLE_MS?.trim() ? positiveIntSetting('WORKER_STOP_WHEN_IDLE_MS', 1) : undefined
-
-/**
- * A worker never rebuilds a projection by itself: a rebuild holds far more than a live worker's
- * heap (192 MB; docs/rebuilds.md measures about 650 MB for a million events), so it would die and
- * restart into the same rebuild. REBUILD_ON_VERSION_CHANGE=true therefore stops a worker at boot,
- * saying what to run instead, until rebuilds run in a process of their own.
- */
-export function refuseRebuildOnVersionChange(): void {
-  if (!booleanSetting('REBUILD_ON_VERSION_CHANGE', false)) return
-  throw new Error(
-    "REBUILD_ON_VERSION_CHANGE=true is refused: a rebuild does not fit in a live worker's heap (192 MB). " +
-      'Remove it; when `pnpm projections status` says a rebuild is needed, run `pnpm projections rebuild <name>` ' +
-      '(a process of its own, with the memory a rebuild needs).',
-  )
-}

@@ -11,6 +11,7 @@ import config from '@/payload.config'
 import { lineKeyOf, PROJECTIONS } from '@/projections'
 import { CodeIsOlder, controlJob, readProgress, runJob } from '@/rebuild'
 import { jobKeys } from '@/rebuild/control'
+import { superviseJobs } from '@/ops/jobSupervisor'
 import { projectionStatus } from '@/rebuild/status'
 
 import { expectDatabaseToEqual } from '../helpers/compare'
@@ -97,6 +98,49 @@ describe.runIf(onSqlite)('a rebuild', () => {
       await expectDatabaseToEqual(payload, oracle)
     },
   )
+
+  it('whose process died is started again by the worker’s watch, in a process of its own, and resumes', async () => {
+    // Given every conversation's message count damaged, and a rebuild killed while writing them
+    const { payload, redis } = opened
+    const { group } = PROJECTIONS.dashboard
+    const sqlite = openSqlite(databaseUri)
+    await sqlite.execute('UPDATE conversations SET message_count = -1')
+    sqlite.close()
+    const progress = () => readProgress(redis, stream, group)
+    const killed = await cli(['rebuild', 'dashboard', '--yes', '--by', 'cli:ops'], {
+      env: { REBUILD_PAGE_SIZE: '5' },
+      killWhen: async () => ((await progress())?.phase === 'writing' && (await progress())!.written >= 5) || false,
+    })
+    expect(killed.code, killed.output).toBeNull()
+
+    // When the worker's watch looks at the jobs
+    const supervisor = superviseJobs(redis, payload.logger, ['dashboard'], {
+      intervalMs: 500,
+      rebuildOnVersionChange: false,
+    })
+    try {
+      // Then the rebuild runs again in another process, says it resumed the killed one, and finishes
+      const holders = new Set<string>()
+      await until(
+        async () => {
+          const holder = await redis.get(jobKeys(stream, group).lock)
+          if (holder) holders.add(holder)
+          return (await progress())?.state === 'done'
+        },
+        'the resumed rebuild done',
+        { timeoutMs: 90_000 },
+      )
+      expect([...holders].some((holder) => holder.includes(`:${process.pid}:`))).toBe(false)
+      expect(await progress()).toMatchObject({
+        job: 'rebuild',
+        by: 'cli:ops',
+        resumed: expect.stringMatching(/^resumed the rebuild started .* by cli:ops, killed while writing/),
+      })
+      await expectDatabaseToEqual(payload, oracleOf(appended))
+    } finally {
+      supervisor.stop()
+    }
+  })
 
   it(
     'stalled past its lock’s time while another job starts, writes nothing more and says why',
@@ -194,7 +238,7 @@ describe.runIf(onSqlite)('across a deploy', () => {
       const replayed = runJob(payload, redis, 'replay', 'dashboard', { by: 'test', from: appended[0]!.id })
 
       // Then both are refused, saying why, and no job started
-      expect(rebuilt.code, rebuilt.output).toBe(2)
+      expect(rebuilt.code, rebuilt.output).toBe(3)
       expect(rebuilt.output).toContain(
         `dashboard: code older than the stored projection: records built by version ${version + 1}, ` +
           `this code is version ${version}`,

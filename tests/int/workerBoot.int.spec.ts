@@ -1,14 +1,19 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 
 import { afterAll, describe, expect, it } from 'vitest'
 
+import { PROJECTIONS } from '@/projections'
+import { readProgress } from '@/rebuild'
+import { jobKeys } from '@/rebuild/control'
 import { schemaMarkerOf } from '@/store/internals/schemaMode'
 
 import { openPayloadAndRedis } from '../helpers/payloadAndRedis'
 import { cmdline, descendants } from '../helpers/processes'
 import { openSqlite } from '../helpers/sqlite'
+import { until } from '../helpers/wait'
 import { exitWithin, killAll, spawnWorker, untilLogged, type WorkerProcess } from '../helpers/workerProcess'
 
 /*
@@ -116,23 +121,38 @@ describe('pnpm worker boot', () => {
     expect(log).not.toContain('worker started')
   })
 
-  it('refuses REBUILD_ON_VERSION_CHANGE=true: a rebuild does not fit in its heap', async () => {
-    // Given a worker told to rebuild by itself when a projection's version changes
+  it('with REBUILD_ON_VERSION_CHANGE=true, rebuilds what older code built, in a process of its own', async () => {
+    // Given the dashboard's records built by an older version than this code's
+    const stream = `test:boot:${crypto.randomUUID()}`
+    const { group, version } = PROJECTIONS.dashboard
+    const versionKey = jobKeys(stream, group).version
+    await opened.redis.set(versionKey, version - 1)
+
+    // When a worker told to rebuild on a version change starts
     const worker = spawnWorker(`boot-rebuild-${crypto.randomUUID().slice(0, 8)}`, {
       DATABASE_URI: process.env.DATABASE_URI!,
       PAYLOAD_SECRET: process.env.PAYLOAD_SECRET!,
       REDIS_URL: process.env.REDIS_URL!,
-      CHAT_LEDGER_STREAM: `test:boot:${crypto.randomUUID()}`,
+      CHAT_LEDGER_STREAM: stream,
+      WORKER_PROJECTIONS: 'dashboard',
       REBUILD_ON_VERSION_CHANGE: 'true',
+      LOG_LEVEL: 'info',
     })
     spawned.push(worker)
 
-    // When it starts, Then it exits before consuming anything, saying what to run instead
-    const exit = await exitWithin(worker, 60_000)
-    const log = fs.readFileSync(worker.logFile, 'utf8')
-    expect(exit.code, log).toBe(1)
-    expect(log).toContain('REBUILD_ON_VERSION_CHANGE=true is refused')
-    expect(log).toContain('pnpm projections rebuild <name>')
-    expect(log).not.toContain('worker started')
+    // Then it starts the rebuild in a process of its own, which records this code's version
+    await untilLogged(worker, 'rebuilding dashboard: records built by version', 90_000)
+    const log = stripVTControlCharacters(fs.readFileSync(worker.logFile, 'utf8'))
+    // (the log entry's fields: on its line as JSON, or on the lines below it, pretty-printed)
+    const entry = log.slice(log.lastIndexOf('\n', log.indexOf('rebuilding dashboard: records built by version')))
+    const pid = Number(/"?jobPid"?:\s*(\d+)/.exec(entry)?.[1])
+    expect(pid).toBeGreaterThan(0)
+    expect(pid).not.toBe(worker.child.pid)
+    await until(async () => (await opened.redis.get(versionKey)) === String(version), 'the version recorded', {
+      timeoutMs: 60_000,
+    })
+    expect(await readProgress(opened.redis, stream, group)).toMatchObject({ job: 'rebuild', state: 'done' })
+    worker.child.kill('SIGTERM')
+    expect(await exitWithin(worker, 15_000)).toEqual({ code: 0, signal: null })
   })
 })
