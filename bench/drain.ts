@@ -53,7 +53,8 @@ export type Spawned = { child: ChildProcess; peakMb: () => number }
 
 export function spawnWorker(env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, WORKER_COMMAND, {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // (FIRST_BUILD_MIN_EVENTS=0: a drain measures the live path, not a first build in bulk)
+    env: { ...process.env, LOG_LEVEL: 'warn', FIRST_BUILD_MIN_EVENTS: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   let peak = 0

@@ -133,7 +133,13 @@ const WORKER_COMMAND = (JSON.parse(fs.readFileSync('package.json', 'utf8')).scri
  * dashboard's worker has registered (its first heartbeat), with the pids to meter.
  */
 async function startApp(databaseUri: string, layout: Layout) {
-  const env = { ...process.env, DATABASE_URI: databaseUri, LOG_LEVEL: 'warn', NODE_ENV: 'production' as const }
+  const env = {
+    ...process.env,
+    DATABASE_URI: databaseUri,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production' as const,
+    FIRST_BUILD_MIN_EVENTS: '0',
+  }
   const startedAt = performance.now()
   const {
     port,

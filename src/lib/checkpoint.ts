@@ -7,6 +7,8 @@ import type { Redis } from 'ioredis'
 
 import { compareEntryIds, type EntryId, entryIdBefore } from '@/events/entryId'
 
+import { intSetting } from './env'
+
 export type GroupProgress = {
   /** The last entry handed to a consumer of the group. */
   lastDelivered: EntryId
@@ -84,3 +86,22 @@ export const setStoredVersion = (
   onlyIfUnset
     ? redis.set(versionKeyOf(stream, group), String(version), 'NX')
     : redis.set(versionKeyOf(stream, group), String(version))
+
+/**
+ * FIRST_BUILD_MIN_EVENTS (50,000; 0: never): a projection with no consumer group and no stored
+ * version (one just added to a running system) on a stream at least this long is built first in
+ * bulk, by a rebuild, rather than drained from the stream's beginning at live speed.
+ */
+export const firstBuildMinEvents = () => intSetting('FIRST_BUILD_MIN_EVENTS', 50_000)
+
+/**
+ * Whether the projection waits for its first build (see firstBuildMinEvents): the workers'
+ * watch starts that rebuild, which creates the group right after the last entry it folded; the
+ * projection's workers wait for that group instead of creating it at the beginning.
+ */
+export async function firstBuildNeeded(redis: Redis, stream: string, group: string): Promise<boolean> {
+  const min = firstBuildMinEvents()
+  if (min <= 0 || (await storedVersion(redis, stream, group)) !== undefined) return false
+  if (await groupProgress(redis, stream, group)) return false
+  return (await redis.xlen(stream)) >= min
+}

@@ -5,7 +5,8 @@
  * checkpoint, and says so. At most three such starts a projection an hour: a job that keeps
  * dying (out of memory, a bad event) is left failed for a person to look at. With
  * REBUILD_ON_VERSION_CHANGE=true, a projection whose records older code built is rebuilt the same
- * way. Several workers may watch at once: one job per projection still runs (the lock), and the
+ * way. A projection new to a long stream (FIRST_BUILD_MIN_EVENTS) is built first by a rebuild too.
+ * Several workers may watch at once: one job per projection still runs (the lock), and the
  * others' starts are refused.
  */
 import type { Redis } from 'ioredis'
@@ -15,11 +16,14 @@ import { booleanSetting, positiveIntSetting } from '@/lib/env'
 import { chatLedgerStream } from '@/lib/stream'
 import { type ProjectionName, PROJECTIONS } from '@/projections'
 
-import { jobKeys, rebuildReason } from '@/rebuild/control'
+import { jobKeys, type Progress, rebuildReason } from '@/rebuild/control'
+import { firstBuildNeeded } from '@/lib/checkpoint'
 import { JobRefused, startJobProcess } from '@/rebuild/jobProcess'
 import { projectionStatus } from '@/rebuild/status'
 
 const STARTS_PER_HOUR = 3
+
+const active = (job: Progress | null) => job?.state === 'running' || job?.state === 'paused'
 
 export const supervisorSettings = () => ({
   intervalMs: positiveIntSetting('JOB_SUPERVISOR_MS', 15_000),
@@ -74,11 +78,9 @@ export function superviseJobs(
             job.by,
             `resuming the ${job.job} of ${name}, whose process ended without finishing (killed while ${job.phase})`,
           )
-        } else if (
-          rebuildOnVersionChange &&
-          status.rebuildNeeded &&
-          !(job && (job.state === 'running' || job.state === 'paused'))
-        ) {
+        } else if (!active(job) && (await firstBuildNeeded(redis, chatLedgerStream(), PROJECTIONS[name].group))) {
+          await start(name, 'rebuild', `${by} (first build)`, `building ${name} for the first time, in bulk`)
+        } else if (rebuildOnVersionChange && status.rebuildNeeded && !active(job)) {
           await start(
             name,
             'rebuild',

@@ -59,6 +59,8 @@ export type RebuildReport = {
   skipped: Skipped
   upTo: string
   kinds: Record<string, { updated: number; created: number; removed: number; unchanged: number }>
+  /** A first build: the entry after which the projection's new consumer group starts (the fold's last). */
+  groupCreatedAt?: string
 }
 
 /** Runs `work` in one transaction of the writer, fenced by the job's token: a job that lost its lock writes nothing. */
@@ -355,6 +357,17 @@ export async function rebuild(context: JobContext): Promise<RebuildReport> {
   }
   report.events = target.events
   report.upTo = position.at
-  await setStoredVersion(context.redis, context.stream, context.store.projection.group, version)
+  const { group } = context.store.projection
+  await setStoredVersion(context.redis, context.stream, group, version)
+  // A first build (the projection has no consumer group yet): its group starts right after the
+  // fold's last entry, before any write. Later events the rebuild caught up with are in some records
+  // and not in others (each page took those up to its own catch-up); its workers take them all
+  // again, and a record that has one already leaves it as it is (the fold is idempotent per entry).
+  try {
+    await context.redis.xgroup('CREATE', context.stream, group, last === '0-0' ? '0' : last, 'MKSTREAM')
+    report.groupCreatedAt = last
+  } catch (error) {
+    if (!String((error as Error).message).includes('BUSYGROUP')) throw error
+  }
   return report
 }

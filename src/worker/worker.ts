@@ -10,7 +10,7 @@ import { type BatchChanges, projectBatch, type StoredProjection } from '@/store'
 import { WorkerMetrics } from './metrics'
 import type { WorkerSettings } from './settings'
 import { type DeadLetter, type StreamEntry, StreamConsumer } from './streamConsumer'
-import { setStoredVersion } from '@/lib/checkpoint'
+import { firstBuildNeeded, groupProgress, setStoredVersion } from '@/lib/checkpoint'
 import { CircuitBreaker } from '@/worker/circuitBreaker'
 import { describeError, isTransient } from '@/lib/failures'
 
@@ -150,7 +150,16 @@ export class Worker {
     await this.untilReady(async () => {
       // A group this worker creates starts from the stream's beginning: its records will be this
       // code's, so this code's version is the stored one (a group that exists keeps its version).
-      if (await this.consumer.ensureGroup()) {
+      // A projection new to a long stream is built in bulk first: its group comes with that build.
+      if (await firstBuildNeeded(this.options.redis, settings.stream, settings.group)) {
+        this.log.info(
+          { stream: settings.stream, group: settings.group },
+          'waiting for the first build (a bulk rebuild)',
+        )
+        while (!this.stopping && !(await groupProgress(this.options.redis, settings.stream, settings.group)))
+          await new Promise((resolve) => setTimeout(resolve, 1_000))
+      }
+      if (!this.stopping && (await this.consumer.ensureGroup())) {
         const { version } = this.options.store.projection
         await setStoredVersion(this.options.redis, settings.stream, settings.group, version, { onlyIfUnset: true })
       }

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process'
 
 import { describe, expect, it } from 'vitest'
 
+import { compareEntryIds } from '@/events/entryId'
 import { generateCorpus } from '@/events/generate'
 import config from '@/payload.config'
 import { lineKeyOf, PROJECTIONS } from '@/projections'
@@ -13,14 +14,15 @@ import { CodeIsOlder, controlJob, readProgress, runJob } from '@/rebuild'
 import { jobKeys } from '@/rebuild/control'
 import { superviseJobs } from '@/ops/jobSupervisor'
 import { projectionStatus } from '@/rebuild/status'
+import { STORES } from '@/store'
 
-import { expectDatabaseToEqual } from '../helpers/compare'
-import { startWorker } from '../helpers/inProcessWorker'
+import { expectDatabaseToEqual, expectPortalToEqual } from '../helpers/compare'
+import { countersOf, startWorker } from '../helpers/inProcessWorker'
 import { type CliRun, rebuildFixture } from '../helpers/rebuildFixture'
 import { login, serveApi } from '../helpers/serveApi'
 import { openSqlite } from '../helpers/sqlite'
-import { until } from '../helpers/wait'
-import { appendAll, deadLettersOf, eventsOfAppended, oracleOf } from '../helpers/stream'
+import { sleep, until } from '../helpers/wait'
+import { appendAll, deadLettersOf, eventsOfAppended, oracleOf, portalOracleOf } from '../helpers/stream'
 
 const { opened, databaseUri, onSqlite, stream, appended, drain, job, cli } = rebuildFixture('rebuildRuns.int')
 
@@ -257,6 +259,56 @@ describe.runIf(onSqlite)('across a deploy', () => {
     } finally {
       await redis.set(versionKey, version)
     }
+  })
+})
+
+describe.runIf(onSqlite)('a projection new to a running system', () => {
+  it('is built in bulk to the stream’s end; its group starts right after: nothing lost or twice', async () => {
+    // Given the portal as if just added: no consumer group, no stored version, no records, on a
+    // stream longer than the first-build threshold
+    const { payload, redis } = opened
+    const { group } = PROJECTIONS.portal
+    await redis.xgroup('DESTROY', stream, group)
+    await redis.del(jobKeys(stream, group).version)
+    for (const { collection } of Object.values(STORES.portal.kinds))
+      await payload.db.deleteMany({ collection, where: {} })
+    process.env.FIRST_BUILD_MIN_EVENTS = '1000'
+    // and events that keep arriving (a new chat every 100 ms)
+    let arriving = true
+    const arrivals = (async () => {
+      for (let seed = 2_000; arriving; seed++) {
+        appended.push(...(await appendAll(redis, stream, generateCorpus({ conversations: 1, seed }))))
+        await sleep(100)
+      }
+    })()
+
+    // When its worker starts, beside the workers' watch over jobs
+    const worker = startWorker(payload, stream, { connectionName: 'new-portal', store: STORES.portal })
+    const supervisor = superviseJobs(redis, payload.logger, ['portal'], {
+      intervalMs: 300,
+      rebuildOnVersionChange: false,
+    })
+    try {
+      // Then a rebuild builds it (in a process of its own), and creates its group where it stopped folding
+      const progress = () => readProgress(redis, stream, group)
+      await until(async () => (await progress())?.state === 'done', 'the first build done', { timeoutMs: 90_000 })
+      const built = JSON.parse((await progress())!.report!) as { groupCreatedAt?: string }
+      expect((await progress())!.by).toMatch(/\(first build\)$/)
+      expect(built.groupCreatedAt).toBeDefined()
+      // and the worker, which waited for it, takes every event after that entry, once
+      await sleep(1_000)
+    } finally {
+      arriving = false
+      await arrivals
+      supervisor.stop()
+    }
+    await worker.done
+    const built = JSON.parse((await readProgress(redis, stream, group))!.report!) as { groupCreatedAt: string }
+    const after = appended.filter(({ id }) => compareEntryIds(id, built.groupCreatedAt) > 0).length
+    expect((await countersOf(redis, worker.settings)).processed).toBe(after)
+    expect(after).toBeGreaterThan(0)
+    await expectPortalToEqual(payload, portalOracleOf(appended))
+    delete process.env.FIRST_BUILD_MIN_EVENTS
   })
 })
 
