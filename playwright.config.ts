@@ -87,6 +87,9 @@ export default defineConfig({
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: process.env.E2E_SMTP_PORT,
       NEXT_TELEMETRY_DISABLED: '1',
+      // Jobs whose process died are started again within a second; a rebuild writes 10 records a page.
+      JOB_SUPERVISOR_MS: '1000',
+      REBUILD_PAGE_SIZE: '10',
     },
   },
 })

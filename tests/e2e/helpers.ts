@@ -151,3 +151,21 @@ export async function waitForProjection(page: Page, conversationIds: string[], t
     )
     .toBe(conversationIds.length)
 }
+
+/** The process id of the job running for a projection, from its lock in the e2e server's Redis. */
+export async function jobProcessOf(projection: 'dashboard' | 'portal'): Promise<number> {
+  const [{ Redis }, { PROJECTIONS }, { jobKeys }] = await Promise.all([
+    import('ioredis'),
+    import('../../src/projections'),
+    import('../../src/rebuild/control'),
+  ])
+  const redis = new Redis(Number(process.env.E2E_REDIS_PORT), '127.0.0.1')
+  try {
+    const holder = await redis.get(jobKeys('chatLedger', PROJECTIONS[projection].group).lock)
+    const pid = /:(\d+):[^:()]+\)$/.exec(holder ?? '')?.[1]
+    if (!pid) throw new Error(`no job of ${projection} holds its lock: ${holder}`)
+    return Number(pid)
+  } finally {
+    redis.disconnect()
+  }
+}

@@ -6,6 +6,7 @@ import { openSqlite } from '../helpers/sqlite'
 import {
   ADMIN,
   appendConversations,
+  jobProcessOf,
   login,
   screenshot,
   signIn,
@@ -82,6 +83,38 @@ test('an admin verifies, sees the drift, rebuilds, and the board shows the right
   // and the board, never reloaded, shows the name the stream says
   await expect(card.locator('.billie-card__name')).toHaveText(rightName)
   await admin.close()
+})
+
+test('a rebuild whose process dies mid-way is started again by the app’s workers, and resumes', async ({ page }) => {
+  // Given every conversation's message count damaged (so a rebuild writes each one)
+  const sqlite = openSqlite(databaseUrl())
+  await sqlite.execute('PRAGMA busy_timeout = 10000')
+  await sqlite.execute('UPDATE conversations SET message_count = -1')
+
+  // When the admin starts a rebuild and pauses it
+  await signIn(page, ADMIN)
+  await page.goto('/admin/projections')
+  const dashboard = page.getByRole('region', { name: 'dashboard projection' })
+  await dashboard.getByRole('button', { name: 'Rebuild' }).click()
+  await dashboard.getByRole('button', { name: 'Start rebuild' }).click()
+  await dashboard.getByRole('button', { name: 'Pause' }).click()
+  await expect(dashboard.getByTestId('job-state')).toHaveText('paused')
+  await expect(dashboard).toContainText(/paused for \d+ s/)
+  // and its process (not the app's: it runs in a process of its own) is killed
+  const pid = await jobProcessOf('dashboard')
+  expect(pid).not.toBe(process.pid)
+  process.kill(pid, 'SIGKILL')
+
+  // Then the app's workers start it again: the view says it resumed the killed run, and it finishes
+  await expect(dashboard.getByTestId('job-resumed')).toContainText(/resumed the rebuild started .* by admin:/, {
+    timeout: 60_000,
+  })
+  await expect(dashboard.getByTestId('job-state')).toHaveText('done', { timeout: 60_000 })
+  await screenshot(page, '32-projections-resumed')
+  // and every conversation is right again
+  const { rows } = await sqlite.execute('SELECT count(*) AS n FROM conversations WHERE message_count = -1')
+  expect(Number(rows[0]!.n)).toBe(0)
+  sqlite.close()
 })
 
 test('projections are for admins only', async ({ page }) => {
