@@ -40,6 +40,8 @@ export type Progress = {
   startedAt: string
   updatedAt: string
   by: string
+  /** The process that runs it (on the host its lock names). */
+  pid: number
   /** What went wrong, and the stream entry it happened at when there is one. */
   error?: string
   errorEntryId?: string
@@ -227,6 +229,7 @@ export async function readProgress(redis: Redis, stream: string, group: string):
     compared: number(raw.compared),
     records: number(raw.records),
     written: number(raw.written),
+    pid: number(raw.pid),
     eventsPerSecond: number(raw.eventsPerSecond),
     etaSeconds: raw.etaSeconds === '' || raw.etaSeconds === undefined ? null : Number(raw.etaSeconds),
   }
@@ -288,6 +291,7 @@ export class JobRun {
       startedAt: now,
       updatedAt: now,
       by,
+      pid: process.pid,
     }
   }
 

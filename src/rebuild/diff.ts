@@ -17,6 +17,7 @@ import { storedLines } from '@/store/lines'
 import { recordRow } from '@/store/records'
 import type { LineStore, RecordStore } from '@/store/types'
 import { isTransient } from '@/lib/failures'
+import { FenceLost } from '@/store/errors'
 
 import { differingFields, digestOf } from './compare'
 import { EntryFailed, type JobRun } from './control'
@@ -247,7 +248,8 @@ export async function namingTheEntry<Item>(
   try {
     await write(items)
   } catch (error) {
-    if (isTransient(error)) throw error
+    // (a job that lost its lock fails as a whole: no entry of it is to blame)
+    if (isTransient(error) || error instanceof FenceLost) throw error
     if (items.length < 2) throw items.length ? new EntryFailed(entryOf(items[0]!), doing, error) : error
     const middle = Math.ceil(items.length / 2)
     await namingTheEntry(items.slice(0, middle), write, entryOf, doing)

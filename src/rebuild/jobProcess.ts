@@ -65,6 +65,11 @@ export async function startJobProcess(
   for (;;) {
     const [holder, id] = await Promise.all([redis.get(lock), redis.hget(progress, 'id')])
     if (holder?.includes(`:${pid}:`) && id && holder.endsWith(`:${id})`)) return { id, pid, log }
+    if (exited === 0) {
+      // (done before it was seen holding the lock: a small job)
+      const finished = await redis.hgetall(progress)
+      if (finished.id && finished.pid === String(pid)) return { id: finished.id, pid, log }
+    }
     if (exited !== undefined) {
       const said = fs.readFileSync(log, 'utf8').trim().split('\n').slice(-3).join('\n')
       if (exited === REFUSED_EXIT) throw new JobRefused(said)

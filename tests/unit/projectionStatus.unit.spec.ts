@@ -54,6 +54,7 @@ const progressOf = (changes: Partial<Progress>): Progress => ({
   startedAt: '2025-03-03T09:00:00.000Z',
   updatedAt: '2025-03-03T09:00:00.000Z',
   by: 'test',
+  pid: 4242,
   ...changes,
 })
 const second = 1_000
