@@ -323,7 +323,11 @@ export class JobRun {
     if (!restart && previous?.job === job && (previous.state === 'running' || previous.state === 'paused'))
       run.previous = previous
     await redis.del(run.keys.control, run.keys.progress)
-    if (run.previous) run.progress.resumed = resumedFrom(run.previous)
+    if (run.previous) {
+      run.progress.resumed = resumedFrom(run.previous)
+      // (kept until this run writes its own: killed while folding, it leaves the same place to resume from)
+      run.progress.checkpoint = run.previous.checkpoint
+    }
     // A renewal Redis refuses (the lock lapsed or is another's) loses the lock; one that fails
     // (Redis out of reach) is tried again at the next.
     run.renewal = setInterval(

@@ -50,8 +50,8 @@ describe.runIf(onSqlite)('a rebuild', () => {
           },
         })
         expect(killed.code, killed.output).toBeNull()
-        // (the second run took over from the first, and said so)
-        if (after > 1) expect(killed.output).toMatch(/dashboard: resumed the rebuild started .* killed while writing/)
+        // (the second run took over from the run killed before it, and said so)
+        if (after > 1) expect(killed.output).toMatch(/dashboard: resumed the rebuild started .* killed while/)
         // Then its status says at once that it ended without finishing (its lock names a process that is gone)
         expect((await projectionStatus(redis, 'dashboard')).job).toMatchObject({
           state: 'failed',
@@ -63,6 +63,15 @@ describe.runIf(onSqlite)('a rebuild', () => {
           const expected = oracle.conversations.get(String(row.conversation_id))!.messageCount
           expect([-1, expected]).toContain(Number(row.message_count))
         }
+        if (after > 1) continue
+        // (and a run killed before it writes, while it reads the stream, keeps the checkpoint it took over)
+        const { checkpoint } = (await readProgress(redis, stream, group))!
+        expect(checkpoint).toBeDefined()
+        const early = await cli(['rebuild', 'dashboard', '--yes'], {
+          killWhen: async () => (await readProgress(redis, stream, group))?.resumed !== undefined,
+        })
+        expect(early.code, early.output).toBeNull()
+        expect((await readProgress(redis, stream, group))!.checkpoint).toBe(checkpoint)
       }
       sqlite.close()
 
