@@ -36,11 +36,11 @@ export function superviseJobs(
   projections: ProjectionName[],
   { intervalMs, rebuildOnVersionChange } = supervisorSettings(),
 ): { stop: () => void } {
-  const by = `worker@${process.pid}`
+  const worker = `worker@${process.pid}`
   let checking = false
 
   /** Starts a job process unless this projection had three automatic starts within the hour. */
-  const start = async (name: ProjectionName, job: 'verify' | 'rebuild', as: string, why: string) => {
+  const start = async (name: ProjectionName, job: 'verify' | 'rebuild', by: string, why: string) => {
     const starts = `${jobKeys(chatLedgerStream(), PROJECTIONS[name].group).progress}:automatic-starts`
     const count = await redis.incr(starts)
     if (count === 1) await redis.expire(starts, 3_600)
@@ -53,7 +53,7 @@ export function superviseJobs(
       return
     }
     try {
-      const started = await startJobProcess(redis, job, name, { by: as })
+      const started = await startJobProcess(redis, job, name, { by })
       logger.warn(
         { projection: name, job, jobPid: started.pid, log: started.log },
         `${why}: started in a process of its own`,
@@ -79,12 +79,12 @@ export function superviseJobs(
             `resuming the ${job.job} of ${name}, whose process ended without finishing (killed while ${job.phase})`,
           )
         } else if (!active(job) && (await firstBuildNeeded(redis, chatLedgerStream(), PROJECTIONS[name].group))) {
-          await start(name, 'rebuild', `${by} (first build)`, `building ${name} for the first time, in bulk`)
+          await start(name, 'rebuild', `${worker} (first build)`, `building ${name} for the first time, in bulk`)
         } else if (rebuildOnVersionChange && status.rebuildNeeded && !active(job)) {
           await start(
             name,
             'rebuild',
-            `${by} (version change)`,
+            `${worker} (version change)`,
             `rebuilding ${name}: ${rebuildReason(status.version, status.storedVersion)}`,
           )
         }

@@ -231,7 +231,7 @@ export async function readProgress(redis: Redis, stream: string, group: string):
     written: number(raw.written),
     pid: number(raw.pid),
     eventsPerSecond: number(raw.eventsPerSecond),
-    etaSeconds: raw.etaSeconds === '' || raw.etaSeconds === undefined ? null : Number(raw.etaSeconds),
+    etaSeconds: raw.etaSeconds === undefined ? null : Number(raw.etaSeconds),
   }
 }
 

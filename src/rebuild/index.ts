@@ -109,7 +109,7 @@ export async function runJob(
 }
 
 export { storedVersion }
-export { Cancelled, CodeIsOlder, controlJob, EntryFailed, JobAlreadyRunning, LockLost, readProgress } from './control'
+export { CodeIsOlder, controlJob, EntryFailed, JobAlreadyRunning, readProgress } from './control'
 export type { Drift } from './verify'
 export type { RebuildReport } from './rebuild'
 export type { ReplayReport } from './replay'

@@ -60,20 +60,18 @@ export async function startJobProcess(
   const pid = child.pid!
   let exited: number | null | undefined
   child.once('exit', (code) => (exited = code))
-  const { lock, progress } = jobKeys(chatLedgerStream(), PROJECTIONS[name].group)
+  // The job's progress names its process once it holds the lock (JobRun.start writes it then),
+  // and still does after a small job has finished.
+  const { progress } = jobKeys(chatLedgerStream(), PROJECTIONS[name].group)
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const [holder, id] = await Promise.all([redis.get(lock), redis.hget(progress, 'id')])
-    if (holder?.includes(`:${pid}:`) && id && holder.endsWith(`:${id})`)) return { id, pid, log }
-    if (exited === 0) {
-      // (done before it was seen holding the lock: a small job)
-      const finished = await redis.hgetall(progress)
-      if (finished.id && finished.pid === String(pid)) return { id: finished.id, pid, log }
-    }
-    if (exited !== undefined) {
+    const ended = exited // (read before the progress: a process that had ended has written its last)
+    const [id, owner] = await redis.hmget(progress, 'id', 'pid')
+    if (id && owner === String(pid)) return { id, pid, log }
+    if (ended !== undefined) {
       const said = fs.readFileSync(log, 'utf8').trim().split('\n').slice(-3).join('\n')
-      if (exited === REFUSED_EXIT) throw new JobRefused(said)
-      throw new Error(`the ${job} process ended (exit ${exited}) before it started: ${said} (log: ${log})`)
+      if (ended === REFUSED_EXIT) throw new JobRefused(said)
+      throw new Error(`the ${job} process ended (exit ${ended}) before it started: ${said} (log: ${log})`)
     }
     if (Date.now() > deadline)
       throw new Error(`the ${job} process did not start within ${timeoutMs / 1000} s (log: ${log})`)
